@@ -1,0 +1,131 @@
+"""Command line for guidance-parser: a thin layer over the library (argument parsing, output, exit codes).
+
+    guidance ingest FILE...        print the document model
+    guidance extract FILE...       targets, deadlines and priorities as JSON / JSONL / CSV
+    guidance diff OLD NEW [MORE]   what changed, as an HTML report or JSON / CSV
+    guidance demo                  run the diff on the embedded demo pair
+    guidance eval                  extraction precision / recall against the gold annotations
+    guidance schema                print the JSON Schema of the exports
+
+Errors caused by an input print one line naming the file and what to do, and exit non-zero;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from guidance_parser import __version__
+from guidance_parser.errors import GuidanceError
+
+ROOT = Path(__file__).resolve().parent
+DEMO_DIR = ROOT / "corpora" / "demo"
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--edition", action="append", default=[], metavar="[FILE=]LABEL",
+                   help='override the detected edition, e.g. "2025/26" (one file) or "old.pdf=2024/25"')
+    p.add_argument("--engine", choices=["pdfplumber", "pdfium"], default="pdfplumber",
+                   help="PDF text engine: pdfplumber (layout fidelity, default) or pdfium (faster)")
+    p.add_argument("--jobs", "-j", type=int, default=0,
+                   help="parallel workers across files (default: one per core)")
+    p.add_argument("--no-cache", action="store_true", help="re-read every file instead of using the cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="guidance", description="Find what changed between editions of NHS planning guidance.")
+    parser.add_argument("--version", action="version", version=f"guidance-parser {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="print the document model of each file")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=["json", "text"], default="text")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    _add_input_options(p)
+
+    p = sub.add_parser("extract", help="extract targets, deadlines and priorities")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=["json", "jsonl", "csv"], default="json")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    _add_input_options(p)
+
+    p = sub.add_parser("diff", help="compare two or more editions")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="editions, oldest first or in any order")
+    p.add_argument("--format", choices=["html", "json", "csv"], default="html")
+    p.add_argument("-o", "--output", type=Path,
+                   help="output file (default: report.html for html, stdout otherwise)")
+    _add_input_options(p)
+
+    p = sub.add_parser("demo", help="diff the embedded demo pair and write an HTML report")
+    p.add_argument("-o", "--output", type=Path, default=Path("demo-report.html"))
+
+    p = sub.add_parser("eval", help="score extraction against the gold annotations")
+    p.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus",
+                   help="folder holding md/ with the real texts (default: ../shared/corpus)")
+    p.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
+
+    sub.add_parser("schema", help="print the JSON Schema of the JSON exports")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_run(args) or 0)
+    except GuidanceError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(f"guidance: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("guidance: interrupted; no partial output was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # last resort: a bug, not a bad input
+        if args.debug:
+            traceback.print_exc()
+        print(f"guidance: internal error: {type(err).__name__}: {err} "
+              "(rerun with --debug and report it)", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imports are deferred so `guidance --help` stays instant.
+    if args.command == "schema":
+        from guidance_parser.export import schema_text
+        sys.stdout.write(schema_text())
+        return 0
+    if args.command == "eval":
+        from guidance_parser.evaluate import run_eval
+        return run_eval(corpus=args.corpus, gold_dir=args.gold)
+    if args.command == "demo":
+        from guidance_parser.pipeline import run_diff
+        files = sorted(DEMO_DIR.glob("*.pdf"))
+        if len(files) < 2:
+            raise GuidanceError(str(DEMO_DIR), "the demo PDFs are missing",
+                                "run `python corpora/build_demo.py` to rebuild them")
+        return run_diff(files, fmt="html", output=args.output)
+
+    from guidance_parser import pipeline
+    opts = pipeline.Options(editions=args.edition, engine=args.engine, jobs=args.jobs,
+                            use_cache=not args.no_cache)
+    if args.command == "ingest":
+        return pipeline.run_ingest(args.files, fmt=args.format, output=args.output, options=opts)
+    if args.command == "extract":
+        return pipeline.run_extract(args.files, fmt=args.format, output=args.output, options=opts)
+    if args.command == "diff":
+        output = args.output or (Path("report.html") if args.format == "html" else None)
+        return pipeline.run_diff(args.files, fmt=args.format, output=output, options=opts)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,186 @@
+"""Typed records that pass between the stages: ingest -> extract -> diff -> report.
+
+This module owns the shapes only; each stage owns the logic that fills them. Every record is a
+plain dataclass that ``to_dict`` turns into JSON-ready data, so exports and the published JSON
+Schema describe exactly these fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+SourceFormat = Literal["pdf", "html", "markdown", "text"]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The planning year(s) an edition covers, e.g. "2025/26" or "2026/27 to 2028/29".
+
+    ``first_year`` / ``last_year`` are the calendar years in which the first and last covered UK
+    financial years *start* (FY 2025/26 runs 1 April 2025 - 31 March 2026, so first_year=2025).
+    """
+
+    label: str
+    first_year: int
+    last_year: int
+
+    @classmethod
+    def from_label(cls, label: str) -> Edition:
+        """Parse "2025/26", "2025-26", "2026/27 to 2028/29" or a bare year "2025"."""
+        pairs = re.findall(r"(20\d\d)\s*[/\-–]\s*(\d\d)(?!\d)", label)
+        if pairs:
+            years = [int(a) for a, _ in pairs]
+            norm = " to ".join(f"{a}/{b}" for a, b in pairs[:1] + pairs[1:][-1:])
+            return cls(label=norm, first_year=min(years), last_year=max(years))
+        bare = [int(y) for y in re.findall(r"\b(20\d\d)\b", label)]
+        if bare:
+            return cls(label=str(bare[0]) if len(bare) == 1 else f"{bare[0]} to {bare[-1]}",
+                       first_year=min(bare), last_year=max(bare))
+        raise ValueError(f"no year in edition label {label!r}")
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return (self.first_year, self.last_year)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a document's reading order.
+
+    ``section`` is the path of heading texts above the block (outermost first); ``page`` is the
+    1-based PDF page (None for HTML / Markdown / text); ``level`` is the heading level (1 = top) or
+    the list nesting depth; ``cells`` holds a table row's cells (``text`` joins them with " | ").
+    """
+
+    kind: BlockKind
+    text: str
+    page: int | None = None
+    section: tuple[str, ...] = ()
+    level: int = 0
+    cells: tuple[str, ...] = ()
+
+
+@dataclass
+class Document:
+    """An ingested edition of guidance: what every later stage reads."""
+
+    path: str
+    title: str
+    edition: Edition
+    blocks: list[Block]
+    source_format: SourceFormat
+    sha256: str
+    page_count: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Identifies the edition a record came from, without carrying its text."""
+
+    path: str
+    title: str
+    edition: str
+    sha256: str
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentRef:
+        return cls(path=doc.path, title=doc.title, edition=doc.edition.label, sha256=doc.sha256)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a record was found: the exact source sentence, its page and section."""
+
+    sentence: str
+    page: int | None
+    section: tuple[str, ...]
+    block_index: int
+
+
+@dataclass(frozen=True)
+class When:
+    """A normalised point or period in time.
+
+    ``start``/``end`` bound the period (a month, a quarter, a UK financial year April-March, a
+    calendar year, or a single day, where start == end). ``label`` is the canonical form used for
+    comparison ("2026-03", "2025/26", "Q3 2025/26", "2029"); ``text`` is the words as written.
+    """
+
+    text: str
+    label: str
+    start: date
+    end: date
+    granularity: Literal["day", "month", "quarter", "financial_year", "calendar_year", "period"]
+
+
+Direction = Literal["increase", "reduce", "maintain", "at_least", "at_most", "achieve"]
+
+
+@dataclass
+class Target:
+    """A measurable commitment: metric, value and unit, direction, by when, for whom."""
+
+    id: str
+    metric: str
+    value: float | None
+    unit: str | None
+    direction: Direction | None
+    baseline: str | None
+    deadline: When | None
+    scope: str | None
+    priority: str | None
+    evidence: Evidence
+
+
+@dataclass
+class Deadline:
+    """A dated commitment: the action it binds and when."""
+
+    id: str
+    action: str
+    when: When
+    evidence: Evidence
+
+
+@dataclass
+class Priority:
+    """A national priority / objective and the ids of the targets under it."""
+
+    id: str
+    title: str
+    target_ids: list[str]
+    evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one edition."""
+
+    document: DocumentRef
+    targets: list[Target] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+
+def to_dict(obj: Any) -> Any:
+    """JSON-ready form of any record here: dates become ISO strings, tuples lists."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
