@@ -1,0 +1,44 @@
+"""Shared fixtures: where the real corpus lives, and a clean skip when it is absent.
+
+The seven real NHS England / DHSC texts are not ours to commit; tests read them from
+``../shared/corpus`` beside the project root (or $GUIDANCE_CORPUS) and skip with a reason without them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("GUIDANCE_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS_MD = CORPUS / "md"
+ARTIFACTS = ROOT / "tests" / "_artifacts"  # screenshots, built PDFs worth keeping for a look
+
+PLANNING_2025 = "nhs-planning-guidance-2025-26.md"
+MEDIUM_TERM = "nhs-medium-term-planning-framework-2026-27-to-2028-29.md"
+
+
+def corpus_file(name: str) -> Path:
+    """Path of a real corpus text, or skip the test with the reason it is unavailable."""
+    path = CORPUS_MD / name
+    if not path.is_file():
+        pytest.skip(f"real corpus text {name} not found under {CORPUS_MD} "
+                    "(the corpus lives beside the project in ../shared/corpus; set GUIDANCE_CORPUS to move it)")
+    return path
+
+
+@pytest.fixture
+def corpus_texts() -> list[Path]:
+    """All real corpus texts (skips when the corpus is absent)."""
+    files = sorted(CORPUS_MD.glob("*.md")) if CORPUS_MD.is_dir() else []
+    if not files:
+        pytest.skip(f"real corpus not found under {CORPUS_MD}")
+    return files
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
