@@ -1,0 +1,276 @@
+"""Runs the stages over many files for the CLI: parallel across files, cached, failures collected.
+
+This module owns orchestration only: which files go through which stages, in how many worker
+processes, with what progress display, and how per-file failures are summarised. It calls the stages
+through their public functions (``ingest_file``, ``extract_many``, ``diff_editions``, ``render_html``,
+the exporters) and never looks inside them.
+
+One bad file never stops the others: each file's ``GuidanceError`` becomes a ``Failure`` listed in
+the summary, and the run exits non-zero if any file failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from guidance_parser import __version__
+from guidance_parser.errors import GuidanceError
+from guidance_parser.model import Document, Extraction
+
+T = TypeVar("T")
+
+
+@dataclass
+class Options:
+    """How to read the inputs; mirrors the CLI's shared input options."""
+
+    editions: list[str] = field(default_factory=list)  # "LABEL" or "FILE=LABEL"
+    engine: str = "pdfplumber"
+    jobs: int = 0  # 0: one worker per core
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be processed, with the one-line reason shown to the user."""
+
+    path: str
+    message: str
+
+
+def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path, str]:
+    """Map each file to its user-given edition label.
+
+    A bare "2025/26" applies to the only file given; "FILE=LABEL" names the file (by path or
+    file name) so several can be set in one run.
+    """
+    out: dict[Path, str] = {}
+    for value in values:
+        name, sep, label = value.rpartition("=")
+        if not sep:
+            if len(files) != 1:
+                raise GuidanceError(value, "a bare --edition needs exactly one input file",
+                                    'write --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
+            out[files[0]] = label
+            continue
+        matches = [f for f in files if f == Path(name) or f.name == name]
+        if not matches:
+            raise GuidanceError(name, "--edition names a file that is not among the inputs",
+                                "use the file's path or name as given on the command line")
+        for f in matches:
+            out[f] = label
+    return out
+
+
+# --- ingest cache -----------------------------------------------------------------------------
+
+def _ingest_code_fingerprint() -> str:
+    """Hash of the ingest stage's source, so a changed parser never serves stale cached documents."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for src in sorted((pkg / "ingest").glob("*.py")) + [pkg / "model.py"]:
+        if src.is_file():
+            h.update(src.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("GUIDANCE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "guidance-parser")
+    return Path(base)
+
+
+def _cache_path(path: Path, engine: str, edition: str | None) -> Path:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{digest}|{engine}|{edition}|{_ingest_code_fingerprint()}".encode()).hexdigest()
+    return cache_dir() / f"{key[:32]}.pickle"
+
+
+def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool) -> Document:
+    """Ingest one file, reusing the cached Document when the file's bytes have not changed."""
+    from guidance_parser.ingest import ingest_file
+
+    if not path.exists():
+        raise GuidanceError(str(path), "no such file", "check the path")
+    if path.is_dir():
+        raise GuidanceError(str(path), "is a folder, not a document", "give the PDF, HTML, Markdown or text file")
+    cached = _cache_path(path, engine, edition) if use_cache else None
+    if cached is not None and cached.is_file():
+        try:
+            with cached.open("rb") as fh:
+                doc = pickle.load(fh)
+            if isinstance(doc, Document):
+                doc.path = str(path)  # the same bytes may arrive under another name
+                return doc
+        except Exception:  # a corrupt cache entry is only a cache miss
+            pass
+    doc = ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:  # a read-only or full cache must not fail the run
+            pass
+    return doc
+
+
+# --- per-file work, run in worker processes ---------------------------------------------------
+
+def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
+    try:
+        return load_document(path, edition=edition, engine=engine, use_cache=use_cache)
+    except GuidanceError as err:
+        return Failure(str(path), str(err))
+    except Exception as err:  # a crash on one hostile file must not take the batch down
+        return Failure(str(path), f"{path}: could not be read ({type(err).__name__}: {err}); "
+                                  "rerun with --debug and report it if the file opens elsewhere")
+
+
+def _extract_task(path: Path, edition: str | None, engine: str,
+                  use_cache: bool) -> tuple[Document, Extraction] | Failure:
+    from guidance_parser.extract import extract
+
+    doc = _ingest_task(path, edition, engine, use_cache)
+    if isinstance(doc, Failure):
+        return doc
+    try:
+        return doc, extract(doc)
+    except GuidanceError as err:
+        return Failure(str(path), str(err))
+
+
+def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options: Options,
+               label: str) -> tuple[list[T], list[Failure]]:
+    """Run ``task`` on every file (in parallel across cores), keeping input order, with progress."""
+    from tqdm import tqdm
+
+    overrides = edition_overrides(options.editions, files)
+    args = [(f, overrides.get(f), options.engine, options.use_cache) for f in files]
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(files)))
+    show = len(files) > 1 and sys.stderr.isatty()
+    results: list[T | Failure]
+    with tqdm(total=len(files), desc=label, unit="file", disable=not show, file=sys.stderr) as bar:
+        if jobs == 1:
+            results = []
+            for a in args:
+                results.append(task(*a))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(task, *a) for a in args]
+                for fut in futures:
+                    fut.add_done_callback(lambda _f: bar.update())
+                results = [fut.result() for fut in futures]
+    done = [r for r in results if not isinstance(r, Failure)]
+    failed = [r for r in results if isinstance(r, Failure)]
+    return done, failed
+
+
+def ingest_files(files: Sequence[Path], options: Options) -> tuple[list[Document], list[Failure]]:
+    return _map_files(_ingest_task, files, options, "ingest")
+
+
+def extract_files(files: Sequence[Path],
+                  options: Options) -> tuple[list[tuple[Document, Extraction]], list[Failure]]:
+    return _map_files(_extract_task, files, options, "extract")
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def _report_failures(failed: Sequence[Failure], total: int) -> int:
+    for f in failed:
+        print(f"guidance: error: {f.message}", file=sys.stderr)
+    if failed and total > 1:
+        print(f"guidance: {len(failed)} of {total} files failed: "
+              + ", ".join(f.path for f in failed), file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from guidance_parser.export import write_atomic
+    write_atomic(output, text)
+    print(f"guidance: wrote {output}", file=sys.stderr)
+
+
+def document_as_text(doc: Document) -> str:
+    """Human-readable dump of a document model: one block per line, with page and kind."""
+    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   format: {doc.source_format}   "
+             f"pages: {doc.page_count if doc.page_count is not None else '-'}   blocks: {len(doc.blocks)}"]
+    for b in doc.blocks:
+        page = f"p{b.page}" if b.page is not None else "-"
+        kind = f"{b.kind}:{b.level}" if b.kind in ("heading", "list_item") else b.kind
+        lines.append(f"{page:>5} {kind:<12} {b.text}")
+    return "\n".join(lines) + "\n"
+
+
+def run_ingest(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options) -> int:
+    import json
+
+    docs, failed = ingest_files(files, options)
+    if docs:
+        if fmt == "json":
+            data = [d.to_dict() for d in docs]
+            _emit(json.dumps(data[0] if len(files) == 1 else data, indent=2, ensure_ascii=False) + "\n", output)
+        else:
+            _emit("\n".join(document_as_text(d) for d in docs), output)
+    return _report_failures(failed, len(files))
+
+
+def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options) -> int:
+    from guidance_parser import export
+
+    pairs, failed = extract_files(files, options)
+    extractions = [e for _, e in pairs]
+    if extractions:
+        if fmt == "json":
+            _emit(export.to_json(export.extraction_payload(extractions)), output)
+        elif fmt == "jsonl":
+            _emit(export.extraction_jsonl(extractions), output)
+        else:
+            _emit(export.extraction_csv(extractions), output)
+    return _report_failures(failed, len(files))
+
+
+def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None) -> int:
+    from guidance_parser import export
+    from guidance_parser.diff import diff_editions
+
+    options = options or Options()
+    if len(files) < 2:
+        raise GuidanceError(" ".join(map(str, files)) or "diff", "a diff needs at least two editions",
+                            "give the older and the newer edition, e.g. guidance diff old.pdf new.pdf")
+    pairs, failed = extract_files(files, options)
+    status = _report_failures(failed, len(files))
+    if len(pairs) < 2:
+        print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
+              file=sys.stderr)
+        return status or 2
+    labels = [d.edition.label for d, _ in pairs]
+    if len(set(labels)) < len(labels):
+        raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
+                            'set each one with --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
+    result = diff_editions(pairs)
+    if fmt == "html":
+        from guidance_parser.report import render_html
+        _emit(render_html(result), output)
+    elif fmt == "json":
+        _emit(export.to_json(export.diff_payload(result)), output)
+    else:
+        _emit(export.diff_csv(result), output)
+    print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
+    return status
