@@ -184,3 +184,123 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, date):
         return obj.isoformat()
     return obj
+
+
+# --- diff stage: what changed between editions (filled by diff.py, read by report.py / export.py) ---
+
+RecordType = Literal["target", "deadline", "priority"]
+ChangeKind = Literal["added", "dropped", "changed", "unchanged"]
+# What about a matched record changed. "wording" alone means the wording changed and nothing else.
+Aspect = Literal["value", "unit", "direction", "deadline_earlier", "deadline_later", "deadline_added",
+                 "deadline_removed", "scope", "baseline", "area", "wording"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a matched record that differs: old and new as display text."""
+
+    aspect: Aspect
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class Change:
+    """One record (target, deadline or priority) compared across two consecutive editions.
+
+    ``id`` is the lineage id: the extractor's id of the record in the earliest edition it was
+    traced back to, so the same target keeps the same id across editions and re-runs. ``old`` and
+    ``new`` are the records themselves (None for added / dropped); ``similarity`` is the matching
+    score (None when unmatched). ``area`` is the policy area the report groups by.
+    """
+
+    id: str
+    record_type: RecordType
+    kind: ChangeKind
+    area: str
+    label: str
+    old_edition: str
+    new_edition: str
+    old: Target | Deadline | Priority | None
+    new: Target | Deadline | Priority | None
+    aspects: list[Aspect] = field(default_factory=list)
+    details: list[FieldChange] = field(default_factory=list)
+    similarity: float | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class TextOp:
+    """One step of a text diff: unchanged, inserted, deleted or replaced text.
+
+    For "replace" of similar passages ``inline`` holds a word-level diff of old vs new.
+    """
+
+    op: Literal["equal", "insert", "delete", "replace"]
+    old: str
+    new: str
+    inline: tuple[TextOp, ...] = ()
+
+
+@dataclass
+class SectionDiff:
+    """A section of the old edition aligned (by heading and content) with one of the new edition."""
+
+    status: ChangeKind
+    old_heading: str | None
+    new_heading: str | None
+    old_page: int | None
+    new_page: int | None
+    similarity: float | None
+    ops: list[TextOp] = field(default_factory=list)
+    words_added: int = 0
+    words_removed: int = 0
+
+
+@dataclass
+class EditionDiff:
+    """Everything that changed from one edition to the next one."""
+
+    old: DocumentRef
+    new: DocumentRef
+    changes: list[Change] = field(default_factory=list)
+    sections: list[SectionDiff] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """A record as stated in one edition."""
+
+    edition: str
+    record_id: str
+    value: str | None
+    deadline: str | None
+    text: str
+    evidence: Evidence
+
+
+@dataclass
+class TimelineEntry:
+    """One target / deadline / priority followed across three or more editions."""
+
+    id: str
+    record_type: RecordType
+    area: str
+    label: str
+    first_seen: str
+    last_seen: str
+    points: list[TimelinePoint] = field(default_factory=list)
+
+
+@dataclass
+class DiffResult:
+    """The differ's output: editions oldest first, one EditionDiff per consecutive pair, timelines."""
+
+    editions: list[DocumentRef]
+    pairs: list[EditionDiff]
+    timelines: list[TimelineEntry] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
