@@ -1,0 +1,86 @@
+"""Orchestration: edition overrides, the ingest cache, and the CLI's help on every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cli
+from guidance_parser import pipeline
+from guidance_parser.errors import GuidanceError
+
+DOC = "2024/25 priorities and operational planning guidance\n\nICBs should submit plans by June 2024.\n"
+
+
+def test_bare_edition_needs_exactly_one_file() -> None:
+    a, b = Path("a.pdf"), Path("dir/b.pdf")
+    assert pipeline.edition_overrides(["2025/26"], [a]) == {a: "2025/26"}
+    with pytest.raises(GuidanceError, match="exactly one input"):
+        pipeline.edition_overrides(["2025/26"], [a, b])
+
+
+def test_edition_by_file_name_or_path() -> None:
+    a, b = Path("a.pdf"), Path("dir/b.pdf")
+    got = pipeline.edition_overrides(["a.pdf=2024/25", "dir/b.pdf=2025/26"], [a, b])
+    assert got == {a: "2024/25", b: "2025/26"}
+    assert pipeline.edition_overrides(["b.pdf=2023/24"], [a, b]) == {b: "2023/24"}
+    with pytest.raises(GuidanceError, match="not among the inputs"):
+        pipeline.edition_overrides(["c.pdf=2023/24"], [a, b])
+
+
+def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import guidance_parser.ingest as ingest
+
+    monkeypatch.setenv("GUIDANCE_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[Path] = []
+    real = ingest.ingest_file
+
+    def counting(path, **kw):  # type: ignore[no-untyped-def]
+        calls.append(Path(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(ingest, "ingest_file", counting)
+    src = tmp_path / "guidance.txt"
+    src.write_text(DOC, encoding="utf-8")
+    first = pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=True)
+    again = pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=True)
+    assert len(calls) == 1 and again.blocks == first.blocks
+    # Same bytes under another name: still a hit, reported under the new name.
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(src.read_bytes())
+    assert pipeline.load_document(copy, edition=None, engine="pdfplumber", use_cache=True).path == str(copy)
+    assert len(calls) == 1
+    # Changed bytes, another edition override or --no-cache: read again.
+    src.write_text(DOC.replace("June", "July"), encoding="utf-8")
+    pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=True)
+    pipeline.load_document(src, edition="2023/24", engine="pdfplumber", use_cache=True)
+    pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=False)
+    assert len(calls) == 4
+
+
+def test_missing_file_and_folder_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for target, words in ((tmp_path / "nope.pdf", "no such file"), (tmp_path, "folder")):
+        code = cli.main(["ingest", str(target), "--no-cache"])
+        err = capsys.readouterr().err.strip()
+        assert code != 0 and len(err.splitlines()) == 1 and words in err and str(target) in err
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract", "diff", "demo", "eval", "schema"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    assert "usage: guidance " + command in capsys.readouterr().out
+
+
+def test_text_dump_shows_page_kind_and_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GUIDANCE_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "guidance.txt"
+    src.write_text(DOC, encoding="utf-8")
+    assert cli.main(["ingest", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "# edition: 2024/25" in out
+    assert "ICBs should submit plans by June 2024." in out
