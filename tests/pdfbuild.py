@@ -189,6 +189,9 @@ def parse_markdown(text: str, *, bold_headings: bool = False) -> list[Element]:
             out.append(Element("heading", m.group(2), level=len(m.group(1))))
             continue
         if bold_headings:
+            if not line.replace("*", "").strip():
+                flush()
+                continue  # an empty bold run ("****") left by the converter
             m = _BOLD_LINE.match(line.strip())
             if m and "**" not in m.group(1) and len(m.group(1).split()) <= 25:
                 flush()
