@@ -1,0 +1,708 @@
+"""Year-on-year differ: which targets, deadlines and priorities were added, dropped or changed.
+
+This module owns comparing editions. It reads only ``Document`` / ``Extraction`` records and fills
+the diff records of ``model.py`` (``DiffResult`` and friends) for the report and the exports.
+
+How records are matched across two editions: each record's text (a target's metric, a deadline's
+action, a priority's title) is normalised and NHS synonyms are folded ("A&E" = "emergency
+department", "UCR" = "urgent community response", "RTT" = "18 weeks" ...). Word and character
+n-gram TF-IDF vectors give a cosine similarity; scipy's ``linear_sum_assignment`` then finds the
+best one-to-one pairing, and pairs below ``threshold`` are left unmatched (added / dropped).
+Character n-grams keep matching robust to PDF damage such as lost "ll" ligatures ("wil").
+
+Sections are aligned the same way (heading + body similarity) and diffed with ``difflib``, paragraph
+by paragraph with a word-level diff inside reworded paragraphs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from guidance_parser import __version__
+from guidance_parser.errors import GuidanceError
+from guidance_parser.model import (
+    Aspect,
+    Block,
+    Change,
+    ChangeKind,
+    Deadline,
+    DiffResult,
+    Document,
+    DocumentRef,
+    EditionDiff,
+    Extraction,
+    FieldChange,
+    Priority,
+    RecordType,
+    SectionDiff,
+    Target,
+    TextOp,
+    TimelineEntry,
+    TimelinePoint,
+    When,
+)
+
+DEFAULT_THRESHOLD = 0.45  # combined word/char cosine below which two records are not the same one
+SECTION_THRESHOLD = 0.30  # sections share headings and boilerplate, so a lower bar still aligns them
+SECTION_DEPTH = 2  # heading levels that delimit a section in the text diff
+INLINE_MIN_RATIO = 0.35  # below this word overlap a rewritten paragraph is shown as delete + insert
+
+Record = Target | Deadline | Priority
+
+# --- normalisation and synonym folding --------------------------------------------------------
+
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12",
+                 "eighteen": "18", "fifty-two": "52", "sixty-two": "62"}
+
+# (pattern, canonical token) applied in order to lowercased text. Canonical forms are single tokens
+# that cannot be re-matched by a later rule. Abbreviations and their expansions fold together so the
+# same metric written either way matches.
+SYNONYMS: list[tuple[str, str]] = [
+    (r"\b(?:accident and emergency|accident & emergency|emergency departments?|a ?& ?e|a and e|eds?)\b",
+     "emergencydept"),
+    (r"\burgent community response\b|\bucr\b", "urgentcommunityresponse"),
+    (r"\breferral to treatment\b|\brtt\b|\b18week\b", "referraltotreatment18w"),
+    (r"\bfaster diagnosis standard\b|\bfds\b", "fasterdiagnosisstandard"),
+    (r"\bcategory 2\b|\bcat ?2\b", "category2"),
+    (r"\bhospital at home\b|\bvirtual wards?\b", "virtualward"),
+    (r"\bcommunity diagnostic cent(?:re|er)s?\b|\bcdcs?\b", "communitydiagnosticcentre"),
+    (r"\bsame day emergency care\b|\bsdec\b", "sameday_emergencycare"),
+    (r"\bintegrated care boards?\b|\bicbs?\b", "integratedcareboard"),
+    (r"\bchildren and young people\b|\bcyp\b", "childrenyoungpeople"),
+    (r"\bgeneral practice\b|\bgps?\b", "generalpractice"),
+    (r"\bmental health\b|\bmh\b", "mentalhealth"),
+    (r"\blearning disabilit(?:y|ies)\b", "learningdisability"),
+    (r"\bper ?cent\b|%", " percent "),
+]
+_SYNONYM_RES = [(re.compile(p), c) for p, c in SYNONYMS]
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+# "4-hour", "4 hours", "four hour" -> "4hour"; "62-day" -> "62day": one token for one standard.
+_DURATION_RE = re.compile(r"\b(\d+)[\s-]*(hour|day|week|minute|month|year)s?\b")
+
+
+def clean(text: str) -> str:
+    """Undo conversion damage that is not wording: markdown bold, escaped brackets, spacing."""
+    text = text.replace("**", "").replace("\\(", "(").replace("\\)", ")").replace("\\", "")
+    text = re.sub(r"[‘’]", "'", text)
+    text = re.sub(r"[“”]", '"', text)
+    text = re.sub(r"[–—]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def plain(text: str) -> str:
+    """Wording as a reader compares it: cleaned, lowercase, no punctuation differences."""
+    return re.sub(r"[^\w%£]+", " ", clean(text).lower()).strip()
+
+
+def fold(text: str) -> str:
+    """Normalised text for matching: numbers as digits, durations as one token, synonyms folded."""
+    t = clean(text).lower()
+    t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group(1)], t)
+    t = _DURATION_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", t)
+    for pattern, canonical in _SYNONYM_RES:
+        t = pattern.sub(canonical, t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+# --- similarity and one-to-one assignment -----------------------------------------------------
+
+# Tokens that name a specific standard. Two metrics naming different standards (the 4-hour vs the
+# 12-hour A&E standard, 62-day vs 31-day cancer) are different targets however alike the rest of
+# their words; two naming the same ones very probably are the same target reworded.
+_ANCHOR_RE = re.compile(r"\b(?:\d+(?:hour|day|week|minute|month|year)|emergencydept|urgentcommunityresponse|"
+                        r"referraltotreatment18w|fasterdiagnosisstandard|category2|virtualward|"
+                        r"communitydiagnosticcentre|sameday_emergencycare)\b")
+ANCHOR_WEIGHT = 0.4
+
+
+def anchors(folded: str) -> frozenset[str]:
+    """The standard-naming tokens of a folded text."""
+    return frozenset(_ANCHOR_RE.findall(folded))
+
+
+def similarity_matrix(old: Sequence[str], new: Sequence[str], anchor_weight: float = 0.0) -> np.ndarray:
+    """Similarity of folded texts in [0, 1].
+
+    The mean cosine of word (1-2 gram) and character (3-5 gram) TF-IDF vectors; with
+    ``anchor_weight`` > 0, pairs that both name standards blend in the Jaccard overlap of those
+    names (see ``anchors``).
+    """
+    if not old or not new:
+        return np.zeros((len(old), len(new)))
+    a = [fold(t) for t in old]
+    b = [fold(t) for t in new]
+    sims = []
+    for vec in (TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)):
+        try:
+            m = vec.fit_transform(a + b)
+        except ValueError:  # empty vocabulary: texts with no words at all
+            sims.append(np.zeros((len(a), len(b))))
+            continue
+        sims.append((m[: len(a)] @ m[len(a):].T).toarray())
+    sim = np.asarray((sims[0] + sims[1]) / 2.0)
+    if anchor_weight > 0:
+        aa, ab = [anchors(t) for t in a], [anchors(t) for t in b]
+        for i, x in enumerate(aa):
+            for j, y in enumerate(ab):
+                if x and y:
+                    jacc = len(x & y) / len(x | y)
+                    sim[i, j] = (1 - anchor_weight) * sim[i, j] + anchor_weight * jacc
+    return np.clip(sim, 0.0, 1.0)
+
+
+def assign(sim: np.ndarray, threshold: float, bonus: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Optimal one-to-one pairs (i, j) with ``sim[i, j] >= threshold``.
+
+    ``bonus`` (small, added only to the assignment objective) breaks ties between equally similar
+    candidates, e.g. prefers the restatement with the same value when a metric appears twice.
+    """
+    if sim.size == 0:
+        return []
+    score = sim + (bonus if bonus is not None else 0.0)
+    rows, cols = linear_sum_assignment(-score)
+    return sorted((int(i), int(j)) for i, j in zip(rows, cols, strict=True) if sim[i, j] >= threshold)
+
+
+# --- display helpers (shared with the report) -------------------------------------------------
+
+def _num(v: float) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
+
+
+def display_value(t: Target) -> str | None:
+    """A target's value and unit as a reader writes it: "78%", "30 minutes", "£1.2 billion"."""
+    if t.value is None:
+        return t.unit or None
+    unit = (t.unit or "").strip()
+    if unit in ("%", "percent", "per cent"):
+        return f"{_num(t.value)}%"
+    if unit.startswith("£"):
+        rest = unit[1:].strip()
+        return f"£{_num(t.value)}{(' ' + rest) if rest else ''}"
+    return f"{_num(t.value)} {unit}".strip()
+
+
+def display_when(w: When | None) -> str | None:
+    """A deadline as written (cleaned), falling back to its canonical label."""
+    if w is None:
+        return None
+    text = clean(w.text)
+    return text or w.label
+
+
+def record_text(r: Record) -> str:
+    """The text that identifies a record for matching (values and dates excluded for targets)."""
+    if isinstance(r, Target):
+        return r.metric
+    if isinstance(r, Deadline):
+        return r.action
+    return r.title
+
+
+def record_type(r: Record) -> RecordType:
+    if isinstance(r, Target):
+        return "target"
+    if isinstance(r, Deadline):
+        return "deadline"
+    return "priority"
+
+
+# --- policy areas -----------------------------------------------------------------------------
+
+# The report groups changes by policy area. Editions rename and regroup their priorities, so the
+# area comes from a fixed NHS vocabulary matched on the record's own words first, then on the
+# priority it sits under; the priority's own title is the fallback.
+AREAS: list[tuple[str, str]] = [
+    ("Cancer", r"\bcancer|fasterdiagnosisstandard|\b(?:31|62)day\b|oncology"),
+    ("Urgent and emergency care",
+     r"emergencydept|ambulance|category2|urgentcommunityresponse|virtualward|\b(?:4|12)hour\b|"
+     r"urgent and emergency|\buec\b|corridor|handover|111|sameday_emergencycare|discharge"),
+    ("Elective care and diagnostics",
+     r"referraltotreatment18w|elective|\b52week\b|outpatient|waiting list|first appointment|"
+     r"diagnostic|communitydiagnosticcentre|\b65week\b|surgical hub"),
+    ("Mental health", r"mentalhealth|talking therap|psychosis|dementia|out of area placement"),
+    ("Learning disability and autism", r"learningdisabilit|autis"),
+    ("Maternity and neonatal", r"maternity|neonatal|midwi|stillbirth"),
+    ("Primary, community and neighbourhood care",
+     r"generalpractice|primary care|dental|dentist|pharmac|community (?:health|services)|"
+     r"neighbourhood|optometr|childrenyoungpeople"),
+    ("Prevention and health inequalities",
+     r"prevent|inequalit|core20|vaccinat|immunis|smoking|obesity|hypertension|screening"),
+    ("Workforce", r"workforce|staff|agency|bank|recruit|retention|sickness|training posts|nurs"),
+    ("Finance and productivity",
+     r"productivity|financ|deficit|surplus|efficien|cost|spend|budget|£|capital|revenue|allocation"),
+    ("Digital and data", r"digital|\bapp\b|electronic patient record|\bepr\b|data|ai\b|technology"),
+]
+_AREA_RES = [(name, re.compile(p)) for name, p in AREAS]
+OTHER_AREA = "Other commitments"
+
+
+def area_of(r: Record) -> str:
+    """The policy area a record belongs to, for grouping in the report."""
+    texts = [record_text(r)]
+    if isinstance(r, Target) and r.priority:
+        texts.append(r.priority)
+    for text in texts:
+        folded = fold(text)
+        for name, pattern in _AREA_RES:
+            if pattern.search(folded):
+                return name
+    if isinstance(r, Target) and r.priority:
+        return clean(r.priority)
+    return OTHER_AREA
+
+
+# --- classifying a matched pair ---------------------------------------------------------------
+
+def _same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _norm_unit(u: str | None) -> str | None:
+    if u is None:
+        return None
+    u = plain(u)
+    return {"percent": "%", "per cent": "%", "pc": "%", "": None}.get(u, u) if u else None
+
+
+def _norm_opt(text: str | None) -> str | None:
+    return plain(text) or None if text else None
+
+
+def _compare_when(old: When | None, new: When | None) -> FieldChange | None:
+    if old is None and new is None:
+        return None
+    if old is None:
+        return FieldChange("deadline_added", None, display_when(new))
+    if new is None:
+        return FieldChange("deadline_removed", display_when(old), None)
+    # "By March 2026" binds on the period's end; a restatement at another granularity with the
+    # same end ("2025/26" vs "March 2026") is not a move.
+    if (new.end, new.start) > (old.end, old.start) and new.end != old.end:
+        return FieldChange("deadline_later", display_when(old), display_when(new))
+    if new.end < old.end:
+        return FieldChange("deadline_earlier", display_when(old), display_when(new))
+    return None
+
+
+def classify(old: Record, new: Record) -> list[FieldChange]:
+    """What differs between two matched records; empty means unchanged."""
+    out: list[FieldChange] = []
+    if isinstance(old, Target) and isinstance(new, Target):
+        if not _same_value(old.value, new.value):
+            out.append(FieldChange("value", display_value(old), display_value(new)))
+        if _norm_unit(old.unit) != _norm_unit(new.unit):
+            out.append(FieldChange("unit", old.unit, new.unit))
+        if old.direction != new.direction:
+            out.append(FieldChange("direction", old.direction, new.direction))
+        moved = _compare_when(old.deadline, new.deadline)
+        if moved:
+            out.append(moved)
+        if _norm_opt(old.scope) != _norm_opt(new.scope):
+            out.append(FieldChange("scope", old.scope, new.scope))
+        if _norm_opt(old.baseline) != _norm_opt(new.baseline):
+            out.append(FieldChange("baseline", old.baseline, new.baseline))
+    elif isinstance(old, Deadline) and isinstance(new, Deadline):
+        moved = _compare_when(old.when, new.when)
+        if moved:
+            out.append(moved)
+    if plain(record_text(old)) != plain(record_text(new)):
+        out.append(FieldChange("wording", clean(record_text(old)), clean(record_text(new))))
+    if area_of(old) != area_of(new):
+        out.append(FieldChange("area", area_of(old), area_of(new)))
+    return out
+
+
+_ASPECT_WORDS: dict[Aspect, str] = {
+    "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
+    "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
+    "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area", "wording": "wording",
+}
+
+
+def _describe(r: Record) -> str:
+    if isinstance(r, Target):
+        parts = [p for p in (display_value(r), f"by {display_when(r.deadline)}" if r.deadline else None) if p]
+        return " ".join(parts)
+    if isinstance(r, Deadline):
+        return f"by {display_when(r.when)}"
+    return ""
+
+
+def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
+              details: Sequence[FieldChange]) -> str:
+    """One line a reader can scan: "value 78% -> 82%; deadline later March 2026 -> March 2027"."""
+    if kind == "added" and new is not None:
+        return ("new: " + _describe(new)).rstrip(": ")
+    if kind == "dropped" and old is not None:
+        return ("no longer stated: " + _describe(old)).rstrip(": ")
+    if kind == "unchanged":
+        return "unchanged"
+    bits = []
+    for d in details:
+        if d.aspect == "wording":
+            bits.append("wording")
+        else:
+            bits.append(f"{_ASPECT_WORDS[d.aspect]} {d.old or '-'} -> {d.new or '-'}")
+    return "; ".join(bits)
+
+
+# --- per-pair record diff ---------------------------------------------------------------------
+
+def _identity(r: Record) -> tuple[object, ...]:
+    """Two records of one edition with this key are the same statement made twice (body + summary table)."""
+    if isinstance(r, Target):
+        return ("t", r.id, r.value, _norm_unit(r.unit), r.deadline.label if r.deadline else None,
+                _norm_opt(r.scope))
+    if isinstance(r, Deadline):
+        return ("d", r.id, r.when.label)
+    return ("p", r.id)
+
+
+def dedupe(records: Sequence[Record]) -> list[Record]:
+    """Drop restatements of the same record within one edition, keeping the first (earliest) one."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for r in records:
+        key = _identity(r)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
+    """Tiny preference for same value / same deadline between equally similar candidates."""
+    bonus = np.zeros((len(old), len(new)))
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            if isinstance(o, Target) and isinstance(n, Target):
+                bonus[i, j] += 0.004 * _same_value(o.value, n.value)
+                bonus[i, j] += 0.002 * (_norm_unit(o.unit) == _norm_unit(n.unit))
+                if o.deadline and n.deadline:
+                    bonus[i, j] += 0.001 * (o.deadline.label == n.deadline.label)
+            bonus[i, j] += 0.0005 * (o.id == n.id)
+    return bonus
+
+
+def _unique(base: str, used: set[str]) -> str:
+    if base not in used:
+        used.add(base)
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    used.add(f"{base}-{n}")
+    return f"{base}-{n}"
+
+
+def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Sequence[str],
+                  used: set[str], old_ed: str, new_ed: str,
+                  threshold: float) -> tuple[list[Change], list[str]]:
+    """Match one record type across a pair; returns the changes and the new records' lineage ids."""
+    sim = similarity_matrix([record_text(r) for r in old], [record_text(r) for r in new], ANCHOR_WEIGHT)
+    pairs = assign(sim, threshold, _tie_bonus(old, new))
+    changes: list[Change] = []
+    new_lineage: list[str | None] = [None] * len(new)
+    matched_old = set()
+    for i, j in pairs:
+        o, n = old[i], new[j]
+        matched_old.add(i)
+        new_lineage[j] = old_lineage[i]
+        details = classify(o, n)
+        kind: ChangeKind = "changed" if details else "unchanged"
+        changes.append(Change(
+            id=old_lineage[i], record_type=record_type(n), kind=kind, area=area_of(n),
+            label=clean(record_text(n)), old_edition=old_ed, new_edition=new_ed, old=o, new=n,
+            aspects=[d.aspect for d in details], details=details, similarity=round(float(sim[i, j]), 3),
+            summary=summarise(kind, o, n, details)))
+    for i, o in enumerate(old):
+        if i not in matched_old:
+            changes.append(Change(
+                id=old_lineage[i], record_type=record_type(o), kind="dropped", area=area_of(o),
+                label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=None,
+                summary=summarise("dropped", o, None, [])))
+    for j, n in enumerate(new):
+        if new_lineage[j] is None:
+            new_lineage[j] = _unique(n.id, used)
+            changes.append(Change(
+                id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n),
+                label=clean(record_text(n)), old_edition=old_ed, new_edition=new_ed, old=None, new=n,
+                summary=summarise("added", None, n, [])))
+    return changes, [x or "" for x in new_lineage]
+
+
+_KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "unchanged": 3}
+_TYPE_ORDER = {"target": 0, "deadline": 1, "priority": 2}
+
+
+def _area_rank(area: str) -> int:
+    names = [n for n, _ in AREAS]
+    return names.index(area) if area in names else len(names) + (area == OTHER_AREA)
+
+
+def _sort_changes(changes: list[Change]) -> list[Change]:
+    return sorted(changes, key=lambda c: (_area_rank(c.area), c.area, _TYPE_ORDER[c.record_type],
+                                          _KIND_ORDER[c.kind], c.label.lower()))
+
+
+# --- section text diff ------------------------------------------------------------------------
+
+@dataclass
+class _Section:
+    heading: str
+    page: int | None
+    units: list[str]
+
+    @property
+    def body(self) -> str:
+        return " ".join(self.units)
+
+
+def sections_of(doc: Document, depth: int = SECTION_DEPTH) -> list[_Section]:
+    """Split a document into sections at its top ``depth`` heading levels, in reading order.
+
+    Deeper headings stay inside their section as units, so a reworded sub-heading shows in the diff.
+    """
+    out: list[_Section] = []
+    key: tuple[str, ...] | None = None
+    for b in doc.blocks:
+        text = clean(b.text)
+        if not text:
+            continue
+        path = _heading_path(b)
+        k = path[:depth]
+        if key is None or k != key:
+            key = k
+            title = " › ".join(clean(h) for h in k) if k else "(before the first heading)"
+            out.append(_Section(heading=title, page=b.page, units=[]))
+        if b.kind == "heading" and len(path) <= depth:
+            continue  # the heading is the section's title, not a unit of its body
+        out[-1].units.append(text)
+    return out
+
+
+def _heading_path(b: Block) -> tuple[str, ...]:
+    if b.kind != "heading":
+        return tuple(b.section)
+    if b.section and clean(b.section[-1]) == clean(b.text):
+        return tuple(b.section)
+    return (*b.section, b.text)
+
+
+def _word_ops(old: str, new: str) -> tuple[list[TextOp], float]:
+    a = re.findall(r"\S+\s*", old)
+    b = re.findall(r"\S+\s*", new)
+    sm = difflib.SequenceMatcher(None, [w.strip() for w in a], [w.strip() for w in b], autojunk=False)
+    ops: list[TextOp] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        o, n = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal":
+            ops.append(TextOp("equal", o, n))
+        else:
+            if o:
+                ops.append(TextOp("delete", o, ""))
+            if n:
+                ops.append(TextOp("insert", "", n))
+    return ops, sm.ratio()
+
+
+def text_diff(old_units: Sequence[str], new_units: Sequence[str]) -> list[TextOp]:
+    """Paragraph-level diff; similar rewritten paragraphs carry a word-level ``inline`` diff."""
+    sm = difflib.SequenceMatcher(None, [plain(u) for u in old_units], [plain(u) for u in new_units],
+                                 autojunk=False)
+    ops: list[TextOp] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        olds, news = list(old_units[i1:i2]), list(new_units[j1:j2])
+        if tag == "equal":
+            ops.extend(TextOp("equal", o, n) for o, n in zip(olds, news, strict=True))
+        elif tag == "delete":
+            ops.extend(TextOp("delete", o, "") for o in olds)
+        elif tag == "insert":
+            ops.extend(TextOp("insert", "", n) for n in news)
+        else:
+            ops.extend(_pair_replaced(olds, news))
+    return ops
+
+
+def _pair_replaced(olds: list[str], news: list[str]) -> list[TextOp]:
+    """Pair rewritten paragraphs by similarity (in order) and diff each pair word by word."""
+    ops: list[TextOp] = []
+    sim = similarity_matrix(olds, news)
+    pairs = dict(assign(sim, INLINE_MIN_RATIO))
+    j_next = 0
+    for i, o in enumerate(olds):
+        j = pairs.get(i)
+        if j is None or j < j_next:
+            ops.append(TextOp("delete", o, ""))
+            continue
+        ops.extend(TextOp("insert", "", n) for n in news[j_next:j])
+        inline, ratio = _word_ops(o, news[j])
+        if ratio >= INLINE_MIN_RATIO:
+            ops.append(TextOp("replace", o, news[j], tuple(inline)))
+        else:
+            ops.extend([TextOp("delete", o, ""), TextOp("insert", "", news[j])])
+        j_next = j + 1
+    ops.extend(TextOp("insert", "", n) for n in news[j_next:])
+    return ops
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _section_diff(status: ChangeKind, old: _Section | None, new: _Section | None,
+                  similarity: float | None) -> SectionDiff:
+    ops = text_diff(old.units if old else [], new.units if new else [])
+    added = removed = 0
+    for op in ops:
+        if op.op == "insert":
+            added += _words(op.new)
+        elif op.op == "delete":
+            removed += _words(op.old)
+        elif op.op == "replace":
+            added += sum(_words(x.new) for x in op.inline if x.op == "insert")
+            removed += sum(_words(x.old) for x in op.inline if x.op == "delete")
+    if status in ("changed", "unchanged"):
+        status = "changed" if (added or removed) else "unchanged"
+        if status == "unchanged" and old and new and old.heading != new.heading:
+            status = "changed"
+    return SectionDiff(status=status, old_heading=old.heading if old else None,
+                       new_heading=new.heading if new else None, old_page=old.page if old else None,
+                       new_page=new.page if new else None, similarity=similarity, ops=ops,
+                       words_added=added, words_removed=removed)
+
+
+def diff_sections(old_doc: Document, new_doc: Document, depth: int = SECTION_DEPTH,
+                  threshold: float = SECTION_THRESHOLD) -> list[SectionDiff]:
+    """Align the two documents' sections one-to-one and diff each aligned pair, in the new order.
+
+    A section's score is the better of its body similarity and the mean of heading and body
+    similarity, so a renamed section with the same text still aligns, and so does a kept heading
+    whose text was rewritten.
+    """
+    old_s, new_s = sections_of(old_doc, depth), sections_of(new_doc, depth)
+    head = similarity_matrix([s.heading for s in old_s], [s.heading for s in new_s])
+    body = similarity_matrix([s.body for s in old_s], [s.body for s in new_s])
+    score = np.maximum(body, (head + body) / 2.0) if old_s and new_s else head
+    pairs = assign(score, threshold)
+    by_new = {j: i for i, j in pairs}
+    # Keep reading order: walk the new edition, placing each dropped old section right after the
+    # old section that preceded it.
+    out: list[SectionDiff] = []
+    emitted_old: set[int] = set()
+    matched_old = {i for i, _ in pairs}
+
+    def flush_dropped(upto: int) -> None:
+        for i in range(upto):
+            if i not in emitted_old and i not in matched_old:
+                emitted_old.add(i)
+                out.append(_section_diff("dropped", old_s[i], None, None))
+
+    for j, s in enumerate(new_s):
+        i = by_new.get(j)
+        if i is None:
+            out.append(_section_diff("added", None, s, None))
+            continue
+        flush_dropped(i)
+        emitted_old.add(i)
+        out.append(_section_diff("changed", old_s[i], s, round(float(score[i, j]), 3)))
+    flush_dropped(len(old_s))
+    return out
+
+
+# --- timelines --------------------------------------------------------------------------------
+
+def _point(edition: str, r: Record) -> TimelinePoint:
+    value = display_value(r) if isinstance(r, Target) else None
+    when = r.deadline if isinstance(r, Target) else r.when if isinstance(r, Deadline) else None
+    return TimelinePoint(edition=edition, record_id=r.id, value=value, deadline=display_when(when),
+                         text=clean(record_text(r)), evidence=r.evidence)
+
+
+def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
+    entries: dict[tuple[RecordType, str], TimelineEntry] = {}
+    order: list[tuple[RecordType, str]] = []
+    for p in pairs:
+        for c in p.changes:
+            key = (c.record_type, c.id)
+            entry = entries.get(key)
+            if entry is None:
+                entry = TimelineEntry(id=c.id, record_type=c.record_type, area=c.area, label=c.label,
+                                      first_seen="", last_seen="")
+                entries[key] = entry
+                order.append(key)
+            if c.old is not None and not any(pt.edition == c.old_edition for pt in entry.points):
+                entry.points.append(_point(c.old_edition, c.old))
+            if c.new is not None and not any(pt.edition == c.new_edition for pt in entry.points):
+                entry.points.append(_point(c.new_edition, c.new))
+                entry.label, entry.area = c.label, c.area
+    out = []
+    for key in order:
+        e = entries[key]
+        if e.points:
+            e.first_seen, e.last_seen = e.points[0].edition, e.points[-1].edition
+            out.append(e)
+    return sorted(out, key=lambda e: (_area_rank(e.area), e.area, _TYPE_ORDER[e.record_type],
+                                      e.label.lower()))
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+def _records(x: Extraction) -> dict[RecordType, list[Record]]:
+    return {"target": dedupe(x.targets), "deadline": dedupe(x.deadlines), "priority": dedupe(x.priorities)}
+
+
+def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
+                  section_depth: int = SECTION_DEPTH) -> DiffResult:
+    """Compare editions, oldest first by ``Edition.sort_key``: one EditionDiff per consecutive pair.
+
+    With three or more editions, ``timelines`` follows every record across all of them.
+    """
+    if len(editions) < 2:
+        names = ", ".join(d.path for d, _ in editions) or "diff"
+        raise GuidanceError(names, "a diff needs at least two editions",
+                            "give the older and the newer edition of the guidance")
+    ordered = sorted(editions, key=lambda dx: dx[0].edition.sort_key)  # stable: ties keep input order
+    shas = [d.sha256 for d, _ in ordered]
+    if len(set(shas)) < len(shas):
+        dup = [d.path for d, _ in ordered if shas.count(d.sha256) > 1]
+        raise GuidanceError(", ".join(dup), "the same file was given twice",
+                            "give two different editions of the guidance")
+    pairs: list[EditionDiff] = []
+    used: set[str] = set()
+    first_recs = _records(ordered[0][1])
+    lineage: dict[RecordType, list[str]] = {
+        t: [_unique(r.id, used) for r in recs] for t, recs in first_recs.items()}
+    prev_recs = first_recs
+    for (old_doc, _), (new_doc, new_x) in zip(ordered, ordered[1:], strict=False):
+        new_recs = _records(new_x)
+        changes: list[Change] = []
+        next_lineage: dict[RecordType, list[str]] = {}
+        for rtype in ("target", "deadline", "priority"):
+            ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
+                                    old_doc.edition.label, new_doc.edition.label, threshold)
+            changes.extend(ch)
+            next_lineage[rtype] = ids
+        counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}
+        pairs.append(EditionDiff(old=DocumentRef.of(old_doc), new=DocumentRef.of(new_doc),
+                                 changes=_sort_changes(changes),
+                                 sections=diff_sections(old_doc, new_doc, depth=section_depth),
+                                 counts=counts))
+        prev_recs, lineage = new_recs, next_lineage
+    return DiffResult(
+        editions=[DocumentRef.of(d) for d, _ in ordered], pairs=pairs,
+        timelines=_timelines(pairs) if len(ordered) > 2 else [],
+        settings={"threshold": threshold, "section_threshold": SECTION_THRESHOLD,
+                  "section_depth": section_depth, "generator": f"guidance-parser {__version__}"})
