@@ -1,0 +1,262 @@
+"""Machine-readable exports for other trackers: JSON (schema-validated), JSONL, CSV, atomic writes.
+
+This module owns the published shapes. ``schema.json`` (shipped in the package, printed by
+``guidance schema``) describes every JSON document written here, and each payload is validated
+against it before it is returned, so a tracker can rely on the schema. CSV has one row per record
+with a fixed column order. Ids are stable: an extracted record's id comes from the extractor (a hash
+of its normalised text); a diff row's id is the record's lineage id (see ``model.Change``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+
+from guidance_parser import __version__
+from guidance_parser.diff import display_value, display_when, record_text, record_type
+from guidance_parser.errors import GuidanceError
+from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
+
+SCHEMA_VERSION = "1.0"
+Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
+_DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
+                         "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+def schema_text() -> str:
+    """The JSON Schema of every JSON export, as shipped in the package."""
+    return resources.files("guidance_parser").joinpath("schema.json").read_text(encoding="utf-8")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text())
+    return data
+
+
+@cache
+def _validator(kind: Kind) -> jsonschema.protocols.Validator:
+    full = schema()
+    sub = {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": f"#/$defs/{_DEFS[kind]}"}
+    cls = jsonschema.validators.validator_for(full)
+    return cls(sub, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return]
+
+
+def validate(data: Any, kind: Kind) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``data`` is a valid export of this kind."""
+    if kind not in _DEFS:
+        raise ValueError(f"unknown export kind {kind!r}; expected one of {sorted(_DEFS)}")
+    _validator(kind).validate(data)
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+def _header(kind: str) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "kind": kind, "generator": f"guidance-parser {__version__}"}
+
+
+def extraction_payload(extractions: Sequence[Extraction]) -> dict[str, Any]:
+    """All records of one or more editions, as one schema-valid JSON document."""
+    data = {**_header("extraction"), "extractions": [to_dict(x) for x in extractions]}
+    validate(data, "extraction")
+    return data
+
+
+def diff_payload(result: DiffResult) -> dict[str, Any]:
+    """The whole diff (changes with both records and evidence, section diffs, timelines)."""
+    body = to_dict(result)
+    data = {**_header("diff"), **{k: body[k] for k in ("editions", "pairs", "timelines", "settings")}}
+    validate(data, "diff")
+    return data
+
+
+def to_json(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- flat rows: JSONL and CSV -----------------------------------------------------------------
+
+def extraction_lines(extractions: Sequence[Extraction]) -> list[dict[str, Any]]:
+    """One JSON object per record (schema ``ExtractionLine``), in document order."""
+    lines = []
+    for x in extractions:
+        doc = to_dict(x.document)
+        records: list[Target | Deadline | Priority] = [*x.targets, *x.deadlines, *x.priorities]
+        for r in records:
+            lines.append({"record_type": record_type(r), "edition": x.document.edition, "document": doc,
+                          "record": to_dict(r)})
+    return lines
+
+
+def diff_lines(result: DiffResult) -> list[dict[str, Any]]:
+    """One JSON object per change (schema ``DiffLine``), pair by pair."""
+    return [to_dict(c) for p in result.pairs for c in p.changes]
+
+
+def to_jsonl(lines: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
+EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "value", "unit", "direction",
+                      "baseline", "deadline", "deadline_label", "deadline_start", "deadline_end", "scope",
+                      "priority", "page", "section", "sentence"]
+
+DIFF_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label",
+                "old_value", "new_value", "old_deadline", "new_deadline", "summary", "similarity",
+                "old_id", "new_id", "old_page", "new_page", "old_section", "new_section",
+                "old_sentence", "new_sentence"]
+
+
+def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
+    when = r.deadline if isinstance(r, Target) else r.when if isinstance(r, Deadline) else None
+    row: dict[str, Any] = {
+        "id": r.id, "record_type": record_type(r), "text": record_text(r),
+        "deadline": display_when(when), "deadline_label": when.label if when else None,
+        "deadline_start": when.start.isoformat() if when else None,
+        "deadline_end": when.end.isoformat() if when else None,
+        "page": r.evidence.page, "section": " > ".join(r.evidence.section), "sentence": r.evidence.sentence,
+    }
+    if isinstance(r, Target):
+        row.update(value=r.value, unit=r.unit, direction=r.direction, baseline=r.baseline, scope=r.scope,
+                   priority=r.priority)
+    return row
+
+
+def extraction_rows(extractions: Sequence[Extraction]) -> list[dict[str, Any]]:
+    rows = []
+    for x in extractions:
+        for r in [*x.targets, *x.deadlines, *x.priorities]:
+            rows.append({**_record_row(r), "edition": x.document.edition, "document": x.document.path})
+    return rows
+
+
+def diff_rows(result: DiffResult) -> list[dict[str, Any]]:
+    rows = []
+    for p in result.pairs:
+        for c in p.changes:
+            row: dict[str, Any] = {
+                "id": c.id, "old_edition": c.old_edition, "new_edition": c.new_edition,
+                "record_type": c.record_type, "change": c.kind, "aspects": ";".join(c.aspects),
+                "area": c.area, "label": c.label, "summary": c.summary, "similarity": c.similarity}
+            for side, rec in (("old", c.old), ("new", c.new)):
+                if rec is None:
+                    continue
+                r = _record_row(rec)
+                row.update({f"{side}_value": display_value(rec) if isinstance(rec, Target) else None,
+                            f"{side}_deadline": r["deadline"], f"{side}_id": rec.id,
+                            f"{side}_page": r["page"],
+                            f"{side}_section": r["section"], f"{side}_sentence": r["sentence"]})
+            rows.append(row)
+    return rows
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(v: Any) -> Any:
+    """CSV cell text. Text that a spreadsheet would run as a formula is prefixed with ' (OWASP)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        try:
+            float(v)
+        except ValueError:
+            return "'" + v
+    return v
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text, header first, columns in the given order (missing values empty)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_cell(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+# --- conveniences used by the pipeline ---------------------------------------------------------
+
+def extraction_jsonl(extractions: Sequence[Extraction]) -> str:
+    return to_jsonl(extraction_lines(extractions))
+
+
+def extraction_csv(extractions: Sequence[Extraction]) -> str:
+    return to_csv(extraction_rows(extractions), EXTRACTION_COLUMNS)
+
+
+def diff_jsonl(result: DiffResult) -> str:
+    return to_jsonl(diff_lines(result))
+
+
+def diff_csv(result: DiffResult) -> str:
+    return to_csv(diff_rows(result), DIFF_COLUMNS)
+
+
+def diff_summary(result: DiffResult) -> str:
+    """One line per run for the terminal: counts per consecutive pair."""
+    parts = []
+    for p in result.pairs:
+        c = p.counts
+        parts.append(f"{p.old.edition} -> {p.new.edition}: {c.get('changed', 0)} changed, "
+                     f"{c.get('added', 0)} added, {c.get('dropped', 0)} dropped, "
+                     f"{c.get('unchanged', 0)} unchanged")
+    return "; ".join(parts)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never half.
+
+    The text goes to a temporary file in the same folder (same filesystem), is flushed to disk, and
+    then replaces the target with ``os.replace``; on any failure the temporary file is removed.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise GuidanceError(str(target), "the output folder does not exist", f"create {folder} first")
+    tmp_name = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder,
+                                         prefix=f".{target.name}.", suffix=".tmp", delete=False) as fh:
+            tmp_name = fh.name
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            # keep the permissions the user gave the old file
+            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except PermissionError as err:
+        raise GuidanceError(str(target), f"cannot write the output ({err.strerror})",
+                            "choose a folder you can write to with -o") from err
+    except IsADirectoryError as err:
+        raise GuidanceError(str(target), "the output path is a folder", "give a file name with -o") from err
+    except OSError as err:
+        raise GuidanceError(str(target), f"cannot write the output ({err.strerror or err})",
+                            "check free space and the path given with -o") from err
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
