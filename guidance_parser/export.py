@@ -52,7 +52,7 @@ def _validator(kind: Kind) -> jsonschema.protocols.Validator:
     full = schema()
     sub = {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": f"#/$defs/{_DEFS[kind]}"}
     cls = jsonschema.validators.validator_for(full)
-    return cls(sub, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return]
+    return cls(sub, format_checker=cls.FORMAT_CHECKER)
 
 
 def validate(data: Any, kind: Kind) -> None:
@@ -138,7 +138,8 @@ def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
 def extraction_rows(extractions: Sequence[Extraction]) -> list[dict[str, Any]]:
     rows = []
     for x in extractions:
-        for r in [*x.targets, *x.deadlines, *x.priorities]:
+        records: list[Target | Deadline | Priority] = [*x.targets, *x.deadlines, *x.priorities]
+        for r in records:
             rows.append({**_record_row(r), "edition": x.document.edition, "document": x.document.path})
     return rows
 
