@@ -404,10 +404,10 @@ def _styles(fonts: _Fonts) -> dict[str, ParagraphStyle]:
 
 
 def _col_fractions(rows: Sequence[tuple[str, ...]]) -> list[str]:
-    """Percentage column widths from the longest cell per column (capped so no column starves)."""
+    """Percentage column widths from the longest cell per column, damped so no column starves."""
     n = max(len(r) for r in rows)
     longest = [max((len(r[i]) if i < len(r) else 0) for r in rows) for i in range(n)]
-    weights = [min(max(x, 6), 60) for x in longest]
+    weights = [min(x, 40) + 8 for x in longest]
     total = sum(weights)
     pcts = [round(100 * w / total, 1) for w in weights]
     pcts[-1] = round(100 - sum(pcts[:-1]), 1)
