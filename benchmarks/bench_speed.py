@@ -1,0 +1,291 @@
+"""Speed and memory of guidance-parser against its PDF engine's own floor, at 20 to 320 pages.
+
+    python benchmarks/bench_speed.py            # full run: 20, 40, 80, 160, 320 pages, min of 3
+    python benchmarks/bench_speed.py --quick    # smoke run: 20 and 40 pages, one repeat
+    python benchmarks/bench_speed.py --sizes 20,320 --repeat 2 --json out.json
+
+Builds (once, cached in benchmarks/_pdfs/) NHS-style PDFs of each size from the real texts in
+../shared/corpus/md with tests/pdfbuild.py, then measures, each in a FRESH Python process so that
+peak RSS belongs to that measurement alone:
+
+  a  pdfplumber's own ``page.extract_text()`` over every page   (the floor for our default engine)
+  b  pypdfium2 ``get_textpage().get_text_range()`` over every page (the fast-engine anchor)
+  c  our ``ingest_file`` (cache bypassed: the stage function is called directly)
+  d  ``ingest_file`` + ``extract``
+  e  the full diff of two editions of that size: ingest + extract both, ``diff_editions``, ``render_html``
+  c', d', e'  the same with ``engine="pdfium"``
+
+Seconds are the minimum over ``--repeat`` fresh processes, timed around the work only: each child
+first imports everything and runs the same measurement on a 3-page warm-up PDF, so interpreter
+start-up, imports and lazy initialisation (spaCy's blank pipeline, jinja2 templates) are not
+counted; they are reported once, separately, as "cold start". Peak RSS is the child's
+``ru_maxrss`` (imports and warm-up included, so it is what a user's process really peaks at).
+
+Targets checked (issue 7): d/a <= 1.5 at every size; t(320) <= 17 x t(20) for c, d and e; peak
+RSS < 1 GiB at the largest size. The two-core parallel target is in bench_parallel.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _benchlib as bl  # noqa: E402
+
+SCRIPT = Path(__file__).resolve()
+SIZES = [20, 40, 80, 160, 320]
+WARMUP_PAGES = 3
+GIB = 1024.0
+
+# measurement key -> (label, kind, engine)
+MEASURES: dict[str, tuple[str, str, str]] = {
+    "a": ("pdfplumber extract_text", "plumber", "pdfplumber"),
+    "b": ("pypdfium2 get_text_range", "pdfium_raw", "pdfium"),
+    "c": ("ingest", "ingest", "pdfplumber"),
+    "d": ("ingest + extract", "extract", "pdfplumber"),
+    "e": ("diff 2 editions + HTML", "diff", "pdfplumber"),
+    "c'": ("ingest --engine pdfium", "ingest", "pdfium"),
+    "d'": ("ingest + extract, pdfium", "extract", "pdfium"),
+    "e'": ("diff + HTML, pdfium", "diff", "pdfium"),
+}
+
+
+# ------------------------------------------------------------------------------------ child side
+
+def _plumber(path: Path) -> dict[str, Any]:
+    import pdfplumber
+
+    chars = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars += len(page.extract_text() or "")
+            page.close()  # drop the page's parsed objects, as any long-document reader must
+    return {"chars": chars}
+
+
+def _pdfium_raw(path: Path) -> dict[str, Any]:
+    import pypdfium2 as pdfium
+
+    chars = 0
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            chars += len(tp.get_text_range())
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    return {"chars": chars}
+
+
+def _ingest(path: Path, engine: str, edition: str = "2025/26") -> Any:
+    from guidance_parser.ingest import ingest_file
+
+    return ingest_file(path, edition=edition, engine=engine)
+
+
+def _extract(path: Path, engine: str, edition: str = "2025/26") -> tuple[Any, Any]:
+    from guidance_parser.extract import extract
+
+    doc = _ingest(path, engine, edition)
+    return doc, extract(doc)
+
+
+def _diff(old: Path, new: Path, engine: str) -> dict[str, Any]:
+    import tempfile
+
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.report import render_html
+
+    pairs = [_extract(old, engine, "2025/26"), _extract(new, engine, "2026/27")]
+    result = diff_editions(pairs)
+    html = render_html(result)
+    with tempfile.NamedTemporaryFile("w", suffix=".html", encoding="utf-8", delete=True) as fh:
+        fh.write(html)
+    changes = sum(len(p.changes) for p in result.pairs)
+    return {"changes": changes, "html_kib": round(len(html.encode()) / 1024, 1)}
+
+
+def _work(kind: str, engine: str, paths: list[Path]) -> dict[str, Any]:
+    if kind == "plumber":
+        return _plumber(paths[0])
+    if kind == "pdfium_raw":
+        return _pdfium_raw(paths[0])
+    if kind == "ingest":
+        doc = _ingest(paths[0], engine)
+        return {"blocks": len(doc.blocks), "page_count": doc.page_count}
+    if kind == "extract":
+        doc, ex = _extract(paths[0], engine)
+        return {"blocks": len(doc.blocks), "targets": len(ex.targets), "deadlines": len(ex.deadlines),
+                "priorities": len(ex.priorities)}
+    if kind == "diff":
+        return _diff(paths[0], paths[1], engine)
+    if kind == "cold":  # interpreter already started: time the imports + first tiny run
+        return {}
+    raise SystemExit(f"unknown measurement kind {kind}")
+
+
+def child(argv: list[str]) -> None:
+    p = argparse.ArgumentParser(prog="bench_speed.py --child")
+    p.add_argument("kind")
+    p.add_argument("engine")
+    p.add_argument("--warm", type=Path, nargs="+", required=True)
+    p.add_argument("paths", type=Path, nargs="+")
+    a = p.parse_args(argv)
+    t0 = time.perf_counter()
+    _work(a.kind, a.engine, a.warm)  # imports + lazy initialisation, not timed below
+    warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    detail = _work(a.kind, a.engine, a.paths)
+    bl.child_result(time.perf_counter() - t0, warmup_s=round(warm, 3), **detail)
+
+
+# ----------------------------------------------------------------------------------- parent side
+
+def _fmt_ratio(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smoke run: 20 and 40 pages, one repeat")
+    ap.add_argument("--sizes", help="comma-separated page counts (default 20,40,80,160,320)")
+    ap.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement; min is kept")
+    ap.add_argument("--engines", default="pdfplumber,pdfium",
+                    help="our engines to measure: pdfplumber, pdfium or both (default both)")
+    ap.add_argument("--only", help="comma-separated measurement keys, e.g. a,b,d")
+    ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
+    args = ap.parse_args()
+
+    sizes = [20, 40] if args.quick else SIZES
+    if args.sizes:
+        sizes = sorted(int(s) for s in args.sizes.split(","))
+    repeat = 1 if args.quick else max(1, args.repeat)
+    engines = set(args.engines.split(","))
+    keys = [k for k in MEASURES if (MEASURES[k][2] in engines or k in ("a", "b"))]
+    if args.only:
+        keys = [k for k in keys if k in args.only.split(",")]
+
+    old_texts, new_texts = bl.corpus_texts(bl.OLD_EDITION), bl.corpus_texts(bl.NEW_EDITION)
+    m = bl.machine()
+    print(f"machine: {bl.machine_line(m)}", flush=True)
+    print(f"building PDFs (cached in {bl.PDF_DIR.relative_to(bl.ROOT)}/) ...", file=sys.stderr, flush=True)
+    warm_old = bl.build_pdf(old_texts, WARMUP_PAGES, "old")
+    warm_new = bl.build_pdf(new_texts, WARMUP_PAGES, "new")
+    pdfs = {n: (bl.build_pdf(old_texts, n, "old"), bl.build_pdf(new_texts, n, "new")) for n in sizes}
+
+    # Cold start: a fresh interpreter importing the whole pipeline and diffing the tiny pair once.
+    t0 = time.perf_counter()
+    cold_total = float("nan")
+    if "e" in keys:
+        cold = bl.run_child(SCRIPT, ["diff", "pdfplumber", str(warm_old), str(warm_new),
+                                     "--warm", str(warm_old), str(warm_new)])
+        cold_total = time.perf_counter() - t0
+        print(f"cold start (fresh interpreter, imports, first 3-page diff): {cold_total:.2f} s wall, "
+              f"of which warm-up run {cold.detail['warmup_s']:.2f} s; peak RSS {cold.rss_mib:.0f} MiB",
+              flush=True)
+
+    results: dict[int, dict[str, dict[str, Any]]] = {}
+    for n in sizes:
+        old, new = pdfs[n]
+        per: dict[str, list[bl.Run]] = {k: [] for k in keys}
+        loads = [bl.load()]
+        for r in range(repeat):
+            for k in keys:  # interleaved, so a load spike from other work hits every measurement alike
+                _, kind, engine = MEASURES[k]
+                warm = [str(warm_old), str(warm_new)] if kind == "diff" else [str(warm_old)]
+                paths = [str(old), str(new)] if kind == "diff" else [str(old)]
+                run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm])
+                per[k].append(run)
+                print(f"  {n:4d}p  {k:2s} run {r + 1}/{repeat}: {run.seconds:8.3f} s  "
+                      f"{run.rss_mib:6.0f} MiB  load {bl.load()}", file=sys.stderr, flush=True)
+        loads.append(bl.load())
+        results[n] = {}
+        for k, runs in per.items():
+            best = min(runs, key=lambda x: x.seconds)
+            pages = 2 * n if MEASURES[k][1] == "diff" else n
+            results[n][k] = {"label": MEASURES[k][0], "seconds": best.seconds, "pages": pages,
+                             "pages_per_s": pages / best.seconds if best.seconds else float("inf"),
+                             "rss_mib": max(x.rss_mib for x in runs),
+                             "all_seconds": [x.seconds for x in runs],
+                             "detail": best.detail}
+        results[n]["_load"] = {"before": loads[0], "after": loads[1]}
+
+    report(results, sizes, keys, repeat, m, cold_total)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": m, "repeat": repeat, "cold_start_s": cold_total,
+                                         "results": results}, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+def report(results: dict[int, dict[str, dict[str, Any]]], sizes: list[int], keys: list[str], repeat: int,
+           m: dict[str, str], cold_total: float) -> None:
+    print(f"\nSeconds are the minimum of {repeat} fresh process(es), warm; "
+          "peak RSS is the maximum over them.")
+    print("Diff rows (e, e') process two PDFs of that size, so their pages column is 2 x the size.\n")
+    print("| pages | measurement | seconds | pages/s | peak RSS MiB |")
+    print("|---:|---|---:|---:|---:|")
+    for n in sizes:
+        for k in keys:
+            r = results[n][k]
+            print(f"| {n} | {k} {r['label']} | {r['seconds']:.2f} | {r['pages_per_s']:.0f} "
+                  f"| {r['rss_mib']:.0f} |")
+
+    def ratio(n: int, top: str, bottom: str) -> float | None:
+        if top in results[n] and bottom in results[n] and results[n][bottom]["seconds"] > 0:
+            return results[n][top]["seconds"] / results[n][bottom]["seconds"]
+        return None
+
+    cols = [("c/a", "c", "a"), ("d/a", "d", "a"), ("e/a", "e", "a"), ("a/b", "a", "b"),
+            ("c/c'", "c", "c'"), ("d/d'", "d", "d'"), ("e/e'", "e", "e'"), ("c'/b", "c'", "b")]
+    cols = [c for c in cols if c[1] in keys and c[2] in keys]
+    print("\nRatios (same run, same load). c/c', d/d', e/e' = what --engine pdfium gains; "
+          "c'/b = our cost over pypdfium2's own text.\n")
+    print("| pages | " + " | ".join(c[0] for c in cols) + " | load before -> after |")
+    print("|---:|" + "---:|" * len(cols) + "---|")
+    for n in sizes:
+        ld = results[n]["_load"]
+        print(f"| {n} | " + " | ".join(_fmt_ratio(ratio(n, t, b)) for _, t, b in cols)
+              + f" | {ld['before']} -> {ld['after']} |")
+
+    print("\nTargets (issue 7):")
+    verdicts: list[bool] = []
+    if "d" in keys and "a" in keys:
+        worst = max(sizes, key=lambda n: ratio(n, "d", "a") or 0.0)
+        w = ratio(worst, "d", "a") or 0.0
+        ok = w <= 1.5
+        verdicts.append(ok)
+        print(f"  {'PASS' if ok else 'FAIL'}  d/a <= 1.5 at every size (worst {w:.2f} at {worst} pages)")
+    lo, hi = sizes[0], sizes[-1]
+    if hi > lo:
+        allowed = 17 / 16 * hi / lo  # issue 7: 16x the pages may take at most 17x the time
+        for k in ("c", "d", "e", "c'", "d'", "e'"):
+            if k in keys:
+                g = results[hi][k]["seconds"] / results[lo][k]["seconds"]
+                ok = g <= allowed
+                verdicts.append(ok)
+                print(f"  {'PASS' if ok else 'FAIL'}  linear: {k} t({hi})/t({lo}) = {g:.1f} "
+                      f"(pages x{hi / lo:.0f}; allowed <= {allowed:.1f})")
+    big = max(results[hi][k]["rss_mib"] for k in keys)
+    ok = big < GIB
+    verdicts.append(ok)
+    print(f"  {'PASS' if ok else 'FAIL'}  peak RSS < 1 GiB at {hi} pages "
+          f"(max {big:.0f} MiB over all measurements)")
+    print(f"\n{'all targets met' if all(verdicts) else 'SOME TARGETS MISSED'}; "
+          f"measured on: {bl.machine_line(m)}; cold start {cold_total:.1f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
