@@ -1,0 +1,312 @@
+"""The HTML change report: one self-contained page a policy analyst can read, filter and print.
+
+This module owns turning a ``DiffResult`` into HTML. It prepares plain view data (display strings,
+evidence locations, highlighted quote segments) and renders ``templates/report.html.j2`` with
+jinja2 autoescaping ON: every string that came from a source document is escaped, so text in a PDF
+can never inject markup or script. The page has inline CSS and JS only (no network), and a
+Content-Security-Policy whose script hash admits only our own script.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from guidance_parser import __version__
+from guidance_parser.diff import AREAS, OTHER_AREA, display_value, display_when, record_text
+from guidance_parser.model import (
+    Change,
+    Deadline,
+    DiffResult,
+    DocumentRef,
+    EditionDiff,
+    Evidence,
+    Priority,
+    SectionDiff,
+    Target,
+    TextOp,
+)
+
+KIND_LABELS = {"changed": "Changed", "added": "New", "dropped": "Dropped", "unchanged": "Unchanged"}
+TYPE_LABELS = {"target": "Target", "deadline": "Deadline", "priority": "Priority"}
+TYPE_PLURALS = {"target": "Targets", "deadline": "Deadlines", "priority": "Priorities"}
+ASPECT_LABELS = {
+    "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
+    "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
+    "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area moved", "wording": "wording",
+}
+EQUAL_RUN_SHOWN = 1  # unchanged paragraphs shown either side of a change; longer runs fold away
+
+
+@cache
+def _env() -> jinja2.Environment:
+    folder = resources.files("guidance_parser.templates")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,  # all templates, whatever their extension: source text is untrusted
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _asset(name: str) -> str:
+    return resources.files("guidance_parser.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+# --- view data --------------------------------------------------------------------------------
+
+@dataclass
+class Side:
+    """One edition's statement of a record, ready to print."""
+
+    edition: str
+    value: str | None
+    deadline: str | None
+    scope: str | None
+    where: str
+    quote: list[tuple[str, bool]]  # (text, highlighted) segments of the source sentence
+
+
+@dataclass
+class Row:
+    id: str
+    kind: str
+    kind_label: str
+    type: str
+    type_label: str
+    area: str
+    label: str
+    old_label: str | None
+    aspects: list[tuple[str, str]]
+    summary: str
+    old: Side | None
+    new: Side | None
+    similarity: float | None
+    changed: set[str] = field(default_factory=set)  # which of value / deadline / scope differ
+
+
+def where(ev: Evidence) -> str:
+    """Where a quote is: the PDF page, else the section it sits in (HTML / Markdown have no pages)."""
+    if ev.page is not None:
+        return f"p. {ev.page}"
+    if ev.section:
+        tail = [re.sub(r"\s+", " ", s.replace("**", "")).strip() for s in ev.section[-2:]]
+        return "section: " + " › ".join(t for t in tail if t)
+    return ""
+
+
+def mark(sentence: str, needles: Sequence[str | None]) -> list[tuple[str, bool]]:
+    """Split ``sentence`` into segments, flagging the first occurrence of each needle for <mark>."""
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        if not needle:
+            continue
+        m = re.search(r"(?<![\w.])" + re.escape(needle) + r"(?![\w])", sentence, flags=re.IGNORECASE)
+        if m and not any(a < m.end() and m.start() < b for a, b in spans):
+            spans.append(m.span())
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos:
+            out.append((sentence[pos:a], False))
+        out.append((sentence[a:b], True))
+        pos = b
+    if pos < len(sentence):
+        out.append((sentence[pos:], False))
+    return out
+
+
+def _needles(r: Target | Deadline | Priority) -> list[str | None]:
+    if isinstance(r, Target):
+        v = display_value(r)
+        number = re.match(r"£?[\d,.]+%?", v or "")
+        when = r.deadline.text if r.deadline else None
+        return [v, number.group(0) if number else None, when]
+    if isinstance(r, Deadline):
+        return [r.when.text]
+    return []
+
+
+def _side(edition: str, r: Target | Deadline | Priority | None) -> Side | None:
+    if r is None:
+        return None
+    if isinstance(r, Target):
+        value, when, scope = display_value(r), display_when(r.deadline), r.scope
+    elif isinstance(r, Deadline):
+        value, when, scope = None, display_when(r.when), None
+    else:
+        value, when, scope = None, None, None
+    sentence = re.sub(r"\s+", " ", r.evidence.sentence.replace("**", "").replace("\\(", "(")
+                      .replace("\\)", ")")).strip()
+    return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
+                quote=mark(sentence, _needles(r)))
+
+
+def _row(c: Change) -> Row:
+    changed = set()
+    for a in c.aspects:
+        if a in ("value", "unit"):
+            changed.add("value")
+        elif a.startswith("deadline"):
+            changed.add("deadline")
+        elif a == "scope":
+            changed.add("scope")
+    old_label = None
+    if "wording" in c.aspects and c.old is not None:
+        old_label = re.sub(r"\s+", " ", record_text(c.old).replace("**", "")).strip()
+    return Row(id=c.id, kind=c.kind, kind_label=KIND_LABELS[c.kind], type=c.record_type,
+               type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, old_label=old_label,
+               aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
+               old=_side(c.old_edition, c.old), new=_side(c.new_edition, c.new),
+               similarity=c.similarity, changed=changed)
+
+
+@dataclass
+class AreaTable:
+    name: str
+    slug: str
+    rows: list[Row]
+    counts: Counter[str]
+
+
+@dataclass
+class Chunk:
+    """A piece of a section diff: a single op, or a folded run of unchanged paragraphs."""
+
+    op: str
+    ops: list[TextOp]
+
+
+def _chunks(ops: Sequence[TextOp], keep: int = EQUAL_RUN_SHOWN) -> list[Chunk]:
+    """Fold long runs of unchanged paragraphs, keeping ``keep`` either side of a change for context."""
+    out: list[Chunk] = []
+    i = 0
+    n = len(ops)
+    while i < n:
+        if ops[i].op != "equal":
+            out.append(Chunk(ops[i].op, [ops[i]]))
+            i += 1
+            continue
+        j = i
+        while j < n and ops[j].op == "equal":
+            j += 1
+        run = list(ops[i:j])
+        head = keep if i > 0 else 0
+        tail = keep if j < n else 0
+        if len(run) <= head + tail + 1:
+            out.extend(Chunk("equal", [op]) for op in run)
+        else:
+            out.extend(Chunk("equal", [op]) for op in run[:head])
+            out.append(Chunk("fold", run[head: len(run) - tail]))
+            out.extend(Chunk("equal", [op]) for op in run[len(run) - tail:])
+        i = j
+    return out
+
+
+@dataclass
+class SectionView:
+    status: str
+    status_label: str
+    title: str
+    old_title: str | None
+    where: str
+    words_added: int
+    words_removed: int
+    chunks: list[Chunk]
+
+
+def _section_view(s: SectionDiff) -> SectionView:
+    title = s.new_heading or s.old_heading or "(untitled)"
+    renamed = s.old_heading if (s.old_heading and s.new_heading and s.old_heading != s.new_heading) else None
+    pages = []
+    if s.old_page is not None:
+        pages.append(f"was p. {s.old_page}")
+    if s.new_page is not None:
+        pages.append(f"now p. {s.new_page}")
+    return SectionView(status=s.status, status_label=KIND_LABELS[s.status], title=title, old_title=renamed,
+                       where=", ".join(pages), words_added=s.words_added, words_removed=s.words_removed,
+                       chunks=_chunks(s.ops))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
+
+
+def _area_order(name: str) -> tuple[int, str]:
+    names = [n for n, _ in AREAS]
+    if name in names:
+        return names.index(name), name
+    return len(names) + (name == OTHER_AREA), name
+
+
+@dataclass
+class PairView:
+    old: DocumentRef
+    new: DocumentRef
+    counts: dict[str, int]
+    by_type: dict[str, Counter[str]]
+    type_summary: dict[str, str]
+    areas: list[AreaTable]
+    headlines: list[Row]
+    sections: list[SectionView]
+    section_counts: Counter[str]
+
+
+def _pair_view(p: EditionDiff, index: int) -> PairView:
+    rows = [_row(c) for c in p.changes]
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(r.area, []).append(r)
+    areas = [AreaTable(name, f"p{index}-{_slug(name)}", groups[name], Counter(r.kind for r in groups[name]))
+             for name in sorted(groups, key=_area_order)]
+    by_type: dict[str, Counter[str]] = {t: Counter() for t in TYPE_LABELS}
+    for r in rows:
+        by_type[r.type][r.kind] += 1
+    # The headline list: targets whose figure or date moved, which is what a reader asks first.
+    headlines = [r for r in rows if r.type == "target" and r.kind == "changed"
+                 and r.changed & {"value", "deadline"}]
+    type_summary = {k: " · ".join(
+        f"{by_type[t][k]} {(TYPE_LABELS if by_type[t][k] == 1 else TYPE_PLURALS)[t].lower()}"
+        for t in TYPE_LABELS if by_type[t][k]) for k in KIND_LABELS}
+    sections = [_section_view(s) for s in p.sections]
+    return PairView(old=p.old, new=p.new, counts=dict(p.counts), by_type=by_type, type_summary=type_summary,
+                    areas=areas, headlines=headlines, sections=sections,
+                    section_counts=Counter(s.status for s in sections))
+
+
+def view(result: DiffResult) -> dict[str, Any]:
+    """Everything the template prints, as plain data (also handy for tests)."""
+    pairs = [_pair_view(p, i) for i, p in enumerate(result.pairs)]
+    area_names = sorted({a.name for p in pairs for a in p.areas}, key=_area_order)
+    return {
+        "editions": result.editions,
+        "pairs": pairs,
+        "timelines": result.timelines,
+        "timeline_editions": [e.edition for e in result.editions],
+        "areas": area_names,
+        "kinds": KIND_LABELS,
+        "types": TYPE_PLURALS,
+        "settings": result.settings,
+        "generator": f"guidance-parser {__version__}",
+        "generated": datetime.now(timezone.utc).strftime("%d %B %Y %H:%M UTC"),
+    }
+
+
+def render_html(result: DiffResult) -> str:
+    """The self-contained HTML report for a diff (inline CSS and JS, no network access)."""
+    script = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
+    # Markup() only for our own static assets shipped in the package; never for document text.
+    return _env().get_template("report.html.j2").render(
+        **view(result), css=Markup(_asset("report.css")), script=Markup(script), csp=csp)
