@@ -1,0 +1,330 @@
+"""Scoring extraction against the hand-made gold annotations in ``tests/gold/``.
+
+This module owns the comparison: which extracted record is which gold record, and the numbers.
+Gold records are anchored by a short verbatim quote (see tests/gold/README.md); an extracted record
+is *located* at a gold record when the gold quote occurs (fuzzily, to survive ligature damage) in the
+record's evidence sentence. Within one sentence several records can share a quote ("75% and 80%
+respectively"), so records and gold are paired by an optimal one-to-one assignment that prefers pairs
+whose value (targets) or date label (deadlines) agree.
+
+Reported per document and record type: precision, recall and F1 of located records, a strict F1 that
+also requires the value / date to be right, and field accuracy over located pairs (value, unit,
+deadline for targets; ``when`` for deadlines), followed by the misses and false positives.
+Gold records marked ``optional`` neither count as misses nor make a match a false positive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+
+from guidance_parser.errors import GuidanceError
+from guidance_parser.model import Deadline, Document, Extraction, Priority, Target
+
+LOCATE_MIN = 90.0  # partial_ratio of the gold quote inside an evidence sentence
+
+
+def norm(text: str) -> str:
+    """Lower-case, artefacts and punctuation out, so a quote from the raw text meets repaired text."""
+    text = text.replace("**", " ").replace("\\", "")
+    text = text.replace("’", "'").replace("–", "-").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[^a-z0-9%£&/' -]+", " ", text.lower())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def unit_category(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    u = unit.lower()
+    if u in ("%", "percent", "per cent"):
+        return "percent"
+    if "point" in u:
+        return "points"
+    if u.rstrip("s") in ("minute", "hour", "day", "week", "month", "year"):
+        return u.rstrip("s")
+    if u in ("gbp", "£", "usd", "eur"):
+        return "money"
+    return "count"
+
+
+@dataclass
+class FieldScore:
+    right: int = 0
+    total: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else math.nan
+
+    def add(self, ok: bool) -> None:
+        self.total += 1
+        self.right += int(ok)
+
+
+@dataclass
+class TypeScore:
+    """Scores of one record type in one document."""
+
+    kind: str
+    gold: int = 0  # required gold records
+    extracted: int = 0  # extracted records in scope, less those matched to optional gold
+    tp: int = 0
+    strict_tp: int = 0
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+    field_errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.extracted if self.extracted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def strict_f1(self) -> float:
+        p = self.strict_tp / self.extracted if self.extracted else 0.0
+        r = self.strict_tp / self.gold if self.gold else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class DocScore:
+    document: str
+    types: dict[str, TypeScore]
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise GuidanceError(str(path), f"cannot read gold annotations ({err})",
+                            "check the file is the JSON described in tests/gold/README.md") from err
+    for key in ("document", "targets", "deadlines"):
+        if key not in data:
+            raise GuidanceError(str(path), f"gold file has no {key!r}", "see tests/gold/README.md")
+    return data
+
+
+def _located(quote: str, sentence: str) -> float:
+    q, s = norm(quote), norm(sentence)
+    if not q or not s:
+        return 0.0
+    if q in s:
+        return 100.0
+    if len(s) < len(q) * 0.6:
+        return 0.0
+    return float(fuzz.partial_ratio(q, s))
+
+
+def _scope_end(doc: Document, gold: dict[str, Any]) -> int:
+    """Index of the first block outside the annotated span (``scope.end_before`` heading)."""
+    marker = gold.get("scope", {}).get("end_before")
+    if not marker:
+        return len(doc.blocks)
+    m = norm(marker)
+    # the heading itself, not its line in the table of contents: prefer headings, else the last mention
+    heads = [i for i, b in enumerate(doc.blocks) if b.kind == "heading" and norm(b.text).startswith(m)]
+    hits = heads or [i for i, b in enumerate(doc.blocks) if norm(b.text).startswith(m)]
+    return hits[-1] if hits else len(doc.blocks)
+
+
+def _value_ok(g: dict[str, Any], t: Target) -> bool:
+    gv = g.get("value")
+    if gv is None or t.value is None:
+        return gv is None and t.value is None
+    return math.isclose(float(gv), float(t.value), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _assign(gold: list[dict[str, Any]], recs: list[Any], agree: Any) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, record index) maximising location + agreement."""
+    if not gold or not recs:
+        return []
+    big = 1e6
+    cost = np.full((len(gold), len(recs)), big)
+    for i, g in enumerate(gold):
+        for j, r in enumerate(recs):
+            loc = _located(g["quote"], r.evidence.sentence)
+            if loc >= LOCATE_MIN:
+                cost[i, j] = -(loc / 100.0 + (2.0 if agree(g, r) else 0.0))
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(i), int(j)) for i, j in zip(rows, cols) if cost[i, j] < big]
+
+
+def _short(text: str, n: int = 110) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScore:
+    ts = TypeScore("targets", fields={"value": FieldScore(), "unit": FieldScore(), "deadline": FieldScore()})
+    pairs = _assign(gold, targets, _value_ok)
+    matched_g = {i for i, _ in pairs}
+    matched_r = {j for _, j in pairs}
+    optional_hits = 0
+    for i, j in pairs:
+        g, t = gold[i], targets[j]
+        if g.get("optional"):
+            optional_hits += 1
+            continue
+        ts.tp += 1
+        v_ok = _value_ok(g, t)
+        ts.fields["value"].add(v_ok)
+        u_ok = unit_category(g.get("unit")) == unit_category(t.unit)
+        ts.fields["unit"].add(u_ok)
+        d_label = t.deadline.label if t.deadline else None
+        d_ok = True
+        if not g.get("deadline_unscored"):
+            d_ok = d_label == g.get("deadline")
+            ts.fields["deadline"].add(d_ok)
+        if v_ok:
+            ts.strict_tp += 1
+        if not (v_ok and u_ok and d_ok):
+            ts.field_errors.append(f"line {g['line']}: gold {g.get('value')} {g.get('unit')} {g.get('deadline')}"
+                                   f" | got {t.value} {t.unit} {d_label} | {_short(g['quote'], 60)}")
+    ts.gold = sum(1 for g in gold if not g.get("optional"))
+    ts.extracted = len(targets) - optional_hits
+    for i, g in enumerate(gold):
+        if i not in matched_g and not g.get("optional"):
+            ts.misses.append(f"line {g['line']} p{g.get('page')}: {g.get('value')} {g.get('unit') or ''} "
+                             f"{g.get('deadline') or ''} | {_short(g['quote'], 70)}")
+    for j, t in enumerate(targets):
+        if j not in matched_r:
+            ts.false_positives.append(f"{t.value:g} {t.unit} {t.deadline.label if t.deadline else ''} | "
+                                      f"{_short(t.evidence.sentence)}" if t.value is not None else
+                                      f"- | {_short(t.evidence.sentence)}")
+    return ts
+
+
+def score_deadlines(gold: list[dict[str, Any]], deadlines: list[Deadline]) -> TypeScore:
+    ts = TypeScore("deadlines", fields={"when": FieldScore()})
+    pairs = _assign(gold, deadlines, lambda g, d: d.when.label == g.get("when"))
+    matched_g = {i for i, _ in pairs}
+    matched_r = {j for _, j in pairs}
+    optional_hits = 0
+    for i, j in pairs:
+        g, d = gold[i], deadlines[j]
+        if g.get("optional"):
+            optional_hits += 1
+            continue
+        ts.tp += 1
+        ok = d.when.label == g.get("when")
+        ts.fields["when"].add(ok)
+        ts.strict_tp += int(ok)
+        if not ok:
+            ts.field_errors.append(f"line {g['line']}: gold {g.get('when')} | got {d.when.label} | "
+                                   f"{_short(g['quote'], 60)}")
+    ts.gold = sum(1 for g in gold if not g.get("optional"))
+    ts.extracted = len(deadlines) - optional_hits
+    for i, g in enumerate(gold):
+        if i not in matched_g and not g.get("optional"):
+            ts.misses.append(f"line {g['line']} p{g.get('page')}: {g.get('when')} | {_short(g['quote'], 70)}")
+    for j, d in enumerate(deadlines):
+        if j not in matched_r:
+            ts.false_positives.append(f"{d.when.label} ({d.when.text}) | {_short(d.evidence.sentence)}")
+    return ts
+
+
+def score_priorities(gold: list[dict[str, Any]], priorities: list[Priority]) -> TypeScore:
+    ts = TypeScore("priorities")
+    ts.gold, ts.extracted = len(gold), len(priorities)
+    used: set[int] = set()
+    for g in gold:
+        best, best_j = 0.0, -1
+        for j, p in enumerate(priorities):
+            if j in used:
+                continue
+            s = fuzz.token_set_ratio(norm(g["title"]), norm(p.title))
+            if s > best:
+                best, best_j = s, j
+        if best >= 80:
+            used.add(best_j)
+            ts.tp += 1
+            ts.strict_tp += 1
+        else:
+            ts.misses.append(f"line {g.get('line')}: {g['title']}")
+    ts.false_positives = [p.title for j, p in enumerate(priorities) if j not in used]
+    return ts
+
+
+def score_document(doc: Document, extraction: Extraction, gold: dict[str, Any]) -> DocScore:
+    """Scores of one extraction against its gold file (only records inside the annotated span)."""
+    end = _scope_end(doc, gold)
+    targets = [t for t in extraction.targets if t.evidence.block_index < end]
+    deadlines = [d for d in extraction.deadlines if d.evidence.block_index < end]
+    priorities = [p for p in extraction.priorities if p.evidence.block_index < end]
+    types = {"targets": score_targets(gold["targets"], targets),
+             "deadlines": score_deadlines(gold["deadlines"], deadlines)}
+    if "priorities" in gold:
+        types["priorities"] = score_priorities(gold["priorities"], priorities)
+    return DocScore(gold["document"], types)
+
+
+def _fmt(x: float) -> str:
+    return "  -  " if math.isnan(x) else f"{x:5.2f}"
+
+
+def format_scores(scores: list[DocScore], details: bool = True) -> str:
+    lines = []
+    head = f"{'document':44} {'type':10} {'gold':>4} {'found':>5} {'tp':>4}  {'P':>5} {'R':>5} {'F1':>5}  " \
+           f"{'strict':>6}  fields"
+    lines += [head, "-" * len(head)]
+    for ds in scores:
+        for ts in ds.types.values():
+            fields = "  ".join(f"{k} {_fmt(v.accuracy)} ({v.right}/{v.total})" for k, v in ts.fields.items())
+            lines.append(f"{ds.document[:44]:44} {ts.kind:10} {ts.gold:4d} {ts.extracted:5d} {ts.tp:4d}  "
+                         f"{ts.precision:5.2f} {ts.recall:5.2f} {ts.f1:5.2f}  {ts.strict_f1:6.2f}  {fields}")
+    if details:
+        for ds in scores:
+            for ts in ds.types.values():
+                for title, items in (("misses", ts.misses), ("false positives", ts.false_positives),
+                                     ("field errors", ts.field_errors)):
+                    if items:
+                        lines.append(f"\n{ds.document} - {ts.kind} - {title} ({len(items)}):")
+                        lines += [f"  {x}" for x in items]
+    return "\n".join(lines)
+
+
+def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
+    """Ingest, extract and score every document that has a gold file in ``gold_dir``."""
+    from guidance_parser.extract import extract
+    from guidance_parser.ingest import ingest_file
+
+    gold_files = sorted(gold_dir.glob("*.json"))
+    if not gold_files:
+        raise GuidanceError(str(gold_dir), "no gold annotation files (*.json) found",
+                            "pass --gold pointing at tests/gold")
+    scores = []
+    for gf in gold_files:
+        gold = load_gold(gf)
+        path = corpus / "md" / gold["document"]
+        if not path.is_file():
+            path = corpus / gold["document"]
+        if not path.is_file():
+            raise GuidanceError(str(path), "the corpus text this gold file annotates is missing",
+                                "pass --corpus pointing at the folder holding md/ (../shared/corpus)")
+        doc = ingest_file(path)
+        scores.append(score_document(doc, extract(doc), gold))
+    return scores
+
+
+def run_eval(corpus: Path, gold_dir: Path) -> int:
+    """``guidance eval``: print the score tables, misses and false positives; return 0."""
+    scores = evaluate_dir(corpus, gold_dir)
+    print(format_scores(scores))
+    return 0

@@ -1,0 +1,859 @@
+"""Extraction: from a ``Document`` to ``Target``, ``Deadline`` and ``Priority`` records, by rules.
+
+This module owns the spaCy pipeline and the rules that read guidance sentences. The pipeline is a
+blank English model with a sentencizer and three rule components registered as named factories, so
+``nlp.pipe`` runs them over many blocks in batches:
+
+- ``guidance_quantities`` (``Matcher``): percentages, percentage points, money, durations, counts;
+- ``guidance_times`` (regex grammar in ``when``): dates, financial years, quarters, relative periods,
+  normalised against the document's edition;
+- ``guidance_cues`` (``PhraseMatcher``): words that mark a commitment ("will", "must", "expected to"),
+  a fact about the past ("delivered", "grew", "has increased"), a baseline ("compared to") or a
+  direction ("reduce", "at least").
+
+``extract`` then reads each sentence: a quantity becomes a Target when it is a commitment (not past
+performance, not part of a metric's definition such as "within 4 hours"); a time expression that binds
+an action becomes a Deadline unless it is already a Target's deadline. Priorities come from the
+lists a document introduces as its priorities / objectives. Ids come from normalised metric / action
+text, so the same target in two editions gets the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from guidance_parser.model import (
+    Block,
+    Deadline,
+    Direction,
+    Document,
+    DocumentRef,
+    Edition,
+    Evidence,
+    Extraction,
+    Priority,
+    Target,
+    When,
+)
+from guidance_parser.when import TimeMention, find_times
+
+# --------------------------------------------------------------------------------------------
+# Cue vocabularies (lower-case phrases). Kept as data so the rules below stay readable.
+
+COMMITMENT_CUES = (
+    "will", "shall", "must", "should", "expect", "expected", "expects", "expecting", "ask", "asked",
+    "asking", "aim", "aims", "aiming", "ambition", "ambitions", "plan to", "plans to", "need to", "needs to",
+    "required", "require", "requires", "commit", "committed", "commitment", "commitments", "due to", "due",
+    "intend", "intends", "propose", "proposing", "target", "targets", "task", "priority", "to meet",
+    "to deliver", "to achieve", "to reach", "to return", "to complete", "to introduce", "to publish",
+    "to be published", "to be", "going to", "is to", "are to", "we want", "should be", "success measure",
+    "encouraged", "agree", "set out", "deliver", "delivering",
+    "achieve", "achieving", "ensure", "ensuring", "improve", "improving", "reduce", "reducing", "increase",
+    "increasing", "maintain", "maintaining", "provide", "providing", "publish", "launch", "introduce",
+    "implement", "establish", "develop", "submit", "complete", "put in place", "reach", "reaching",
+    "supporting the target", "minimum", "at least", "no more than", "expectation",
+)
+FACT_CUES = (
+    "delivered", "generated", "grew", "grown", "improved productivity", "increased by", "decreased",
+    "fell", "fallen", "rose", "risen", "was", "were", "saw", "achieved", "have achieved", "has achieved",
+    "reported", "showed", "shows", "announced", "injection", "predicting", "predicted", "represents",
+    "represented", "equivalent to", "has increased", "have increased", "has continued", "has grown",
+    "have grown", "has fallen", "has been", "have been", "had been", "has risen", "already", "currently",
+    "last year", "over the last", "in the first", "so far", "has delivered", "have delivered",
+    "has reduced", "have reduced", "has published", "was met", "were met",
+)
+BASELINE_CUES = ("compared to", "compared with", "than", "since", "against", "relative to", "baseline",
+                 "versus", "vs", "levels", "pre-pandemic", "pre-covid", "on current spending",
+                 "based on current spending")
+INCREASE = ("increase", "increasing", "increased", "improve", "improving", "improvement", "raise", "raising",
+            "expand", "expanding", "grow", "growing", "growth", "higher", "more", "additional", "extra", "boost")
+REDUCE = ("reduce", "reducing", "reduction", "reductions", "cut", "cutting", "lower", "lowering", "decrease",
+          "fewer", "less", "down")
+MAINTAIN = ("maintain", "maintaining", "sustain", "sustaining", "keep", "keeping", "hold", "holding")
+AT_LEAST = ("at least", "a minimum of", "minimum of", "minimum", "no less than", "no fewer than", "or more",
+            "or better", "or greater", "whichever is greater", "floor")
+AT_MOST = ("no more than", "at most", "a maximum of", "maximum", "less than", "fewer than", "under",
+           "or less", "or fewer", "below", "not exceed", "no longer than")
+
+DURATION_UNITS = {"minute": "minutes", "minutes": "minutes", "min": "minutes", "mins": "minutes",
+                  "hour": "hours", "hours": "hours", "hr": "hours", "hrs": "hours", "day": "days",
+                  "days": "days", "week": "weeks", "weeks": "weeks", "month": "months", "months": "months"}
+MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+               "b": 1e9}
+SCOPE_RE = re.compile(
+    r"\b(nationally|national(?= (?:performance|target|ambition|average))|every (?:trust|system|provider|ICB|"
+    r"hospital|practice|region)|all (?:trusts|systems|providers|ICBs|hospitals|practices|regions|NHS trusts|"
+    r"mental health providers|secondary care trusts)|each (?:trust|system|provider|ICB)|across all systems|"
+    r"in every (?:trust|system|ICB)|(?:at )?provider level|(?:at )?system level)\b", re.IGNORECASE)
+BASELINE_RE = re.compile(
+    r"(?:against|from) (?:the|a) ([A-Za-z]+ 20\d\d|20\d\d(?:/\d\d)?|[\w\s/-]{1,30}?) baseline"
+    r"|compared (?:to|with) (20\d\d(?:/\d\d)?|[A-Z][a-z]+ 20\d\d|pre-\w+(?: levels)?)"
+    r"|based on (current spending|[\w\s]{1,25}? levels)|on (current spending)"
+    r"|(?:to|below|above) ((?:[A-Z][a-z]+ )?20\d\d(?:/\d\d)? levels|pre-\w+ levels)"
+    r"|(?:against|than) (pre-\w+(?: levels)?)"
+    r"|(?:improve|improving) upon (20\d\d/\d\d)", re.IGNORECASE)
+FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
+FOOTNOTE_DEF = re.compile(r"^\s*([1-9])\s?([A-Z][a-z]+\b.*)$")
+SPLIT_CLAUSE = re.compile(r"\s[•▪◦]\s|;\s|\s[–—]\s|:\s(?=\S)|\so\s(?=[a-z])")
+
+
+# --------------------------------------------------------------------------------------------
+# spaCy components
+
+@Language.factory("guidance_quantities")
+def make_quantity_tagger(nlp: Language, name: str) -> QuantityTagger:
+    return QuantityTagger(nlp)
+
+
+class QuantityTagger:
+    """Marks quantities as ``doc.spans["quantities"]`` labelled PERCENT, POINTS, MONEY, DURATION, COUNT."""
+
+    def __init__(self, nlp: Language) -> None:
+        num = {"LIKE_NUM": True}
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("POINTS", [
+            [num, {"ORTH": "%"}, {"LOWER": {"IN": ["point", "points", "pt", "pts"]}}],
+            [num, {"LOWER": "percentage"}, {"LOWER": {"IN": ["point", "points"]}}],
+            [num, {"LOWER": "%-point"}],
+            [num, {"ORTH": "%"}, {"ORTH": "-"}, {"LOWER": {"IN": ["point", "points"]}}],
+        ])
+        self.matcher.add("PERCENT", [
+            [num, {"ORTH": "%"}],
+            [num, {"LOWER": {"IN": ["percent", "pct"]}}],
+            [num, {"LOWER": "per"}, {"LOWER": "cent"}],
+        ])
+        money_mult = {"LOWER": {"IN": list(MULTIPLIERS)}, "OP": "?"}
+        self.matcher.add("MONEY", [
+            [{"ORTH": {"IN": ["£", "$", "€"]}}, num, money_mult],
+            [{"ORTH": {"IN": ["£", "$", "€"]}}, {"TEXT": {"REGEX": r"^\d+(\.\d+)?(bn|m|k|mn)$"}}],
+        ])
+        self.matcher.add("DURATION", [
+            [num, {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}, {"LOWER": {"IN": list(DURATION_UNITS)}}],
+            [{"TEXT": {"REGEX": r"^\d+-(minute|hour|day|week|month)s?$"}}],
+        ])
+        self.matcher.add("COUNT", [
+            [{"TEXT": {"REGEX": r"^\d{1,3}(,\d{3})+(\.\d+)?$"}}],
+            [{"TEXT": {"REGEX": r"^(?!(19|20)\d\d$)\d{4,}$"}}],
+            [num, {"LOWER": {"IN": ["thousand", "million", "billion"]}}],
+        ])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        # A count inside money ("£500 million") or a number starting a percentage loses to the longer span.
+        doc.spans["quantities"] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("guidance_times")
+def make_time_tagger(nlp: Language, name: str) -> TimeTagger:
+    return TimeTagger()
+
+
+class TimeTagger:
+    """Marks time expressions as ``doc.spans["times"]``; the normalised mentions go to user_data.
+
+    The edition (for "in November", "this autumn") is read from ``doc.user_data["edition"]``.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        edition = doc.user_data.get("edition")
+        mentions = find_times(doc.text, edition if isinstance(edition, Edition) else None)
+        spans, kept = [], []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label="TIME", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+                kept.append(m)
+        doc.spans["times"] = spans
+        doc.user_data["time_mentions"] = kept
+        return doc
+
+
+@Language.factory("guidance_cues")
+def make_cue_tagger(nlp: Language, name: str) -> CueTagger:
+    return CueTagger(nlp)
+
+
+class CueTagger:
+    """Marks cue phrases as ``doc.spans["cues"]`` labelled COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX."""
+
+    GROUPS = {"COMMIT": COMMITMENT_CUES, "FACT": FACT_CUES, "BASELINE": BASELINE_CUES, "INC": INCREASE,
+              "RED": REDUCE, "MAINT": MAINTAIN, "MIN": AT_LEAST, "MAX": AT_MOST}
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, phrases in self.GROUPS.items():
+            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans["cues"] = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        return doc
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The extraction pipeline (cached): blank English, sentencizer, the three rule components."""
+    nlp = spacy.blank("en")
+    # "•" and "o" bullets inlined in converted text end one item and start the next.
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "•", "▪"]})
+    nlp.add_pipe("guidance_quantities")
+    nlp.add_pipe("guidance_times")
+    nlp.add_pipe("guidance_cues")
+    return nlp
+
+
+# --------------------------------------------------------------------------------------------
+# Passages: the text the rules read
+
+@dataclass
+class Passage:
+    """One block (or a paragraph stitched from blocks a page break split) prepared for the pipeline."""
+
+    text: str
+    block_index: int
+    block: Block
+    footnotes: dict[str, str] = field(default_factory=dict)
+    markers: dict[int, str] = field(default_factory=dict)  # char offset in text -> footnote number
+    intro: str | None = None  # the sentence introducing the list this item belongs to
+
+
+_ARTEFACT = re.compile(r"\*\*+|\\(?=[()\[\]*_#.\-])")
+
+
+def clean_text(text: str) -> str:
+    """Conversion artefacts out (bold markers, escapes), whitespace collapsed; words untouched."""
+    text = _ARTEFACT.sub("", text)
+    text = text.replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_footnote_markers(text: str) -> tuple[str, dict[int, str]]:
+    """'improvement2' -> 'improvement' with the marker remembered by position."""
+    markers: dict[int, str] = {}
+    out: list[str] = []
+    last = 0
+    for m in FOOTNOTE_GLUE.finditer(text):
+        word = m.group(1)
+        if word in ("covid", "sars", "phase", "tier", "stage", "level", "band", "category", "type", "wave"):
+            continue
+        out.append(text[last:m.end(1)])
+        markers[sum(len(p) for p in out)] = m.group(2)
+        last = m.end(2)
+    out.append(text[last:])
+    return "".join(out), markers
+
+
+def _passages(doc: Document) -> list[Passage]:
+    blocks = doc.blocks
+    footnotes: dict[str, str] = {}
+    for b in blocks:
+        fm = FOOTNOTE_DEF.match(clean_text(b.text))
+        if fm and b.kind == "paragraph" and len(b.text) < 600:
+            footnotes.setdefault(fm.group(1), fm.group(2))
+    out: list[Passage] = []
+    intro: str | None = None
+    for i, b in enumerate(blocks):
+        text = clean_text(b.text)
+        if not text:
+            continue
+        if b.kind == "heading":
+            intro = None
+            continue
+        if b.kind != "list_item":
+            nxt = next((x for x in blocks[i + 1:] if x.text.strip()), None)
+            if text.endswith(":"):
+                intro = re.split(r"(?<=[.!?])\s+", text)[-1]
+            elif not (nxt is not None and nxt.kind == "list_item" and intro):
+                intro = None
+        text, markers = _strip_footnote_markers(text)
+        out.append(Passage(text=text, block_index=i, block=b, footnotes=footnotes, markers=markers,
+                           intro=intro if b.kind == "list_item" else None))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a sentence
+
+@dataclass
+class Quantity:
+    label: str
+    value: float
+    unit: str
+    start: int  # token index in doc
+    end: int
+
+
+def _number(text: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if not m:
+        return None
+    try:
+        return float(m.group(0).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _quantity(span: Span) -> Quantity | None:
+    value = _number(span.text)
+    if value is None:
+        return None
+    low = span.text.lower()
+    unit: str
+    if span.label_ == "PERCENT":
+        unit = "%"
+    elif span.label_ == "POINTS":
+        unit = "percentage points"
+    elif span.label_ == "MONEY":
+        mult = 1.0
+        for word, factor in MULTIPLIERS.items():
+            if re.search(rf"(\d|\s){word}\b", low):
+                mult = factor
+                break
+        value *= mult
+        unit = {"£": "GBP", "$": "USD", "€": "EUR"}.get(span.text.strip()[0], "GBP")
+    elif span.label_ == "DURATION":
+        word = re.findall(r"[a-z]+", low)[-1]
+        unit = DURATION_UNITS.get(word, word)
+    else:
+        for word, factor in MULTIPLIERS.items():
+            if low.endswith(" " + word):
+                value *= factor
+        unit = "count"
+    return Quantity(span.label_, value, unit, span.start, span.end)
+
+
+def _clause_bounds(sent: Span, tok_i: int) -> tuple[int, int]:
+    """Token range of the clause around ``tok_i``: split at ';', ':', bullets and dashes."""
+    start, end = sent.start, sent.end
+    doc = sent.doc
+    for j in range(tok_i - 1, sent.start - 1, -1):
+        if doc[j].text in (";", ":", "•", "▪", "–", "—") or (doc[j].text == "o" and j > sent.start and
+                                                           doc[j - 1].text not in ("to",)):
+            start = j + 1
+            break
+    for j in range(tok_i, sent.end):
+        if doc[j].text in (";", "•", "▪"):
+            end = j
+            break
+    return start, end
+
+
+def _cues_before(doc: Doc, lo: int, hi: int) -> list[Span]:
+    return [c for c in doc.spans["cues"] if lo <= c.start and c.end <= hi]
+
+
+def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
+    """A past or present fact rather than a commitment: the nearest cue before the value decides."""
+    nearest: Span | None = None
+    for c in _cues_before(doc, lo, q_start):
+        if c.label_ in ("FACT", "COMMIT") and (nearest is None or c.end >= nearest.end):
+            if nearest is not None and c.end == nearest.end and nearest.label_ == "FACT":
+                continue
+            nearest = c
+    if nearest is None or nearest.label_ != "FACT":
+        # "has/have/had <word>ed" perfect tense not covered by the list
+        for j in range(max(lo, q_start - 12), q_start - 1):
+            if doc[j].lower_ in ("has", "have", "had") and j + 1 < q_start:
+                nxt = doc[j + 1].lower_ if doc[j + 1].lower_ != "already" else doc[min(j + 2, q_start - 1)].lower_
+                if re.search(r"(ed|en|wn|own)$", nxt) and not _commit_between(doc, j + 2, q_start):
+                    return True
+        return False
+    return True
+
+
+def _commit_between(doc: Doc, lo: int, hi: int) -> bool:
+    return any(c.label_ == "COMMIT" for c in _cues_before(doc, lo, hi))
+
+
+_COMPARATIVE = {"more", "fewer", "less", "smaller", "larger", "bigger", "higher", "lower", "greater"}
+_TARGET_PRE = {"additional", "deliver", "delivering", "provide", "providing", "achieve", "ambition", "to",
+               "target", "extra", "further", "minimum", "least", "reach", "reaching", "of"}
+
+
+def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool) -> bool:
+    lo, hi = _clause_bounds(sent, q.start)
+    before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
+    after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
+    # Comparative facts: "19% more staff", "an organisation almost 35% smaller than ..."
+    if after and after[0] in _COMPARATIVE and not (set(before[-3:]) & _TARGET_PRE):
+        return False
+    if _is_fact(doc, max(lo, q.start - 25), q.start):
+        return False
+    if q.label == "DURATION":
+        hyphenated = "-" in doc[q.start:q.end].text
+        near_before = " ".join(t.lower_ for t in doc[max(sent.start, q.start - 6):q.start])
+        if re.search(r"\baverag", near_before):
+            return True
+        if not hyphenated and "target" in after[:4]:
+            return True
+        if hyphenated:
+            return False
+        if re.search(r"\b(minimum|maximum|at least|at most)$", near_before):
+            return True
+        prev = before[-1] if before else ""
+        prev2 = " ".join(before[-2:])
+        if not has_percent and (prev == "within" or prev2 in ("longer than", "more than")):
+            # "waits longer than 12 hours" names a metric; "handovers within 15 minutes" sets a target
+            subj = " ".join(t.lower_ for t in doc[max(sent.start, q.start - 4):q.start])
+            return not re.search(r"\bwait", subj) and _commit_between(doc, lo, q.start)
+        return False
+    if q.label == "MONEY":
+        near = " ".join(t.lower_ for t in doc[max(lo, q.start - 6):min(sent.end, q.end + 4)])
+        return bool(re.search(r"\b(sav(e|es|ing|ings)|efficienc|reduc|cut|release|deliver)", near))
+    if q.label == "COUNT":
+        # a count of something: "700,000 additional urgent dental appointments", "73,500 people"
+        j = q.end
+        while j < sent.end and doc[j].lower_ in ("additional", "more", "extra", "new", "further", "urgent",
+                                                  "fewer"):
+            j += 1
+        if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
+            return True
+        return bool(before) and before[-1] in ("provide", "providing", "deliver", "delivering") or (
+            bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
+    if q.label in ("PERCENT", "POINTS"):
+        # "the 95% standard" / "95% of patients ... was met" are names unless a cue says otherwise
+        return True
+    return False
+
+
+def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
+    near_before = " ".join(t.lower_ for t in doc[max(lo, q.start - 4):q.start])
+    after = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)])
+    if re.search(r"\b(minimum|at least|no less than|no fewer than)\b", near_before) or \
+            re.search(r"^(or more|or better|or greater)", after):
+        if re.search(r"^(%\s*)?(point )?(reduction|reductions|cut|decrease)", after):
+            return "reduce"
+        if re.search(r"^(point )?(improvement|increase)", after) or q.label != "PERCENT":
+            return "at_least"
+        return "at_least"
+    if re.search(r"\b(no more than|at most|maximum|less than|fewer than|below|under)\b", near_before) or \
+            re.search(r"^(or less|or fewer|or below)", after):
+        return "at_most"
+    if re.search(r"^(point |percentage point )?(reduction|reductions|cut|decrease|fall)", after):
+        return "reduce"
+    if re.search(r"^(point |percentage point )?(improvement|increase|growth|rise|uplift)", after):
+        return "increase"
+    verbs = [c for c in doc.spans["cues"] if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
+    if verbs:
+        return {"INC": "increase", "RED": "reduce", "MAINT": "maintain"}[verbs[-1].label_]  # type: ignore
+    if re.search(r"\baverage", near_before):
+        return "at_most" if q.label == "DURATION" else "achieve"
+    return "achieve"
+
+
+_LEAD_VERB = re.compile(
+    r"^(?:and |or |to |with |but |the )*(?:(?:improve|improving|increase|increasing|reduce|reducing|deliver|"
+    r"delivering|achieve|achieving|maintain|maintaining|ensure|ensuring|expand|expanding|support|supporting|"
+    r"provide|providing|reach|reaching|raise|raising|make|making|close|closing|meet|meeting|return|returning|"
+    r"cut|cutting|lower|lowering|sustain|sustaining|grow|growing|improve performance against)\s+)+",
+    re.IGNORECASE)
+_METRIC_STOP = re.compile(
+    r",|;|:|\(|\bby (?=(?:the end of )?(?:[A-Z][a-z]+ )?20\d\d|March|April|the end)|\bin (?=20\d\d|[A-Z][a-z]+ 20\d\d)"
+    r"|\bacross 20|\bcompared\b|\bwith every\b|\bwith all\b|\bwhich\b|\bas well as\b|\brespectively\b"
+    r"|\bnationally\b|\bagainst the\b|\bso that\b|\bwhile\b|\bincluding\b|\bas measured\b|\bwhere\b")
+
+
+def _clean_metric(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:-–")
+    prev = None
+    while prev != text:
+        prev = text
+        text = _LEAD_VERB.sub("", text).strip()
+        text = re.sub(r"^(?:the|a|an|of|to|for|in|on|and|with|by)\s+", "", text, flags=re.I)
+        text = re.sub(r"\s+(?:to|of|at|by|in|for|and|a|an|the|with|is|are|be|from|on)$", "", text, flags=re.I)
+    return text.strip(" ,.;:-–")
+
+
+def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
+    """What is measured: a noun phrase without the value or the date."""
+    after = doc[q.end:hi].text
+    before = doc[lo:q.start].text
+    # "a 25% reduction in X" / "4% improvement in productivity"
+    red = re.match(r"^\s*(?:point\s+|percentage points?\s+)?(?:reduction|improvement|increase|growth|cut|"
+                   r"decrease|rise)\s+(?:in|of)\s+(.*)", after, re.I)
+    # "improving X to 65%", "reduce X by at least 1%", "X at 80%", "X should average no more than 30 minutes"
+    lead = re.search(r"(.*)\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+(?:response\s+"
+                     r"time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|no more than|more than|"
+                     r"the new threshold of|close to|around|about|up to|over|minimum|maximum))?\s*$", before, re.I)
+    of_form = re.match(r"^\s*(?:of\s+)?((?!and\b|or\b|by\b|in\b|to\b|point|percentage|reduction|improvement)"
+                       r"[A-Za-z].*)", after, re.I)
+    candidate = ""
+    if red:
+        candidate = _METRIC_STOP.split(red.group(1))[0]
+    elif lead and len(_clean_metric(lead.group(1)).split()) >= 2 and not re.search(r"\bof\s*$", before):
+        candidate = lead.group(1)
+        cut = re.split(r"\b(?:improve|improving|increase|increasing|reduce|reducing|raise|raising|support|"
+                       r"supporting|expand|expanding|reach|reaching|return|returning|improvement in|"
+                       r"deliver|delivering|achieve|achieving|maintain|maintaining|ensure|ensuring|making|make)\b",
+                       candidate, flags=re.I)
+        candidate = cut[-1] if len(cut) > 1 and len(_clean_metric(cut[-1]).split()) >= 2 else candidate
+        if of_form and re.match(r"^\s*of\s", after):
+            candidate += " (" + _METRIC_STOP.split(of_form.group(1))[0] + ")"
+    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS"):
+        candidate = _METRIC_STOP.split(of_form.group(1))[0]
+    if len(_clean_metric(candidate).split()) < 2:
+        # fall back to the clause's own object: "reducing agency expenditure, ... a 30% reduction"
+        head = _METRIC_STOP.split(before)[0] if before.strip() else ""
+        candidate = head if len(_clean_metric(head).split()) >= 2 else before + " " + after
+    if not re.search(r"\d+[ -](?:week|day|hour|minute)", candidate):
+        candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)?", " ", candidate)
+    for t in find_times(candidate):
+        candidate = candidate.replace(t.when.text, " ")
+    candidate = re.sub(r"\b(?:by|in|across|during|from|until)\s*(?=[,.;)]|$)", " ", candidate)
+    words = _clean_metric(candidate).split()
+    return " ".join(words[:18])
+
+
+def _respectively(doc: Doc, sent: Span, qs: list[Quantity], metric: str) -> list[str]:
+    """'62-day and 28-day standards to 75% and 80% respectively' -> one metric per value."""
+    parts = re.split(r"\s+and\s+", metric, maxsplit=len(qs) - 1)
+    if len(parts) != len(qs):
+        return [metric] * len(qs)
+    tail = parts[-1].split()
+    out = []
+    for p in parts:
+        words = p.split()
+        if len(words) <= 2 and len(tail) > len(words):
+            out.append(" ".join(words + tail[len(words):]))
+        else:
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Deadlines
+
+_NAME_AFTER = re.compile(r"^\s*(?:levels?|baseline|payment scheme|spending review|survey|staff survey|"
+                         r"settlement|prices|tariff|data|figures|outturn|results|letter|edition|guidance|"
+                         r"planning guidance|priorities and operational|to 20\d\d)\b", re.IGNORECASE)
+_CONTEXT_FREE = ("end of Parliament",)
+
+
+def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
+                        edition: Edition | None) -> bool:
+    w = m.when
+    text_after = doc.text[m.end:m.end + 40]
+    before = doc.text[max(sent.start_char, m.start - 40):m.start].lower()
+    kind_free = (w.label in _CONTEXT_FREE or w.label.startswith(("autumn", "spring", "summer", "winter",
+                                                                  "early", "late")) or
+                 re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)", w.text.lower())
+                 is not None)
+    if m.prep is None and not kind_free:
+        return False
+    if m.prep in ("to", "at", "over", "for") and w.granularity == "calendar_year":
+        return False
+    if m.prep == "to" and not kind_free:
+        return False
+    if _NAME_AFTER.match(text_after):
+        return False
+    if re.search(r"(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
+                 before):
+        return False
+    if edition is not None:
+        if w.end.year * 100 + w.end.month < (edition.first_year - 1) * 100 + 4:
+            return False  # history: ended before the publication year's planning round
+        if m.prep == "from" and w.granularity == "financial_year" and w.start.year < edition.first_year:
+            return False  # "savings from 2024/25"
+    lo, _ = _clause_bounds(sent, tok_start)
+    lo = min(lo, tok_start)
+    if _is_fact(doc, max(sent.start, lo - 5), tok_start) and not _commit_between(doc, sent.start, sent.end):
+        return False
+    in_list = passage.block.kind == "list_item" or passage.intro is not None
+    starts_sentence = doc.text[sent.start_char:m.start].strip() == ""
+    intro_like = sent.text.rstrip().endswith(":") and starts_sentence
+    if not (_commit_between(doc, sent.start, sent.end) or in_list or intro_like):
+        return False
+    # past events: "In June 2025, the Secretary of State announced ..."
+    window = doc[tok_start:min(sent.end, tok_start + 14)]
+    return not any(c.label_ == "FACT" and c.start >= window.start and c.end <= window.end and
+                   not _commit_between(doc, tok_start, c.start) for c in doc.spans["cues"])
+
+
+def _action(doc: Doc, sent: Span, m: TimeMention, next_text: str | None) -> str:
+    text = sent.text
+    rel_s, rel_e = m.start - sent.start_char, m.end - sent.start_char
+    # the clause holding the date
+    pieces = [(p.start(), p.end()) for p in SPLIT_CLAUSE.finditer(text)]
+    c_start, c_end = 0, len(text)
+    for s, e in pieces:
+        if e <= rel_s:
+            c_start = e
+        elif s >= rel_e:
+            c_end = s
+            break
+    clause = text[c_start:rel_s] + " " + text[rel_e:c_end]
+    clause = re.sub(r"\s+", " ", clause).strip(" ,.;:–-•")
+    clause = re.sub(r"^(?:and|or|but|while|with|then|also)\s+", "", clause, flags=re.I)
+    if (len(clause.split()) < 5 or text.rstrip().endswith(":")) and next_text:
+        clause = (clause + ": " + next_text).strip(": ")
+    words = clause.split()
+    return " ".join(words[:24])
+
+
+# --------------------------------------------------------------------------------------------
+# Ids
+
+_SYNONYMS = [
+    (r"\ba&e\b|\baccident and emergency\b", "ae"), (r"\bemergency departments?\b|\beds?\b", "ed"),
+    (r"\bcyp\b", "children young people"), (r"\bper ?cent(age)?\b|%", "percent"),
+    (r"\bfds\b", "faster diagnosis standard"), (r"\brtt\b", "referral treatment"),
+    (r"\bcat(egory)? ?2\b", "category two"), (r"\bicbs?\b", "integrated care board"),
+    (r"\bgp\b", "general practice"), (r"\butcs?\b", "urgent treatment centre"),
+    (r"\bmhsts?\b", "mental health support teams"),
+]
+
+
+def _stem(word: str) -> str:
+    for suf in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            return word[: -len(suf)]
+    return word
+
+
+def normalise_for_id(text: str) -> str:
+    """Lower-case, synonyms folded, numbers and dates dropped, stopwords dropped, crude stems."""
+    text = text.lower()
+    for t in find_times(text):
+        text = text.replace(t.when.text.lower(), " ")
+    for pat, rep in _SYNONYMS:
+        text = re.sub(pat, f" {rep} ", text)
+    text = re.sub(r"[^a-z ]+", " ", text)
+    words = [_stem(w) for w in text.split() if w not in STOP_WORDS and len(w) > 1]
+    return " ".join(words)
+
+
+def _make_id(prefix: str, text: str, seen: dict[str, int]) -> str:
+    base = f"{prefix}-{hashlib.sha1(normalise_for_id(text).encode()).hexdigest()[:10]}"
+    n = seen.get(base, 0) + 1
+    seen[base] = n
+    return base if n == 1 else f"{base}-{n}"
+
+
+# --------------------------------------------------------------------------------------------
+# The driver
+
+def _evidence(passage: Passage, sent: Span) -> Evidence:
+    return Evidence(sentence=sent.text.strip(), page=passage.block.page, section=passage.block.section,
+                    block_index=passage.block_index)
+
+
+def _sentence_baseline(passage: Passage, sent: Span, q_char: int) -> str | None:
+    m = BASELINE_RE.search(sent.text)
+    if m:
+        return next(g for g in m.groups() if g)
+    # a footnote marker on the sentence whose note states a baseline
+    for off, num in passage.markers.items():
+        if sent.start_char <= off <= sent.end_char:
+            note = passage.footnotes.get(num, "")
+            fm = BASELINE_RE.search(note)
+            if fm:
+                return next(g for g in fm.groups() if g)
+    return None
+
+
+def _scope(sent: Span, q_char: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for m in SCOPE_RE.finditer(sent.text):
+        dist = abs(sent.start_char + m.start() - q_char)
+        if best is None or dist < best[0]:
+            best = (dist, m.group(1).lower())
+    return best[1] if best else None
+
+
+def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
+                  out: Extraction, used_ids: dict[str, int]) -> list[int]:
+    """Targets and deadlines of one passage; returns indexes (in out.targets) of new targets."""
+    mentions: list[TimeMention] = doc.user_data.get("time_mentions", [])
+    quantities = [q for s in doc.spans["quantities"] if (q := _quantity(s))]
+    new_targets: list[int] = []
+    for sent in doc.sents:
+        s_q = [q for q in quantities if sent.start <= q.start < sent.end]
+        s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
+        has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
+        targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent)]
+        consumed: set[int] = set()
+        # group "75% and 80% respectively"
+        groups: list[list[Quantity]] = []
+        for q in targets_q:
+            if groups and re.fullmatch(r"\s*(,|and|or)\s*", doc[groups[-1][-1].end:q.start].text) and \
+                    "respectively" in doc[q.end:min(sent.end, q.end + 3)].text.lower() + \
+                    " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 3)]):
+                groups[-1].append(q)
+            elif groups and len(groups[-1]) >= 1 and \
+                    re.fullmatch(r"\s*(,|and)\s*", doc[groups[-1][-1].end:q.start].text) and \
+                    "respectively" in " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)]):
+                groups[-1].append(q)
+            else:
+                groups.append([q])
+        for group in groups:
+            q0 = group[0]
+            lo, hi = _clause_bounds(sent, q0.start)
+            metric = _metric(doc, sent, q0, lo, hi)
+            metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
+            for q, met in zip(group, metrics):
+                q_char = doc[q.start].idx
+                when, used = _target_deadline(doc, sent, q, s_t, passage, edition)
+                if used is not None:
+                    consumed.add(used)
+                out.targets.append(Target(
+                    id=_make_id("t", met or doc[max(sent.start, q.start - 8):q.start].text, used_ids),
+                    metric=met, value=q.value, unit=q.unit,
+                    direction=_direction(doc, sent, q, lo), baseline=_sentence_baseline(passage, sent, q_char),
+                    deadline=when, scope=_scope(sent, q_char), priority=None,
+                    evidence=_evidence(passage, sent)))
+                new_targets.append(len(out.targets) - 1)
+        seen_labels: dict[str, int] = {}
+        for k, m in enumerate(s_t):
+            if k in consumed:
+                continue
+            span = doc.char_span(m.expr_start, m.end, alignment_mode="expand")
+            if span is None or not _time_is_commitment(doc, sent, m, span.start, passage, edition):
+                continue
+            action = _action(doc, sent, m, next_text)
+            if len(action.split()) < 2:
+                continue
+            key = m.when.label
+            if key in seen_labels and m.start - seen_labels[key] < 60:
+                continue  # the same date twice in one phrase
+            seen_labels[key] = m.start
+            out.deadlines.append(Deadline(id=_make_id("d", action, used_ids), action=action, when=m.when,
+                                          evidence=_evidence(passage, sent)))
+    return new_targets
+
+
+def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
+                     edition: Edition | None) -> tuple[When | None, int | None]:
+    """The sentence's date nearest the value (later dates first), or the table column's year."""
+    q_char = doc[q.start].idx
+    best: tuple[float, int] | None = None
+    for k, m in enumerate(s_t):
+        before = doc.text[max(sent.start_char, m.start - 30):m.start].lower()
+        if re.search(r"(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
+            continue
+        if _NAME_AFTER.match(doc.text[m.end:m.end + 40]) or (m.prep is None and m.when.granularity in (
+                "calendar_year", "financial_year") and "/" not in m.when.text):
+            continue
+        if m.prep is None and m.when.granularity == "financial_year" and \
+                not re.search(r"(target|by|in|across)\s*$", before):
+            continue
+        if m.prep in ("to",):
+            continue
+        dist = m.expr_start - q_char
+        score = dist if dist >= 0 else -dist * 1.5
+        if best is None or score < best[0]:
+            best = (score, k)
+    if best is not None:
+        return s_t[best[1]].when, best[1]
+    block = passage.block
+    if block.kind == "table_row" and block.cells:
+        return _column_year(passage, q_char - 0, edition), None
+    return None, None
+
+
+def _column_year(passage: Passage, q_char: int, edition: Edition | None) -> When | None:
+    """A table cell's target year from its column header ("2026/27 target")."""
+    header = passage.block.section[-1] if passage.block.section else ""
+    years = find_times(header, edition)
+    return years[0].when if len(years) == 1 else None
+
+
+# Priorities -----------------------------------------------------------------------------------
+
+_PRIORITY_INTRO = re.compile(r"\b(priorit(y|ies)|objectives?|ambitions?|success measures?)\b", re.IGNORECASE)
+
+
+def _priority_title(text: str) -> str:
+    title = re.split(r",|:|;|\s[–—-]\s|\.\s", text, maxsplit=1)[0]
+    title = re.sub(r"^[•▪\-\s]+", "", title)
+    words = title.split()
+    return " ".join(words[:14]).strip(" .")
+
+
+def _priorities(doc_model: Document, passages: list[Passage], targets: list[Target],
+                used_ids: dict[str, int]) -> list[Priority]:
+    """Lists introduced as the document's priorities / objectives; each item owns the targets below it."""
+    out: list[Priority] = []
+    spans: list[tuple[Priority, int, int]] = []  # priority, first block, last block (inclusive)
+    for i, p in enumerate(passages):
+        if p.block.kind != "list_item" or not p.intro or not _PRIORITY_INTRO.search(p.intro):
+            continue
+        if re.search(r"\b(we ask|focus on|must|should|expect)\b|\bto:$", p.intro, re.I):
+            continue
+        title = _priority_title(p.text)
+        if len(title.split()) < 2:
+            continue
+        end = p.block_index
+        for nxt in passages[i + 1:]:
+            if nxt.block.kind == "list_item" or nxt.block.section != p.block.section:
+                break
+            end = nxt.block_index
+        prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
+                        evidence=Evidence(sentence=p.text, page=p.block.page, section=p.block.section,
+                                          block_index=p.block_index))
+        out.append(prio)
+        spans.append((prio, p.block_index, end))
+    for t in targets:
+        for prio, a, b in spans:
+            if a <= t.evidence.block_index <= b:
+                prio.target_ids.append(t.id)
+                t.priority = prio.title
+                break
+        else:
+            # a section named after a priority ("Reduce the time people wait for elective care")
+            for prio in out:
+                if any(_same_title(prio.title, s) for s in t.evidence.section):
+                    prio.target_ids.append(t.id)
+                    t.priority = prio.title
+                    break
+    return out
+
+
+def _same_title(a: str, b: str) -> bool:
+    wa, wb = set(normalise_for_id(a).split()), set(normalise_for_id(b).split())
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.8
+
+
+# Public API -----------------------------------------------------------------------------------
+
+def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
+    nlp = build_nlp()
+    passages = _passages(doc)
+
+    def docs() -> Iterator[Doc]:
+        for p in passages:
+            d = nlp.make_doc(p.text)
+            d.user_data["edition"] = doc.edition
+            yield d
+    return passages, nlp.pipe(docs(), batch_size=256)
+
+
+def extract(doc: Document) -> Extraction:
+    """Targets, deadlines and priorities of one document."""
+    return extract_many([doc])[0]
+
+
+def extract_many(docs: Iterable[Document]) -> list[Extraction]:
+    """``extract`` over many documents; each document's blocks go through ``nlp.pipe`` in batches."""
+    results: list[Extraction] = []
+    for document in docs:
+        out = Extraction(document=DocumentRef.of(document))
+        used_ids: dict[str, int] = {}
+        passages, parsed = _prepare(document)
+        for i, (p, sdoc) in enumerate(zip(passages, parsed)):
+            nxt = passages[i + 1].text if i + 1 < len(passages) else None
+            nxt_words = " ".join(nxt.split()[:14]) if nxt else None
+            _read_passage(sdoc, p, nxt_words, document.edition, out, used_ids)
+        out.priorities = _priorities(document, passages, out.targets, used_ids)
+        results.append(out)
+    return results

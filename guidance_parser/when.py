@@ -1,0 +1,252 @@
+"""Time expressions in guidance text: finding them and normalising them to ``When`` periods.
+
+This module owns the grammar of dates as NHS planning guidance writes them and their canonical
+labels (see ``model.When``):
+
+- UK financial years "2025/26", "2025-26", "24/25" -> "2025/26" (1 April 2025 - 31 March 2026), and
+  quarters "Q3 2025/26" (financial quarters: Q1 = April-June);
+- months and days "March 2026", "end of June 2028", "31 March 2026" (parsed by ``dateparser``);
+  a month without a year ("by the end of March", "in November") is read against the edition:
+  guidance is published before its first financial year starts, so April-December fall in the year
+  before that financial year and January-March in the year it starts;
+- calendar years "2029", seasons ("this autumn", "spring of 2025", "winter"), "early 2025",
+  "this year" / "later this year" (the publication year: the year before the first financial year),
+  "within / over the next N years" (counted in financial years from the edition's first one) and
+  "the end of the Parliament" (from the dates Parliaments first met; dissolution is automatic five
+  years later).
+
+``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...), which
+the extractor uses to tell a commitment's date from a date that names something ("Spending Review
+2025", "the 2025/26 staff survey").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import dateparser
+
+from guidance_parser.model import Edition, When
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
+         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b"
+_SEASON = r"(?:spring|summer|autumn|winter)\b"
+_NUMWORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10}
+_FY = r"(?:20\d\d\s?[/\-–]\s?\d\d(?!\d)(?![/\-–]\d)|(?<![\d/£.,])[12]\d/\d\d(?![\d/]))"
+
+# Prepositions and frames that bind a date to an action; longest first so "by the end of" wins.
+PREPOSITIONS = (
+    "no later than the end of", "by the end of", "before the end of", "until the end of", "to the end of",
+    "at the end of", "by the start of", "from the start of", "ahead of", "no later than", "with effect from",
+    "between now and the end of", "by", "before", "until", "in", "during", "from", "across", "throughout",
+    "over", "for", "within", "starting", "beginning in", "beginning", "as of", "at", "to", "end of",
+)
+_PREP = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in PREPOSITIONS)
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("parliament", r"(?:the\s+)?end\s+of\s+(?:the|this)\s+[Pp]arliament"),
+    ("next_years", r"(?<=within\s)(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years"),
+    ("quarter", rf"Q([1-4])\s*(?:of\s+)?({_FY})"),
+    ("day", rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(20\d\d)"),
+    ("month_year", rf"({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
+    ("fy", rf"(?:(?:the\s+)?financial\s+year\s+)?({_FY})"),
+    ("season", rf"(?:(early|late|the)\s+)?({_SEASON})(?:\s+(?:of\s+)?(20\d\d(?:[/\-–]\d\d)?))?"),
+    ("season_this", rf"(?:later\s+)?this\s+({_SEASON})"),
+    ("part_year", r"(early|late|mid|the\s+start\s+of|the\s+end\s+of)[\s\-]+(20\d\d)(?![/\-–]\d)"),
+    ("this_year", r"(?:later\s+)?this\s+(?:calendar\s+)?year(?![’'])"),
+    ("month", rf"({_MONTH})(?!\s+(?:of\s+)?20\d\d)"),
+    ("year", r"(?<![\d/£.,])(20\d\d)(?![/\-–]\s?\d)(?!\d)(?:\s*(?:[-–]|to)\s*(20\d\d)(?![/\d]))?"),
+]
+_TIME_RE = re.compile(
+    rf"(?:\b(?P<prep>{_PREP})\s+)?(?P<expr>" + "|".join(f"(?P<{n}>{p})" for n, p in _PATTERNS) + r")",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A time expression found in text: character offsets, the preposition before it, the period."""
+
+    start: int  # start of the preposition when there is one, else of the expression
+    end: int
+    expr_start: int
+    prep: str | None
+    when: When
+
+
+def _month_num(name: str) -> int | None:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTHS.get(key[:3])
+
+
+def _fy_start(token: str) -> int:
+    token = re.sub(r"\s", "", token)
+    first = re.split(r"[/\-–]", token)[0]
+    return int(first) if len(first) == 4 else 2000 + int(first)
+
+
+def _fy_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def fy_when(text: str, year: int) -> When:
+    return When(text, _fy_label(year), date(year, 4, 1), date(year + 1, 3, 31), "financial_year")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_when(text: str, year: int, month: int) -> When:
+    return When(text, f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
+
+
+def _publication_year(edition: Edition | None) -> int | None:
+    return edition.first_year - 1 if edition else None
+
+
+def _year_for_month(month: int, edition: Edition | None) -> int | None:
+    if edition is None:
+        return None
+    return edition.first_year if month <= 3 else edition.first_year - 1
+
+
+# Dates the UK Parliaments first met; each dissolves automatically five years after that day.
+_PARLIAMENTS = (date(2015, 5, 18), date(2017, 6, 13), date(2019, 12, 17), date(2024, 7, 9))
+
+
+def parliament_end(edition: Edition | None) -> date:
+    ref = date(edition.first_year - 1, 10, 1) if edition else date.today()
+    met = max((d for d in _PARLIAMENTS if d <= ref), default=_PARLIAMENTS[-1])
+    return date(met.year + 5, met.month, met.day)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date | None:
+    """Day-level dates through dateparser (handles ordinals, abbreviations, punctuation)."""
+    parsed = dateparser.parse(text, languages=["en"],
+                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                                        "REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date() if parsed else None
+
+
+def _season(text: str, season: str, year: int | None, qualifier: str | None = None) -> When | None:
+    season = season.lower()
+    if year is None:
+        return None
+    starts = {"spring": (year, 3), "summer": (year, 6), "autumn": (year, 9), "winter": (year, 12)}
+    y, m = starts[season]
+    start = date(y, m, 1)
+    end_y, end_m = (y + (m + 2 > 12), (m + 2 - 1) % 12 + 1)
+    end = _month_end(end_y, end_m)
+    label = f"{season} {year}/{(year + 1) % 100:02d}" if season == "winter" else f"{season} {year}"
+    if qualifier and qualifier.lower() in ("early", "late"):
+        label = f"{qualifier.lower()} {label}"
+    return When(text, label, start, end, "period")
+
+
+def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | None:
+    text = m.group("expr")
+    if kind in ("season", "season_this", "part_year") and re.search(r"\bspring\w", text, re.I):
+        return None
+    g = m.group
+    pub = _publication_year(edition)
+    if kind == "parliament":
+        end = parliament_end(edition)
+        return When(text, "end of Parliament", end, end, "day")
+    if kind == "next_years":
+        if edition is None:
+            return None
+        raw = g("next_years")
+        n_tok = re.search(r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years", raw, re.I)
+        assert n_tok is not None
+        n = _NUMWORDS.get(n_tok.group(1).lower()) or int(n_tok.group(1))
+        last = edition.first_year + n - 1
+        return When(text, _fy_label(last), date(edition.first_year, 4, 1), date(last + 1, 3, 31), "period")
+    if kind == "quarter":
+        q = int(re.search(r"Q([1-4])", text, re.I).group(1))  # type: ignore[union-attr]
+        fy = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
+        sm = 4 + 3 * (q - 1)
+        sy = fy + (sm > 12)
+        sm = (sm - 1) % 12 + 1
+        em = sm + 2
+        return When(text, f"Q{q} {_fy_label(fy)}", date(sy, sm, 1), _month_end(sy, em), "quarter")
+    if kind == "day":
+        d = _parse_date(text)
+        if d is None:
+            return None
+        return When(text, d.isoformat(), d, d, "day")
+    if kind == "month_year":
+        parts = re.match(rf"({_MONTH})\s+(?:of\s+)?(20\d\d)", text, re.I)
+        assert parts is not None
+        month = _month_num(parts.group(1))
+        if month is None:
+            return None
+        return month_when(text, int(parts.group(2)), month)
+    if kind == "fy":
+        year = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
+        if not 2000 <= year <= 2099:
+            return None
+        return fy_when(text, year)
+    if kind in ("season", "season_this"):
+        sm = re.search(_SEASON, text, re.I)
+        assert sm is not None
+        qual = re.match(r"(early|late)\s", text, re.I)
+        yr = re.search(r"20\d\d", text)
+        if kind == "season" and not yr and not text.lower().startswith("the "):
+            return None  # a bare "spring" is too often a word, not a date
+        year = int(yr.group(0)) if yr else pub
+        return _season(text, sm.group(0), year, qual.group(1) if qual else None)
+    if kind == "part_year":
+        year = int(re.search(r"20\d\d", text).group(0))  # type: ignore[union-attr]
+        which = text.lower().split()[0] if not text.lower().startswith("the") else \
+            ("early" if "start" in text.lower() else "late")
+        spans = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+        a, b = spans.get(which.rstrip("-"), (1, 12))
+        return When(text, f"{which.rstrip('-')} {year}", date(year, a, 1), _month_end(year, b), "period")
+    if kind == "this_year":
+        if pub is None:
+            return None
+        return When(text, str(pub), date(pub, 1, 1), date(pub, 12, 31), "calendar_year")
+    if kind == "month":
+        month = _month_num(text)
+        if month is None:
+            return None
+        year = _year_for_month(month, edition)
+        return month_when(text, year, month) if year else None
+    if kind == "year":
+        years = [int(y) for y in re.findall(r"20\d\d", text)]
+        if len(years) == 2:
+            return When(text, f"{years[0]}-{years[1]}", date(years[0], 1, 1), date(years[1], 12, 31), "period")
+        return When(text, str(years[0]), date(years[0], 1, 1), date(years[0], 12, 31), "calendar_year")
+    return None
+
+
+def find_times(text: str, edition: Edition | None = None) -> list[TimeMention]:
+    """Every time expression in ``text``, in order, normalised against ``edition``."""
+    out: list[TimeMention] = []
+    for m in _TIME_RE.finditer(text):
+        kind = next(n for n, _ in _PATTERNS if m.group(n) is not None)
+        prep = m.group("prep")
+        if kind == "month" and not prep:
+            continue  # "May" / "March" alone are too often not dates
+        if kind == "month" and m.group("expr")[0].islower():
+            continue  # "may", "march" as verbs
+        when = _normalise(kind, m, edition)
+        if when is None:
+            continue
+        out.append(TimeMention(m.start(), m.end(), m.start("expr"),
+                               re.sub(r"\s+", " ", prep.lower()) if prep else None, when))
+    return out
+
+
+def normalise(text: str, edition: Edition | None = None) -> When | None:
+    """The ``When`` for a phrase such as "by March 2026" or "Q3 2025/26" (None when it holds no date)."""
+    found = find_times(text, edition)
+    return found[0].when if found else None
