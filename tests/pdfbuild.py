@@ -36,13 +36,23 @@ Public API (stable; extend with keyword arguments that have defaults, never brea
 whitespace collapsed and without the bullet glyph, page and end_page of the block's first and last
 line, level, cells, frame "body"/"left"/"right", section path), ``header``, ``footer``,
 ``page_labels`` (page -> the page-number string drawn), ``two_column_pages``, ``font`` and
-``seconds`` (build time), plus ``of_kind(kind)``, ``on_page(n)`` and ``find(fragment)``.
+``seconds`` (build time), plus ``of_kind(kind)``, ``on_page(n)``, ``find(fragment)`` and
+``blocks()`` (the items as ``guidance_parser.model.Block`` records, for comparing with an ingest).
+
+Reading it back: every block's words are on its pages in order, but a word too long for a line
+(a long URL) is broken across lines, and text extraction then puts a line break inside it; compare
+with whitespace removed if a block may hold such words. A two-column page reads row by row with
+plain ``extract_text()``; crop each half to read a column. A table row taller than a frame splits
+inside the row (``end_page`` > ``page``).
 
 Font decision: DejaVu Sans (``/usr/share/fonts/truetype/dejavu/``) when present -- it covers every
 character in the real corpus (curly quotes, en dashes, bullets, pound signs, triangles) and is
 embedded with a ToUnicode map, so text extraction gives back exactly what was drawn. Without it
 we fall back to Helvetica, and any character outside WinAnsi (cp1252) is replaced by its ASCII
 decomposition or "?" *before* layout, so the ground truth still records what is really on the page.
+With DejaVu, characters it lacks and astral-plane characters (emoji: reportlab's ToUnicode map
+truncates them) become "?"; control characters are dropped. Headers and footers get the same
+treatment.
 
 Output is deterministic (reportlab ``invariant=1``): the same input gives the same bytes.
 """
@@ -140,6 +150,13 @@ class GroundTruth:
                 return it
         raise KeyError(fragment)
 
+    def blocks(self) -> list[Any]:
+        """The items as ``guidance_parser.model.Block`` records (what a perfect ingest would return)."""
+        from guidance_parser.model import Block
+
+        return [Block(kind=it.kind, text=it.text, page=it.page, section=it.section, level=it.level,
+                      cells=it.cells) for it in self.items]
+
 
 # --------------------------------------------------------------------------- parsing
 
@@ -217,6 +234,7 @@ class _Fonts:
     regular: str
     bold: str
     unicode: bool
+    glyphs: frozenset[int] = frozenset()  # code points the TTF can draw (empty for Helvetica)
 
 
 def _fonts() -> _Fonts:
@@ -227,8 +245,24 @@ def _fonts() -> _Fonts:
             pdfmetrics.registerFont(TTFont("GPSans-Bold", str(bold)))
             pdfmetrics.registerFontFamily("GPSans", normal="GPSans", bold="GPSans-Bold",
                                           italic="GPSans", boldItalic="GPSans-Bold")
-        return _Fonts("GPSans", "GPSans-Bold", True)
+        covered = frozenset(pdfmetrics.getFont("GPSans").face.charToGlyph) & \
+            frozenset(pdfmetrics.getFont("GPSans-Bold").face.charToGlyph)
+        return _Fonts("GPSans", "GPSans-Bold", True, covered)
     return _Fonts("Helvetica", "Helvetica-Bold", False)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _drawable(text: str, fonts: _Fonts) -> str:
+    """Text with control characters dropped and anything the font cannot draw replaced."""
+    text = _CONTROL.sub("", text)
+    if not fonts.unicode:
+        return _winansi(text)
+    # Astral-plane characters are replaced too: reportlab's ToUnicode map keeps only 16 bits of them,
+    # so they would read back as a different character.
+    return "".join(ch if (ord(ch) in fonts.glyphs and ord(ch) <= 0xFFFF) or ch.isspace() else "?"
+                   for ch in text)
 
 
 def _winansi(text: str) -> str:
@@ -248,8 +282,7 @@ def _render(text: str, markup: Markup, unescape: bool, fonts: _Fonts) -> tuple[s
     """(reportlab paragraph markup, plain text as it will read on the page)."""
     if unescape:
         text = _UNESCAPE.sub(r"\1", text)
-    if not fonts.unicode:
-        text = _winansi(text)
+    text = _drawable(text, fonts)
     plain = text
     if markup != "keep":
         plain = text.replace("**", "")
@@ -279,7 +312,15 @@ class _GTParagraph(Paragraph):
 
 
 class _GTTable(Table):
+    """One table row as a Table; may split inside the row when a cell is taller than a frame."""
+
     gt_index: int = -1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for p in parts:
+            p.gt_index = self.gt_index
+        return parts
 
 
 class _SetColumns(ActionFlowable):
@@ -459,7 +500,7 @@ def _story(elements: Sequence[Element], *, markup: Markup, unescape: bool, fonts
                 style = st["cellhead"] if r.header_row else st["cell"]
                 padded = cells + [("", "")] * (ncols - len(cells))
                 data = [[Paragraph(x, style) for x, _ in padded]]
-                t = _GTTable(data, colWidths=widths, hAlign="LEFT")
+                t = _GTTable(data, colWidths=widths, hAlign="LEFT", splitInRow=1)
                 ts = [("GRID", (0, 0), (-1, -1), 0.5, DARK_GREY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
                 if r.header_row:
@@ -519,10 +560,10 @@ def build_pdf(
         elements = list(source)
     story, items = _story(elements, markup=markup, unescape=unescape, fonts=fonts,
                           two_column_sections=list(two_column_sections))
-    if header is not None and not fonts.unicode:
-        header = _winansi(header)
-    if footer is not None and not fonts.unicode:
-        footer = _winansi(footer)
+    if header is not None:
+        header = _drawable(header, fonts)
+    if footer is not None:
+        footer = _drawable(footer, fonts)
     if title is None:
         title = next((it.text for it in items if it.kind == "heading"), "")
     out = Path(path)

@@ -178,3 +178,20 @@ def test_elements_can_be_given_directly(tmp_path: Path) -> None:
                    page_numbers=False)
     assert [(i.kind, i.text, i.page) for i in gt.items] == [("heading", "Only", 1), ("paragraph", "Text.", 1)]
     assert gt.page_labels == {} and gt.title == "Only"
+
+
+def test_undrawable_characters_and_giant_table_cells(tmp_path: Path) -> None:
+    big = "long cell text " * 900
+    src = (f"Emoji \U0001F600 bell \x07 triangle ▲.\n\n"
+           f"| Area | Detail |\n|---|---|\n| A | {big} |\n| B | end |\n")
+    gt = build_pdf(src, tmp_path / "u.pdf", two_column_pages=[1, 2])
+    assert gt.items[0].text == "Emoji ? bell triangle ▲."
+    rows = gt.of_kind("table_row")
+    assert rows[1].end_page > rows[1].page, "a cell taller than a column splits inside the row"
+    assert rows[2].cells == ("B", "end")
+    with pdfplumber.open(gt.path) as pdf:
+        page = pdf.pages[0]
+        left = _norm(page.crop((0, 0, page.width / 2, page.height)).extract_text())
+    assert gt.items[0].text in left
+    assert [b.kind for b in gt.blocks()] == [it.kind for it in gt.items]
+    assert gt.blocks()[2].cells == rows[1].cells and gt.blocks()[2].page == rows[1].page
