@@ -56,6 +56,8 @@ def committed() -> dict[str, list[str]]:
 
 def test_committed_pdfs_match_a_fresh_build(tmp_path: Path) -> None:
     built = build_demo.build(tmp_path)
+    if any(gt.font == "Helvetica" for gt in built.values()):
+        pytest.skip("DejaVu Sans not installed: the committed PDFs were laid out with it, a rebuild differs")
     assert len(built) == 2
     for ed in build_demo.EDITIONS:
         fresh, old = tmp_path / f"{ed.stem}.pdf", DEMO / f"{ed.stem}.pdf"
