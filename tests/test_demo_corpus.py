@@ -132,3 +132,22 @@ def test_sources_are_the_single_place_the_text_lives() -> None:
     for ed in build_demo.EDITIONS:
         src = (build_demo.SRC_DIR / f"{ed.stem}.md").read_text(encoding="utf-8")
         assert ed.title in src and "fictional" in src.lower()
+
+
+def test_expected_uses_the_model_vocabulary() -> None:
+    from typing import get_args
+
+    from guidance_parser.model import Aspect, ChangeKind, Edition, RecordType
+
+    record_types, kinds, aspects = set(get_args(RecordType)), set(get_args(ChangeKind)), set(get_args(Aspect))
+    for side in SIDES:
+        assert Edition.from_label(EXPECTED[side]["edition"]).label == EXPECTED[side]["edition"]
+    for entry in EXPECTED["changes"] + EXPECTED["unchanged"]:
+        assert entry["record_type"] in record_types
+        assert set(entry.get("also_accept", [])) <= record_types - {entry["record_type"]}
+    for change in EXPECTED["changes"]:
+        assert change["kind"] in kinds - {"unchanged"} and set(change["aspects"]) <= aspects
+        assert (change["old"] is None) == (change["kind"] == "added")
+        assert (change["new"] is None) == (change["kind"] == "dropped")
+    ids = [e["id"] for e in EXPECTED["changes"] + EXPECTED["unchanged"]]
+    assert len(ids) == len(set(ids))
