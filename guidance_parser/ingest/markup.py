@@ -1,0 +1,287 @@
+"""Readers for the text formats: HTML long reads, Markdown conversions and plain text.
+
+Each turns its input into ``RawBlock``s in reading order (headings with levels, paragraphs, list
+items with nesting, table rows with cells); ``structure.finish_document`` does the rest.
+
+HTML goes through BeautifulSoup: page furniture (nav, header, footer, aside, script, style, forms)
+is dropped and only text is kept, so no markup or script reaches a block. Markdown is read line by
+line rather than by a CommonMark parser because the real inputs are PDF conversions whose bold
+markers are often unbalanced ("**Medium Term **"), which a strict parser leaves as literal text:
+``#`` headings and lines bold from end to end are headings, "• " / "o " / "- " lines are list items,
+pipe rows are table rows, and everything else joins into paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from guidance_parser.ingest.structure import RawBlock, is_page_number
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_ONLY = re.compile(r"^(?:\*\*[^*]*\*\*\s*)+$")
+_BULLET = re.compile(r"^(\s*)([•●▪■◦○·▸►➢✓*+\-–]|o(?=\s))\s+(\S.*)$")
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_TABLE_SEP = re.compile(r"^\s*:?-{2,}:?\s*$")
+_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)+|\d+\.|[A-Z]\.|Annex [A-Z0-9]+:?|Appendix [A-Z0-9]+:?)\s")
+_SECOND_LEVEL = set("o◦○–-▪■")
+
+
+def _bullet_level(indent: str, marker: str) -> int:
+    depth = len(indent.expandtabs(4)) // 2 + 1
+    if marker in _SECOND_LEVEL and depth == 1 and marker not in "-":
+        depth = 2  # "o" and "–" are the second-level markers of Word / PDF exports
+    return depth
+
+
+def _heading_level(text: str, default: int) -> int:
+    m = _NUMBERED.match(text)
+    if m and "." in m.group(1).rstrip("."):
+        return min(6, default + m.group(1).rstrip(".").count("."))
+    return default
+
+
+def read_markdown(text: str) -> list[RawBlock]:
+    """Markdown (including the corpus's PDF-to-Markdown conversions) to raw blocks."""
+    out: list[RawBlock] = []
+    para: list[str] = []
+    blank_run = 0
+
+    def flush() -> None:
+        if para:
+            joined = para[0]
+            for line in para[1:]:
+                joined = _join_lines(joined, line)
+            out.append(RawBlock("paragraph", joined, extras={"after_break": float(brk)}))
+            para.clear()
+
+    brk = False
+    in_code = False
+    prev_was_item = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line.strip().startswith("```"):
+            flush()
+            in_code = not in_code
+            continue
+        if not line.strip():
+            flush()
+            blank_run += 1
+            prev_was_item = False
+            continue
+        if not para:
+            brk = blank_run >= 2 or bool(out and is_page_number(out[-1].text))
+        blank_run = 0
+        if not (out and out[-1].kind == "list_item"):
+            prev_was_item = False
+        line = _LINK.sub(lambda m: m.group(1) or "", line)
+        if in_code:
+            para.append(line)
+            continue
+        m = _TABLE_ROW.match(line)
+        if m:
+            flush()
+            cells = tuple(c.strip() for c in re.split(r"(?<!\\)\|", m.group(1)))
+            if not all(_TABLE_SEP.match(c) for c in cells if c):
+                out.append(RawBlock("table_row", " | ".join(cells), cells=cells))
+            continue
+        m = _MD_HEADING.match(line)
+        if m:
+            flush()
+            body = m.group(2)
+            level = len(m.group(1))
+            out.append(RawBlock("heading", body, level=_heading_level(_unbold(body), level),
+                                extras={"after_break": float(brk)}))
+            continue
+        stripped = line.strip()
+        if _BOLD_ONLY.match(stripped) and _looks_like_heading(_unbold(stripped)):
+            flush()
+            out.append(RawBlock("heading", stripped, level=_heading_level(_unbold(stripped), 2),
+                                extras={"after_break": float(brk)}))
+            continue
+        m = _BULLET.match(line)
+        if m and not stripped.startswith("**"):
+            flush()
+            out.append(RawBlock("list_item", m.group(3), level=_bullet_level(m.group(1), m.group(2))))
+            prev_was_item = True
+            continue
+        if not para and out and out[-1].kind == "list_item" and prev_was_item:
+            # A wrapped bullet: the next line, with no blank line between, continues the item.
+            out[-1].text = _join_lines(out[-1].text, stripped)
+            continue
+        para.append(stripped)
+    flush()
+    return out
+
+
+def _unbold(text: str) -> str:
+    return " ".join(text.replace("**", " ").replace("__", " ").split())
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A bold-only line is a heading when it is short and not a sentence."""
+    words = text.split()
+    return 0 < len(words) <= 20 and not text.endswith((".", ",", ";")) and bool(re.search(r"[A-Za-z]", text))
+
+
+def _join_lines(left: str, right: str) -> str:
+    from guidance_parser.ingest.repair import join_hyphenated
+
+    return join_hyphenated(left, right)
+
+
+def read_text(text: str) -> list[RawBlock]:
+    """Plain text: blank-line paragraphs, bullet lines, and short title-like lines as headings."""
+    out: list[RawBlock] = []
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        lines = [ln.rstrip() for ln in chunk.split("\n") if ln.strip()]
+        para: list[str] = []
+        for line in lines:
+            m = _BULLET.match(line)
+            if m:
+                _flush_text(para, out)
+                out.append(RawBlock("list_item", m.group(3), level=_bullet_level(m.group(1), m.group(2))))
+                continue
+            if not para and len(lines) == 1 and _plain_heading(line):
+                out.append(RawBlock("heading", line.strip(), level=_heading_level(line.strip(), 1)))
+                continue
+            if out and out[-1].kind == "list_item" and not para and line[:1].isspace():
+                out[-1].text = _join_lines(out[-1].text, line.strip())
+                continue
+            para.append(line.strip())
+        _flush_text(para, out)
+    return out
+
+
+def _flush_text(para: list[str], out: list[RawBlock]) -> None:
+    if para:
+        joined = para[0]
+        for line in para[1:]:
+            joined = _join_lines(joined, line)
+        out.append(RawBlock("paragraph", joined))
+        para.clear()
+
+
+def _plain_heading(line: str) -> bool:
+    """A lone short line that is not a sentence: "Introduction", "2.1 Financial context"."""
+    text = line.strip()
+    words = text.split()
+    if not words or len(words) > 14 or text.endswith((".", ",", ";", ":")) or is_page_number(text):
+        return False
+    return text[0].isupper() or text[0].isdigit()
+
+
+# --------------------------------------------------------------------------- HTML
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+              "iframe", "svg", "canvas", "button", "select", "input", "textarea", "object", "embed", "head"]
+_BLOCK_TAGS = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "dl", "dt",
+               "dd", "details", "summary", "pre", "address", "center", "body", "html", "span"}
+
+
+def read_html(text: str) -> tuple[list[RawBlock], str | None]:
+    """HTML to raw blocks, and the document's <title> (or None)."""
+    soup = BeautifulSoup(text, "html.parser")
+    title_tag = soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if isinstance(title_tag, Tag) else None
+    for name in _DROP_TAGS:
+        for t in soup.find_all(name):
+            t.decompose()
+    for t in soup.find_all(lambda tag: tag.has_attr("hidden") or tag.get("aria-hidden") == "true"):
+        t.decompose()
+    found = soup.find("main") or soup.find("article") or soup.body
+    root: Tag = found if isinstance(found, Tag) else soup
+    out: list[RawBlock] = []
+    _walk(root, out, list_depth=0)
+    h1 = next((b.text for b in out if b.kind == "heading" and b.level == 1), None)
+    return out, h1 or title
+
+
+def _text_of(node: Tag, *, skip_lists: bool = False) -> str:
+    parts: list[str] = []
+    for piece in node.descendants:
+        if isinstance(piece, NavigableString) and not isinstance(piece, _COMMENT_TYPES):
+            if skip_lists and any(p.name in ("ul", "ol") and p is not node for p in piece.parents
+                                  if isinstance(p, Tag) and _is_inside(p, node)):
+                continue
+            parts.append(str(piece))
+        elif isinstance(piece, Tag) and piece.name == "br":
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _is_inside(p: Tag, node: Tag) -> bool:
+    return any(a is node for a in p.parents)
+
+
+def _walk(node: Tag, out: list[RawBlock], list_depth: int) -> None:
+    inline: list[str] = []
+
+    def flush_inline() -> None:
+        text = " ".join(" ".join(inline).split())
+        if text:
+            out.append(RawBlock("paragraph", text))
+        inline.clear()
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, _COMMENT_TYPES):
+                inline.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name or ""
+        if re.fullmatch(r"h[1-6]", name):
+            flush_inline()
+            out.append(RawBlock("heading", _text_of(child), level=int(name[1])))
+        elif name in ("ul", "ol"):
+            flush_inline()
+            for li in child.find_all("li", recursive=False):
+                text = _text_of(li, skip_lists=True)
+                if text:
+                    out.append(RawBlock("list_item", text, level=list_depth + 1))
+                for sub in li.find_all(["ul", "ol"], recursive=False):
+                    _walk_list(sub, out, list_depth + 1)
+        elif name == "table":
+            flush_inline()
+            for tr in child.find_all("tr"):
+                cells = tuple(_text_of(td) for td in tr.find_all(["td", "th"], recursive=False))
+                if any(cells):
+                    out.append(RawBlock("table_row", " | ".join(cells), cells=cells))
+        elif name == "p":
+            flush_inline()
+            text = _text_of(child)
+            if text:
+                out.append(RawBlock("paragraph", text))
+        elif name in _BLOCK_TAGS and child.find(["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
+                                                "div", "section", "blockquote"]):
+            flush_inline()
+            _walk(child, out, list_depth)
+        elif name in _BLOCK_TAGS - {"span"}:
+            flush_inline()
+            text = _text_of(child)
+            if text:
+                out.append(RawBlock("paragraph", text))
+        else:
+            inline.append(_text_of(child))
+    flush_inline()
+
+
+def _walk_list(lst: Tag, out: list[RawBlock], depth: int) -> None:
+    for li in lst.find_all("li", recursive=False):
+        text = _text_of(li, skip_lists=True)
+        if text:
+            out.append(RawBlock("list_item", text, level=depth + 1))
+        for sub in li.find_all(["ul", "ol"], recursive=False):
+            _walk_list(sub, out, depth + 1)
+
+
+def _comment_types() -> tuple[type, ...]:
+    from bs4 import CData, Comment, Declaration, Doctype, ProcessingInstruction
+
+    return (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+
+
+_COMMENT_TYPES = _comment_types()

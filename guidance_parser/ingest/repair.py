@@ -1,0 +1,219 @@
+"""Text damage repairs shared by every input format.
+
+Owns the character-level clean-up (control characters, byte-order marks, odd spaces), the lost
+"ll" ligature repair ("wil" -> "will", "ful y" -> "fully", "al ocated" -> "allocated") and the
+joining of words hyphenated across a line break ("organis-" + "ations" -> "organisations",
+but "year-on-" + "year" keeps its hyphen).
+
+Both word decisions are made against a real frequency lexicon (``wordfreq``), never a list of
+known damaged strings: a repair happens only when the repaired form is a known, common word and the
+damaged form is not itself the likelier reading. Words such as "wilful", "fulfil", "al" in "et al",
+"all", "ill" and "ally" therefore survive.
+
+The damage itself is mechanical: a PDF text layer drew "ll" as one glyph whose second "l" was lost
+and replaced by a space, so "ll" became "l " everywhere ("ful y", "wil be", "Overal ,").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+# Zipf scale: 3 = once per million words, 6 = once per thousand.
+_JOIN_MIN = 2.3  # a joined "A l B" must at least be a real (if rare) word: "crucially" is 2.95
+_STRONG_GAIN = 2.0  # "wil" -> "will": the repaired word is >= 100x commoner than the damaged one
+_STRONG_MIN = 4.0
+_WEAK_GAIN = 0.3  # "al" -> "all", "il" -> "ill": only in text already shown to carry the damage
+_WEAK_MIN = 4.5
+_LATIN_AFTER = {"et"}  # "et al" is the one idiom where "al" is a word in English prose
+
+# Characters that are never text: C0/C1 controls except tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_WORD = re.compile(r"[A-Za-z]+")
+# A word ending in "l", the space the lost glyph left, and what follows it.
+_L_END = re.compile(r"(?<![A-Za-z'’\-/.@])([A-Za-z]*[lL])( +)(?=(\S))")
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common an English word is (0 = unknown), case-insensitively."""
+    return zipf_frequency(word.lower(), "en")
+
+
+def clean_chars(text: str) -> str:
+    """Drop control characters, BOMs, soft hyphens and zero-width marks; normalise odd spaces.
+
+    A form feed or vertical tab is a break between lines, so it becomes a newline, not nothing.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", " ")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    # Presentation-form ligature glyphs (U+FB00..FB06) decompose to plain letters.
+    return text.translate(_LIGATURE_GLYPHS)
+
+
+_LIGATURE_GLYPHS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                                  "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+
+
+def _is_fragment(word: str) -> bool:
+    """A piece that is not a word on its own: "ocated", "y", "eagues"."""
+    if len(word) == 1:
+        return word.lower() not in {"a", "i"}
+    return zipf(word) < 3.0
+
+
+def _with_l(word: str) -> str:
+    return word + ("L" if word.isupper() and len(word) > 1 else "l")
+
+
+def _join_candidate(a: str, b: str) -> str | None:
+    """ "ful" + "y" -> "fully" when the joined form is a real word and B is a lowercase tail."""
+    if not b.islower():
+        return None
+    joined = a + "l" + b
+    if zipf(joined) < _JOIN_MIN:
+        return None
+    # Two common words that merely happen to join into a word stay apart ("real" "ly" never
+    # occurs in clean text, but "I" "ll" style accidents must not be invented): require that
+    # one side is a fragment or the joined word is commoner than the rarer side.
+    if _is_fragment(a) or _is_fragment(b) or zipf(joined) >= min(zipf(a), zipf(b)) - 1.5:
+        return joined
+    return None
+
+
+def _end_candidate(a: str, damaged_doc: bool) -> tuple[str, bool] | None:
+    """ "wil" -> ("will", strong). Weak repairs ("al" -> "all") need damaged_doc: text already
+    shown to carry the damage, or a stray space before punctuation right here ("il -health")."""
+    repaired = _with_l(a)
+    za, zr = zipf(a), zipf(repaired)
+    if zr >= _STRONG_MIN and zr - za >= _STRONG_GAIN and za < 3.5:
+        return repaired, True
+    if damaged_doc and zr >= _WEAK_MIN and zr - za >= _WEAK_GAIN:
+        return repaired, False
+    return None
+
+
+def shows_ligature_damage(text: str) -> bool:
+    """True when ``text`` carries unambiguous "ll" damage ("ful y", "wil be", "al ocated")."""
+    strong = _repair_pass(text, damaged_doc=False)[1]
+    return strong >= max(1, len(text) // 40000)
+
+
+def repair_ligatures(text: str, *, damaged: bool | None = None) -> str:
+    """Restore the "ll" lost to ligature damage, deciding each case with the word lexicon.
+
+    Unambiguous damage (fragments such as "ocated", or "wil" whose repair is 100x commoner) is
+    always repaired. The ambiguous repairs ("al" -> "all", "Al" -> "All", "il" -> "ill") happen only
+    in text that shows unambiguous damage too: ``damaged`` gives that verdict for a whole document
+    when ``text`` is only a part of it; by default ``text`` itself is judged.
+    """
+    if "l " not in text and "L " not in text:
+        return text
+    if damaged is None:
+        damaged = shows_ligature_damage(text)
+    return _repair_pass(text, damaged_doc=damaged)[0]
+
+
+def _repair_pass(text: str, *, damaged_doc: bool) -> tuple[str, int]:
+    out: list[str] = []
+    pos = 0
+    strong = 0
+    for m in _L_END.finditer(text):
+        if m.start() < pos:
+            continue
+        a, spaces, nxt = m.group(1), m.group(2), m.group(3)
+        before = text[max(0, m.start() - 4):m.start()]
+        if re.search(r"\bet\s$", before, re.IGNORECASE) or len(a) < 2:
+            continue
+        rest = text[m.end():]
+        bm = _WORD.match(rest)
+        if bm and len(spaces) == 1:
+            b = bm.group(0)
+            after = rest[bm.end():bm.end() + 1]
+            if not after.isalpha() and not after.isdigit():
+                joined = _join_candidate(a, b)
+                if joined is not None:
+                    out.append(text[pos:m.start()])
+                    out.append(joined)
+                    pos = m.end() + bm.end()
+                    strong += _is_fragment(b) or _is_fragment(a)
+                    continue
+        if a.lower() in _LATIN_AFTER:
+            continue
+        # A capitalised short word before another capitalised word is a name ("Al Smith").
+        if a[0].isupper() and not a.isupper() and len(a) <= 3 and nxt.isupper():
+            continue
+        stray_space = bool(re.match(r"[,.;:!?)\]]|-[A-Za-z]", rest))
+        end = _end_candidate(a, damaged_doc or stray_space)
+        if end is None:
+            continue
+        repaired, is_strong = end
+        strong += is_strong
+        out.append(text[pos:m.start()])
+        out.append(repaired)
+        # The lost glyph left a space; before punctuation or a hyphenated tail it must go.
+        if stray_space:
+            pos = m.end()
+        else:
+            out.append(" ")
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), strong
+
+
+def join_hyphenated(left: str, right: str) -> str:
+    """Join two lines where ``left`` may end in a hyphen that split a word.
+
+    "organis-" + "ations" -> "organisations" when the joined word is in the lexicon; otherwise the
+    hyphen is real ("year-on-" + "year", "co-" + "produced") and stays, without a space.
+    """
+    left = left.rstrip()
+    right = right.lstrip()
+    if not left:
+        return right
+    if not right:
+        return left
+    m = re.search(r"([A-Za-z]+)-$", left)
+    if m and right[0].isalpha():
+        tail = _WORD.match(right)
+        assert tail is not None
+        head = m.group(1)
+        joined = head + tail.group(0)
+        # Keep the hyphen when both halves are words and the joined form is rarer than they are
+        # ("long-term"), or when the joined form is not a word at all ("year-on-year").
+        if right[0].islower() and zipf(joined) >= 2.5 and not (
+                zipf(head) >= 3.5 and zipf(tail.group(0)) >= 3.5 and zipf(joined) < 4.0):
+            return left[:-1] + right
+        return left + right
+    return left + " " + right
+
+
+_HYPHEN_BREAK = re.compile(r"([A-Za-z]+-)[ \t]*\n[ \t]*([a-z][A-Za-z]*)")
+
+
+def repair_text(text: str) -> str:
+    """All damage repairs that apply to any format: characters, hyphenated breaks, ligatures."""
+    text = clean_chars(text)
+    if "-\n" in text or "- \n" in text:
+        text = _HYPHEN_BREAK.sub(lambda m: _rejoin(m), text)
+    return repair_ligatures(text)
+
+
+def _rejoin(m: re.Match[str]) -> str:
+    joined = join_hyphenated(m.group(1), m.group(2))
+    return joined
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim."""
+    return " ".join(text.split())

@@ -1,0 +1,292 @@
+"""From a format's raw blocks to the finished ``Document``: the steps every format shares.
+
+Each reader (PDF, HTML, Markdown, text) produces ``RawBlock``s in reading order. This module owns
+what happens next, identically for all of them: cleaning conversion artefacts, the ligature and
+hyphen repairs (document-wide, see ``repair``), dropping stray page numbers, rejoining paragraphs
+that a page or column break split mid-sentence, the section path of every block, the title, the
+edition, and the "no text at all" error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from guidance_parser.errors import GuidanceError
+from guidance_parser.ingest.edition import require_edition
+from guidance_parser.ingest.repair import (
+    clean_chars,
+    join_hyphenated,
+    normalise_space,
+    repair_ligatures,
+    shows_ligature_damage,
+)
+from guidance_parser.model import Block, BlockKind, Document, SourceFormat
+
+# Markdown conversion artefacts that also leak into PDFs made from such text: "\(" escapes and
+# "**" bold markers, never meant as text.
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|&<>~\"'])")
+_BOLD = re.compile(r"\*\*+|__(?=\S)|(?<=\S)__")
+_METADATA = re.compile(r"^(classification|date published|date last updated|publication reference|version \d"
+                       r"|publication approval|content|contents)\b", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?:;…)\]”\"’]\s*$")
+
+
+@dataclass
+class RawBlock:
+    """A block as a reader found it, before the shared clean-up."""
+
+    kind: BlockKind
+    text: str
+    page: int | None = None
+    level: int = 0
+    cells: tuple[str, ...] = ()
+    # Readers that see geometry (PDF) know when a paragraph was cut by a page or column break.
+    may_continue: bool = True
+    extras: dict[str, float] = field(default_factory=dict)
+
+
+def strip_artefacts(text: str) -> str:
+    """Remove Markdown escapes and bold markers left in converted text."""
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub("", text)
+    return text
+
+
+def is_page_number(text: str) -> bool:
+    """A bare page number: "12", "- 12 -", "Page 12", "12 of 40"."""
+    t = text.strip().lower()
+    return bool(re.fullmatch(r"(page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s+of\s+\d{1,4})?", t))
+
+
+def merge_continuations(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Rejoin a paragraph that a page / column / line break split mid-sentence.
+
+    A paragraph or list item that does not end a sentence, followed by a paragraph that starts in
+    lower case, is one text ("... facing waits of 12" + "hours or more").
+    """
+    out: list[RawBlock] = []
+    for b in blocks:
+        if (out and b.kind == "paragraph" and b.may_continue and out[-1].kind in ("paragraph", "list_item")
+                and b.text[:1].islower() and not _TERMINAL.search(out[-1].text)):
+            prev = out[-1]
+            prev.text = join_hyphenated(prev.text, b.text)
+            continue
+        out.append(b)
+    return out
+
+
+def guess_title(blocks: list[RawBlock]) -> str:
+    """The first run of adjacent headings (skipping metadata lines), else the first line of text."""
+    parts: list[str] = []
+    for b in blocks[:40]:
+        if b.kind == "heading" and not is_page_number(b.text) and not _METADATA.match(b.text):
+            if parts and (len(" ".join(parts).split()) + len(b.text.split()) > 24):
+                break
+            parts.append(b.text)
+            continue
+        if parts:
+            break
+        if b.kind == "paragraph" and (_METADATA.match(b.text) or is_page_number(b.text)):
+            continue
+        if b.kind == "paragraph" and len(b.text.split()) <= 16 and not parts:
+            # A short first line of a plain text file is its title.
+            continue
+    if parts:
+        return normalise_space(" ".join(parts))
+    for b in blocks:
+        if not _METADATA.match(b.text) and not is_page_number(b.text):
+            words = b.text.split()
+            return " ".join(words[:16]) + (" ..." if len(words) > 16 else "")
+    return ""
+
+
+def front_matter(blocks: list[RawBlock]) -> str:
+    """Title-page text of a file without pages: the blocks before the body's first real paragraph."""
+    parts: list[str] = []
+    for b in blocks[:30]:
+        if b.kind == "paragraph" and len(b.text.split()) >= 25:
+            break
+        parts.append(b.text)
+    return " ".join(parts)
+
+
+def _sections(blocks: list[RawBlock]) -> list[Block]:
+    out: list[Block] = []
+    stack: list[tuple[int, str]] = []
+    for b in blocks:
+        if b.kind == "heading":
+            level = max(1, b.level)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            out.append(Block(kind="heading", text=b.text, page=b.page, section=tuple(t for _, t in stack),
+                             level=level))
+            stack.append((level, b.text))
+        else:
+            out.append(Block(kind=b.kind, text=b.text, page=b.page, section=tuple(t for _, t in stack),
+                             level=b.level, cells=b.cells))
+    return out
+
+
+def strip_glued_page_numbers(blocks: list[RawBlock]) -> None:
+    """Drop page numbers that a conversion glued to the end of a paragraph ("... realistic 3").
+
+    Only a number that continues the page sequence seen so far counts: the next page number
+    anywhere, or one of the next three when a page break (blank lines, a running header) follows.
+    "waits of 12" on page 2 keeps its 12.
+    """
+    last = 0
+    for i, b in enumerate(blocks):
+        if b.page is not None:
+            return  # real pages (PDF): page numbers were removed by position, not guessed here
+        if is_page_number(b.text):
+            n = int(re.sub(r"\D+", " ", b.text).split()[0])
+            if last < n <= last + 3:
+                last = n
+            continue
+        m = re.search(r"(?<=[A-Za-z,;:’)\]*])\s+(\d{1,3})\s*$", b.text)
+        if m is None or b.kind == "table_row":
+            continue
+        n = int(m.group(1))
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        breaks = nxt is None or bool(nxt.extras.get("after_break")) or is_page_number(nxt.text)
+        if (last >= 1 and n == last + 1) or (breaks and last < n <= last + 3):
+            b.text = b.text[:m.start()]
+            last = n
+
+
+def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: bytes,
+                    edition: str | None, page_count: int | None = None, title: str | None = None,
+                    front_text: str | None = None) -> Document:
+    """Shared clean-up, repairs, sections, title and edition; raises when nothing readable is left."""
+    for b in raw:
+        b.text = clean_chars(b.text)
+        b.cells = tuple(clean_chars(c) for c in b.cells)
+    title_hint = title or guess_title([RawBlock(b.kind, _unbold(strip_artefacts(b.text)), b.page, b.level)
+                                       for b in raw[:60] if b.text.strip()])
+    raw = strip_running_prefixes(raw, title_hint=title_hint)
+    strip_glued_page_numbers(raw)
+    cleaned: list[RawBlock] = []
+    for b in raw:
+        text = normalise_space(strip_artefacts(b.text))
+        cells = tuple(normalise_space(strip_artefacts(c)) for c in b.cells)
+        if b.kind == "table_row":
+            if not any(cells):
+                continue
+            text = " | ".join(cells)
+        if not text or (b.kind != "table_row" and not re.search(r"\w", text)):
+            continue
+        if b.kind != "table_row" and is_page_number(text):
+            continue
+        b.text, b.cells = text, cells
+        cleaned.append(b)
+    cleaned = merge_continuations(cleaned)
+    _repair_blocks(cleaned)
+    if not cleaned:
+        raise GuidanceError(path, "no readable text was found in the document",
+                            "check that the file is the guidance itself and not an empty page or export")
+    doc_title = normalise_space(strip_artefacts(title)) if title else guess_title(cleaned)
+    doc_title = repair_ligatures(doc_title)
+    front = front_text if front_text is not None else front_matter(cleaned)
+    ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
+    blocks = _sections(cleaned)
+    return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
+                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count)
+
+
+def _repair_blocks(blocks: list[RawBlock]) -> None:
+    """Ligature repair with one damage verdict for the whole document (see ``repair``)."""
+    verdict = shows_ligature_damage("\n".join(b.text for b in blocks))
+    for b in blocks:
+        b.text = repair_ligatures(b.text, damaged=verdict)
+        if b.cells:
+            b.cells = tuple(repair_ligatures(c, damaged=verdict) for c in b.cells)
+            b.text = " | ".join(b.cells)
+
+
+def _unbold(text: str) -> str:
+    return " ".join(_BOLD.sub(" ", text).split())
+
+
+def _norm_words(text: str) -> list[str]:
+    return [re.sub(r"\d", "#", w.lower()) for w in _unbold(text).split()]
+
+
+def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> list[RawBlock]:
+    """Remove a running header that a conversion glued to the start of blocks.
+
+    A PDF-to-text conversion leaves the page header ("2025/26 priorities and operational planning
+    guidance") at the start of the first block of every page. Found by repetition: a word sequence
+    (digits ignored) that starts at least three blocks and is followed by different text each time,
+    and that is title-like: it matches the document title, or most of its occurrences follow a page
+    break. Returns the blocks with the prefix removed (and blocks left empty dropped); a block whose
+    remainder is a bold-only line becomes the heading it was.
+    """
+    first_para = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
+    starts: list[tuple[int, list[str]]] = [
+        (i, _norm_words(b.text)[:16]) for i, b in enumerate(blocks)
+        if b.kind in ("paragraph", "heading") and i >= first_para]
+    counts: dict[tuple[str, ...], int] = {}
+    for _, words in starts:
+        for k in range(3, len(words) + 1):
+            key = tuple(words[:k])
+            counts[key] = counts.get(key, 0) + 1
+    title_norm = " ".join(_norm_words(title_hint))
+    prefixes: set[tuple[str, ...]] = set()
+    for key3 in {tuple(w[:3]) for _, w in starts if len(w) >= 3}:
+        base = counts.get(key3, 0)
+        if base < 3:
+            continue
+        best = key3
+        for _, words in starts:
+            if tuple(words[:3]) != key3:
+                continue
+            k = 3
+            while k < len(words) and counts.get(tuple(words[:k + 1]), 0) >= max(3, 0.6 * base):
+                k += 1
+            if k > len(best):
+                best = tuple(words[:k])
+        if any(re.search(r"[.!?;]$", w) for w in best[:-1]):
+            continue  # a sentence, not a running header
+        occurrences = [i for i, w in starts if tuple(w[:len(best)]) == best]
+        after_break = sum(1 for i in occurrences if blocks[i].extras.get("after_break"))
+        text = " ".join(best)
+        title_like = bool(title_norm) and (text == title_norm or (len(best) >= 4 and (
+            text in title_norm or title_norm in text)))
+        if title_like or (len(best) >= 4 and after_break >= 0.5 * len(occurrences)):
+            prefixes.add(best)
+    if not prefixes:
+        return blocks
+    out: list[RawBlock] = []
+    for i, b in enumerate(blocks):
+        if i >= first_para and b.kind in ("paragraph", "heading"):
+            words = _norm_words(b.text)
+            hit = max((p for p in prefixes if tuple(words[:len(p)]) == p), key=len, default=None)
+            if hit is not None:
+                b.text = _drop_words(b.text, len(hit))
+                if not _unbold(b.text):
+                    continue
+                rest = b.text.strip()
+                if b.kind == "paragraph" and re.fullmatch(r"(?:\*\*[^*]*\*\*\s*)+", rest):
+                    words_left = _unbold(rest).split()
+                    if 0 < len(words_left) <= 20 and not rest.rstrip("* ").endswith("."):
+                        b.kind, b.level = "heading", max(b.level, 2)
+        out.append(b)
+    return out
+
+
+def _drop_words(text: str, n: int) -> str:
+    """``text`` without its first ``n`` words (bold markers are not words)."""
+    tokens = re.finditer(r"\S+", text)
+    seen = 0
+    for m in tokens:
+        if _unbold(m.group(0)):
+            seen += 1
+            if seen == n:
+                rest = text[m.end():]
+                lead = re.match(r"\s*\*\*(?=\s)", rest)  # a closing marker of the header's own bold
+                return rest[lead.end():] if lead else rest
+    return ""
