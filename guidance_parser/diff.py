@@ -20,6 +20,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -36,6 +37,7 @@ from guidance_parser.model import (
     DiffResult,
     Document,
     DocumentRef,
+    Edition,
     EditionDiff,
     Extraction,
     FieldChange,
@@ -172,6 +174,56 @@ def assign(sim: np.ndarray, threshold: float, bonus: np.ndarray | None = None) -
     return sorted((int(i), int(j)) for i, j in zip(rows, cols, strict=True) if sim[i, j] >= threshold)
 
 
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# Values and dates are compared field by field, so they must not sway the matching: drop years,
+# "2025/26", month names, bare numbers and percentages (durations such as "4hour" are kept).
+_VALUE_DATE_RE = re.compile(rf"\b(?:20\d\d(?:\s*[/-]\s*\d\d(?:\d\d)?)?|q[1-4]|{_MONTHS})\b|"
+                            r"£?\b\d[\d,.]*\b(?:st|nd|rd|th)?\s*(?:percent\b|million\b|billion\b|bn\b|m\b)?")
+CONTEXT_WEIGHT = 0.35  # share of the source sentence (vs the record's own text) in record matching
+
+
+def without_values(text: str) -> str:
+    """Folded text with numbers, percentages and dates removed (for matching records, not sections)."""
+    return re.sub(r"\s+", " ", _VALUE_DATE_RE.sub(" ", fold(text))).strip()
+
+
+def context_text(r: Record) -> str:
+    """The words around a record in its source that say what it is about.
+
+    For a deadline, the few words just before its date ("submit draft operational plans by") tell
+    apart two dates in one sentence; for other records it is the whole sentence.
+    """
+    sentence = clean(r.evidence.sentence)
+    if isinstance(r, Deadline):
+        at = sentence.lower().find(clean(r.when.text).lower()) if r.when.text else -1
+        if at > 0:
+            return " ".join(sentence[:at].split()[-6:])
+    return sentence
+
+
+def record_similarity(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
+    """How alike two lists of records are, pairwise: own text blended with source-sentence context.
+
+    Both parts ignore values and dates. Standards named in the record's own text (or, when it
+    names none, in its sentence) are compared as anchors (see ``anchors``).
+    """
+    if not old or not new:
+        return np.zeros((len(old), len(new)))
+    own = similarity_matrix([without_values(record_text(r)) for r in old],
+                            [without_values(record_text(r)) for r in new])
+    ctx = similarity_matrix([without_values(context_text(r)) for r in old],
+                            [without_values(context_text(r)) for r in new])
+    sim = (1 - CONTEXT_WEIGHT) * own + CONTEXT_WEIGHT * ctx
+    aa = [anchors(fold(record_text(r))) or anchors(fold(context_text(r))) for r in old]
+    ab = [anchors(fold(record_text(r))) or anchors(fold(context_text(r))) for r in new]
+    for i, x in enumerate(aa):
+        for j, y in enumerate(ab):
+            if x and y:
+                sim[i, j] = (1 - ANCHOR_WEIGHT) * sim[i, j] + ANCHOR_WEIGHT * len(x & y) / len(x | y)
+    return np.clip(sim, 0.0, 1.0)
+
+
 # --- display helpers (shared with the report) -------------------------------------------------
 
 def _num(v: float) -> str:
@@ -225,7 +277,8 @@ AREAS: list[tuple[str, str]] = [
     ("Cancer", r"\bcancer|fasterdiagnosisstandard|\b(?:31|62)day\b|oncology"),
     ("Urgent and emergency care",
      r"emergencydept|ambulance|category2|urgentcommunityresponse|virtualward|\b(?:4|12)hour\b|"
-     r"urgent and emergency|\buec\b|corridor|handover|111|sameday_emergencycare|discharge"),
+     r"urgent and emergency|\buec\b|corridor|handover|\b111\b|sameday_emergencycare|discharge|"
+     r"bed occupancy|\bbeds?\b"),
     ("Elective care and diagnostics",
      r"referraltotreatment18w|elective|\b52week\b|outpatient|waiting list|first appointment|"
      r"diagnostic|communitydiagnosticcentre|\b65week\b|surgical hub"),
@@ -240,17 +293,23 @@ AREAS: list[tuple[str, str]] = [
     ("Workforce", r"workforce|staff|agency|bank|recruit|retention|sickness|training posts|nurs"),
     ("Finance and productivity",
      r"productivity|financ|deficit|surplus|efficien|cost|spend|budget|£|capital|revenue|allocation"),
-    ("Digital and data", r"digital|\bapp\b|electronic patient record|\bepr\b|data|ai\b|technology"),
+    ("Digital and data", r"digital|\bapp\b|electronic patient record|\bepr\b|\bdata\b|\bai\b|technology"),
+    ("Planning and oversight", r"operational plan|planning|oversight|submission|assurance"),
 ]
 _AREA_RES = [(name, re.compile(p)) for name, p in AREAS]
 OTHER_AREA = "Other commitments"
 
 
 def area_of(r: Record) -> str:
-    """The policy area a record belongs to, for grouping in the report."""
-    texts = [record_text(r)]
+    """The policy area a record belongs to, for grouping in the report.
+
+    Looked for, in order, in the record's own words, the headings above it (deepest first), the
+    priority it sits under and its source sentence.
+    """
+    texts = [record_text(r), *reversed(r.evidence.section)]
     if isinstance(r, Target) and r.priority:
         texts.append(r.priority)
+    texts.append(r.evidence.sentence)
     for text in texts:
         folded = fold(text)
         for name, pattern in _AREA_RES:
@@ -280,8 +339,20 @@ def _norm_opt(text: str | None) -> str | None:
     return plain(text) or None if text else None
 
 
-def _compare_when(old: When | None, new: When | None) -> FieldChange | None:
-    if old is None and new is None:
+def edition_period(w: When | None, edition: Edition | None) -> bool:
+    """True when a date is just the edition's own planning period ("2024/25" in the 2024/25 guidance).
+
+    Annual objectives are restated for each year's period; that is not a moved deadline.
+    """
+    if w is None or edition is None:
+        return False
+    return w.start == date(edition.first_year, 4, 1) and w.end == date(edition.last_year + 1, 3, 31)
+
+
+def _compare_when(old: When | None, new: When | None, old_ed: Edition | None = None,
+                  new_ed: Edition | None = None) -> FieldChange | None:
+    # An annual objective restated "for this edition's year" (or left undated) has not moved.
+    if (old is None or edition_period(old, old_ed)) and (new is None or edition_period(new, new_ed)):
         return None
     if old is None:
         return FieldChange("deadline_added", None, display_when(new))
@@ -296,8 +367,18 @@ def _compare_when(old: When | None, new: When | None) -> FieldChange | None:
     return None
 
 
-def classify(old: Record, new: Record) -> list[FieldChange]:
-    """What differs between two matched records; empty means unchanged."""
+def _wording(text: str) -> str:
+    """Wording as compared for the "wording" aspect: figures and dates are separate aspects."""
+    return re.sub(r"\s+", " ", _VALUE_DATE_RE.sub(" ", plain(text))).strip()
+
+
+def classify(old: Record, new: Record, old_ed: Edition | None = None,
+             new_ed: Edition | None = None) -> list[FieldChange]:
+    """What differs between two matched records; empty means unchanged.
+
+    With the editions given, a deadline equal to each edition's own planning period is treated as
+    no deadline (see ``edition_period``).
+    """
     out: list[FieldChange] = []
     if isinstance(old, Target) and isinstance(new, Target):
         if not _same_value(old.value, new.value):
@@ -306,7 +387,7 @@ def classify(old: Record, new: Record) -> list[FieldChange]:
             out.append(FieldChange("unit", old.unit, new.unit))
         if old.direction != new.direction:
             out.append(FieldChange("direction", old.direction, new.direction))
-        moved = _compare_when(old.deadline, new.deadline)
+        moved = _compare_when(old.deadline, new.deadline, old_ed, new_ed)
         if moved:
             out.append(moved)
         if _norm_opt(old.scope) != _norm_opt(new.scope):
@@ -314,10 +395,10 @@ def classify(old: Record, new: Record) -> list[FieldChange]:
         if _norm_opt(old.baseline) != _norm_opt(new.baseline):
             out.append(FieldChange("baseline", old.baseline, new.baseline))
     elif isinstance(old, Deadline) and isinstance(new, Deadline):
-        moved = _compare_when(old.when, new.when)
+        moved = _compare_when(old.when, new.when, old_ed, new_ed)
         if moved:
             out.append(moved)
-    if plain(record_text(old)) != plain(record_text(new)):
+    if _wording(record_text(old)) != _wording(record_text(new)):
         out.append(FieldChange("wording", clean(record_text(old)), clean(record_text(new))))
     if area_of(old) != area_of(new):
         out.append(FieldChange("area", area_of(old), area_of(new)))
@@ -360,26 +441,62 @@ def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
 
 # --- per-pair record diff ---------------------------------------------------------------------
 
-def _identity(r: Record) -> tuple[object, ...]:
-    """Two records of one edition with this key are the same statement made twice (body + summary table)."""
-    if isinstance(r, Target):
-        return ("t", r.id, r.value, _norm_unit(r.unit), r.deadline.label if r.deadline else None,
-                _norm_opt(r.scope))
-    if isinstance(r, Deadline):
-        return ("d", r.id, r.when.label)
-    return ("p", r.id)
+# Within one edition, records with the same figure (and compatible dates) this alike are one
+# commitment stated twice; with the same explicit date too, the lower bar applies.
+RESTATEMENT_THRESHOLD = 0.3
+RESTATEMENT_THRESHOLD_DATED = 0.2
 
 
-def dedupe(records: Sequence[Record]) -> list[Record]:
-    """Drop restatements of the same record within one edition, keeping the first (earliest) one."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for r in records:
-        key = _identity(r)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+def _is_table(r: Record, doc: Document | None) -> bool:
+    if doc is not None and 0 <= r.evidence.block_index < len(doc.blocks):
+        return doc.blocks[r.evidence.block_index].kind == "table_row"
+    return " | " in r.evidence.sentence
+
+
+def _record_anchors(r: Record) -> frozenset[str]:
+    return anchors(fold(record_text(r))) or anchors(fold(context_text(r)))
+
+
+def _restatement_bar(a: Record, b: Record, edition: Edition | None) -> float | None:
+    """The similarity above which ``a`` and ``b`` are one commitment stated twice, or None if they
+    cannot be (different figure, date or named standard)."""
+    x, y = _record_anchors(a), _record_anchors(b)
+    if x and y and not x & y:
+        return None  # e.g. the 62-day and the 31-day cancer standards, both at 80% by March 2026
+    if isinstance(a, Target) and isinstance(b, Target):
+        if a.value is None or not _same_value(a.value, b.value) or _norm_unit(a.unit) != _norm_unit(b.unit):
+            return None
+        if a.deadline is not None and b.deadline is not None and a.deadline.end == b.deadline.end:
+            return RESTATEMENT_THRESHOLD_DATED
+        if a.deadline is None or b.deadline is None or \
+                _compare_when(a.deadline, b.deadline, edition, edition) is None:
+            return RESTATEMENT_THRESHOLD
+        return None
+    if isinstance(a, Deadline) and isinstance(b, Deadline):
+        return RESTATEMENT_THRESHOLD if a.when.end == b.when.end else None
+    if isinstance(a, Priority) and isinstance(b, Priority):
+        return 0.0 if plain(a.title) == plain(b.title) else None
+    return None
+
+
+def dedupe(records: Sequence[Record], doc: Document | None = None) -> list[Record]:
+    """One record per commitment within an edition.
+
+    Guidance states many objectives twice, in the text and again in a summary table. Records with
+    the same figure and date whose texts are alike (``_restatement_bar``) are merged, keeping
+    the prose statement (it carries the fuller sentence) or else the first one, in document order.
+    """
+    if len(records) < 2:
+        return list(records)
+    edition = doc.edition if doc is not None else None
+    sim = record_similarity(records, records)
+    order = sorted(range(len(records)), key=lambda i: (_is_table(records[i], doc), i))
+    kept: list[int] = []
+    for i in order:
+        bars = [(k, _restatement_bar(records[k], records[i], edition)) for k in kept]
+        if not any(bar is not None and sim[i, k] >= bar for k, bar in bars):
+            kept.append(i)
+    return [records[i] for i in sorted(kept)]
 
 
 def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
@@ -408,10 +525,11 @@ def _unique(base: str, used: set[str]) -> str:
 
 
 def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Sequence[str],
-                  used: set[str], old_ed: str, new_ed: str,
+                  used: set[str], old_edition: Edition, new_edition: Edition,
                   threshold: float) -> tuple[list[Change], list[str]]:
     """Match one record type across a pair; returns the changes and the new records' lineage ids."""
-    sim = similarity_matrix([record_text(r) for r in old], [record_text(r) for r in new], ANCHOR_WEIGHT)
+    old_ed, new_ed = old_edition.label, new_edition.label
+    sim = record_similarity(old, new)
     pairs = assign(sim, threshold, _tie_bonus(old, new))
     changes: list[Change] = []
     new_lineage: list[str | None] = [None] * len(new)
@@ -420,7 +538,7 @@ def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Seq
         o, n = old[i], new[j]
         matched_old.add(i)
         new_lineage[j] = old_lineage[i]
-        details = classify(o, n)
+        details = classify(o, n, old_edition, new_edition)
         kind: ChangeKind = "changed" if details else "unchanged"
         changes.append(Change(
             id=old_lineage[i], record_type=record_type(n), kind=kind, area=area_of(n),
@@ -660,8 +778,9 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
 
 # --- entry point ------------------------------------------------------------------------------
 
-def _records(x: Extraction) -> dict[RecordType, list[Record]]:
-    return {"target": dedupe(x.targets), "deadline": dedupe(x.deadlines), "priority": dedupe(x.priorities)}
+def _records(doc: Document, x: Extraction) -> dict[RecordType, list[Record]]:
+    return {"target": dedupe(x.targets, doc), "deadline": dedupe(x.deadlines, doc),
+            "priority": dedupe(x.priorities, doc)}
 
 
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
@@ -682,17 +801,17 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                             "give two different editions of the guidance")
     pairs: list[EditionDiff] = []
     used: set[str] = set()
-    first_recs = _records(ordered[0][1])
+    first_recs = _records(*ordered[0])
     lineage: dict[RecordType, list[str]] = {
         t: [_unique(r.id, used) for r in recs] for t, recs in first_recs.items()}
     prev_recs = first_recs
     for (old_doc, _), (new_doc, new_x) in zip(ordered, ordered[1:], strict=False):
-        new_recs = _records(new_x)
+        new_recs = _records(new_doc, new_x)
         changes: list[Change] = []
         next_lineage: dict[RecordType, list[str]] = {}
         for rtype in ("target", "deadline", "priority"):
             ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
-                                    old_doc.edition.label, new_doc.edition.label, threshold)
+                                    old_doc.edition, new_doc.edition, threshold)
             changes.extend(ch)
             next_lineage[rtype] = ids
         counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}
