@@ -46,7 +46,7 @@ def unit_category(unit: str | None) -> str | None:
     u = unit.lower()
     if u in ("%", "percent", "per cent"):
         return "percent"
-    if "point" in u:
+    if u in ("pp", "point", "points", "% points", "%-points") or u.startswith("percentage point"):
         return "points"
     if u.rstrip("s") in ("minute", "hour", "day", "week", "month", "year"):
         return u.rstrip("s")

@@ -62,15 +62,16 @@ COMMITMENT_CUES = (
     "achieve", "achieving", "ensure", "ensuring", "improve", "improving", "reduce", "reducing", "increase",
     "increasing", "maintain", "maintaining", "provide", "providing", "publish", "launch", "introduce",
     "implement", "establish", "develop", "submit", "complete", "put in place", "reach", "reaching",
-    "supporting the target", "minimum", "at least", "no more than", "expectation",
+    "supporting the target", "minimum", "at least", "no more than", "expectation", "launching", "introducing",
+    "publishing", "rolling out", "roll out", "implementing", "establishing", "available for adoption",
 )
 FACT_CUES = (
     "delivered", "generated", "grew", "grown", "improved productivity", "increased by", "decreased",
     "fell", "fallen", "rose", "risen", "was", "were", "saw", "achieved", "have achieved", "has achieved",
     "reported", "showed", "shows", "announced", "injection", "predicting", "predicted", "represents",
     "represented", "equivalent to", "has increased", "have increased", "has continued", "has grown",
-    "have grown", "has fallen", "has been", "have been", "had been", "has risen", "already", "currently",
-    "last year", "over the last", "in the first", "so far", "has delivered", "have delivered",
+    "have grown", "has fallen", "has been", "have been", "had been", "has risen", "already",
+    "last year", "over the last", "in the first", "so far", "has delivered", "have delivered", "worked",
     "has reduced", "have reduced", "has published", "was met", "were met",
 )
 BASELINE_CUES = ("compared to", "compared with", "than", "since", "against", "relative to", "baseline",
@@ -226,6 +227,7 @@ class Passage:
     footnotes: dict[str, str] = field(default_factory=dict)
     markers: dict[int, str] = field(default_factory=dict)  # char offset in text -> footnote number
     intro: str | None = None  # the sentence introducing the list this item belongs to
+    context: int = 0  # leading characters borrowed from the block before (read, not extracted)
 
 
 _ARTEFACT = re.compile(r"\*\*+|\\(?=[()\[\]*_#.\-])")
@@ -267,7 +269,7 @@ def _passages(doc: Document) -> list[Passage]:
         text = clean_text(b.text)
         if not text:
             continue
-        if b.kind == "heading":
+        if b.kind == "heading" and not re.search(r"\w[.]$", text):
             intro = None
             continue
         if b.kind != "list_item":
@@ -277,8 +279,15 @@ def _passages(doc: Document) -> list[Passage]:
             elif not (nxt is not None and nxt.kind == "list_item" and intro):
                 intro = None
         text, markers = _strip_footnote_markers(text)
-        out.append(Passage(text=text, block_index=i, block=b, footnotes=footnotes, markers=markers,
-                           intro=intro if b.kind == "list_item" else None))
+        context = ""
+        if out and b.kind != "list_item" and (text[:1].islower() or b.kind == "heading"):
+            # a paragraph a page / column break cut (or a sentence the converter made a heading): read it
+            # with the end of the sentence before, so its subject and modal verb are in view
+            prev = re.split(r"(?<=[.!?])\s+", out[-1].text[out[-1].context:].rstrip())[-1]
+            context = " ".join(prev.split()[-40:]).rstrip(".:;") + " "
+        markers = {k + len(context): v for k, v in markers.items()}
+        out.append(Passage(text=context + text, block_index=i, block=b, footnotes=footnotes, markers=markers,
+                           intro=intro if b.kind == "list_item" else None, context=len(context)))
     return out
 
 
@@ -381,7 +390,8 @@ _TARGET_PRE = {"additional", "deliver", "delivering", "provide", "providing", "a
                "target", "extra", "further", "minimum", "least", "reach", "reaching", "of"}
 
 
-def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool) -> bool:
+def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
+                        edition: Edition | None) -> bool:
     lo, hi = _clause_bounds(sent, q.start)
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
     after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
@@ -390,6 +400,12 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool) ->
         return False
     if _is_fact(doc, max(lo, q.start - 25), q.start):
         return False
+    if q.label in ("PERCENT", "POINTS") and re.search(r"\bgrowth\b", " ".join(after[:4])) and \
+            not _commit_between(doc, lo, q.start):
+        return False  # "a 3.2% average real-terms growth", "2.4% growth in Q1": reported, not set
+    if any(m.prep in ("in", "over", "during", "across", "throughout", "since") and _is_history(m, edition) and
+           m.end <= doc[q.start].idx for m in mentions if sent.start_char <= m.start):
+        return False  # "In 2024/25, productivity grew by 2.7%"
     if q.label == "DURATION":
         hyphenated = "-" in doc[q.start:q.end].text
         near_before = " ".join(t.lower_ for t in doc[max(sent.start, q.start - 6):q.start])
@@ -418,6 +434,7 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool) ->
                                                   "fewer"):
             j += 1
         if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
+            q.unit = _count_noun(doc, q.end, sent.end) or q.unit
             return True
         return bool(before) and before[-1] in ("provide", "providing", "deliver", "delivering") or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
@@ -425,6 +442,19 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool) ->
         # "the 95% standard" / "95% of patients ... was met" are names unless a cue says otherwise
         return True
     return False
+
+
+def _count_noun(doc: Doc, start: int, end: int) -> str | None:
+    """The thing counted: '700,000 additional urgent dental appointments' -> 'appointments'."""
+    noun = None
+    for tok in doc[start:min(end, start + 5)]:
+        low = tok.lower_
+        if low in ("additional", "more", "extra", "new", "further", "fewer"):
+            continue
+        if not tok.is_alpha or low in STOP_WORDS or re.search(r"(ing|ed)$", low):
+            break
+        noun = tok.text
+    return noun
 
 
 def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
@@ -538,6 +568,8 @@ _NAME_AFTER = re.compile(r"^\s*(?:levels?|baseline|payment scheme|spending revie
                          r"settlement|prices|tariff|data|figures|outturn|results|letter|edition|guidance|"
                          r"planning guidance|priorities and operational|to 20\d\d)\b", re.IGNORECASE)
 _CONTEXT_FREE = ("end of Parliament",)
+STRONG_PREPS = ("by", "by the end of", "no later than", "no later than the end of", "with effect from", "from",
+                "before the end of", "between now and the end of")
 
 
 def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
@@ -557,22 +589,21 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
         return False
     if _NAME_AFTER.match(text_after):
         return False
-    if re.search(r"(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
+    if re.search(r"\b(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
                  before):
         return False
-    if edition is not None:
-        if w.end.year * 100 + w.end.month < (edition.first_year - 1) * 100 + 4:
-            return False  # history: ended before the publication year's planning round
-        if m.prep == "from" and w.granularity == "financial_year" and w.start.year < edition.first_year:
-            return False  # "savings from 2024/25"
+    if _is_history(m, edition):
+        return False
     lo, _ = _clause_bounds(sent, tok_start)
     lo = min(lo, tok_start)
     if _is_fact(doc, max(sent.start, lo - 5), tok_start) and not _commit_between(doc, sent.start, sent.end):
         return False
     in_list = passage.block.kind == "list_item" or passage.intro is not None
     starts_sentence = doc.text[sent.start_char:m.start].strip() == ""
-    intro_like = sent.text.rstrip().endswith(":") and starts_sentence
-    if not (_commit_between(doc, sent.start, sent.end) or in_list or intro_like):
+    intro_like = sent.text.rstrip().endswith(":") and (starts_sentence or sent.end_char - m.end < 3)
+    # "by <date>", "from April 2026", "no later than": in guidance these bind an action by themselves
+    strong = m.prep in STRONG_PREPS and w.granularity in ("month", "day", "quarter", "financial_year")
+    if not (_commit_between(doc, sent.start, sent.end) or in_list or intro_like or strong):
         return False
     # past events: "In June 2025, the Secretary of State announced ..."
     window = doc[tok_start:min(sent.end, tok_start + 14)]
@@ -644,6 +675,7 @@ def _make_id(prefix: str, text: str, seen: dict[str, int]) -> str:
 # The driver
 
 def _evidence(passage: Passage, sent: Span) -> Evidence:
+    """The sentence as the document has it (text borrowed from the block before included)."""
     return Evidence(sentence=sent.text.strip(), page=passage.block.page, section=passage.block.section,
                     block_index=passage.block_index)
 
@@ -674,14 +706,14 @@ def _scope(sent: Span, q_char: int) -> str | None:
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> list[int]:
     """Targets and deadlines of one passage; returns indexes (in out.targets) of new targets."""
-    mentions: list[TimeMention] = doc.user_data.get("time_mentions", [])
-    quantities = [q for s in doc.spans["quantities"] if (q := _quantity(s))]
+    mentions = [m for m in doc.user_data.get("time_mentions", []) if m.expr_start >= passage.context]
+    quantities = [q for s in doc.spans["quantities"] if s.start_char >= passage.context and (q := _quantity(s))]
     new_targets: list[int] = []
     for sent in doc.sents:
         s_q = [q for q in quantities if sent.start <= q.start < sent.end]
         s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
-        targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent)]
+        targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent, s_t, edition)]
         consumed: set[int] = set()
         # group "75% and 80% respectively"
         groups: list[list[Quantity]] = []
@@ -703,7 +735,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics):
                 q_char = doc[q.start].idx
-                when, used = _target_deadline(doc, sent, q, s_t, passage, edition)
+                others = [doc[o.start].idx for o in targets_q if o is not q and o not in group]
+                when, used = _target_deadline(doc, sent, q, s_t, passage, edition, others)
                 if used is not None:
                     consumed.add(used)
                 out.targets.append(Target(
@@ -732,14 +765,24 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
     return new_targets
 
 
+def _is_history(m: TimeMention, edition: Edition | None) -> bool:
+    """A date before the planning round this edition belongs to, or a past year a saving comes 'from'."""
+    if edition is None:
+        return False
+    w = m.when
+    if w.end.year * 100 + w.end.month < (edition.first_year - 1) * 100 + 4:
+        return True
+    return m.prep == "from" and w.granularity == "financial_year" and w.start.year < edition.first_year
+
+
 def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
-                     edition: Edition | None) -> tuple[When | None, int | None]:
+                     edition: Edition | None, other_values: list[int]) -> tuple[When | None, int | None]:
     """The sentence's date nearest the value (later dates first), or the table column's year."""
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
     for k, m in enumerate(s_t):
         before = doc.text[max(sent.start_char, m.start - 30):m.start].lower()
-        if re.search(r"(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
+        if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
             continue
         if _NAME_AFTER.match(doc.text[m.end:m.end + 40]) or (m.prep is None and m.when.granularity in (
                 "calendar_year", "financial_year") and "/" not in m.when.text):
@@ -747,8 +790,11 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         if m.prep is None and m.when.granularity == "financial_year" and \
                 not re.search(r"(target|by|in|across)\s*$", before):
             continue
-        if m.prep in ("to",):
+        if m.prep in ("to",) or _is_history(m, edition):
             continue
+        if m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
+                not re.search(r"respectively", doc.text[q_char:m.start]):
+            continue  # "94% coverage ..., reaching 100% by 2029": the date binds the nearer value
         dist = m.expr_start - q_char
         score = dist if dist >= 0 else -dist * 1.5
         if best is None or score < best[0]:
@@ -788,9 +834,11 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
     for i, p in enumerate(passages):
         if p.block.kind != "list_item" or not p.intro or not _PRIORITY_INTRO.search(p.intro):
             continue
-        if re.search(r"\b(we ask|focus on|must|should|expect)\b|\bto:$", p.intro, re.I):
+        if re.search(r"\b(we ask|focus on|expect)\b", p.intro, re.I) or (
+                re.search(r"\b(must|should)\b|\bto:$", p.intro, re.I) and
+                not re.search(r"\b(these|our|national) (priorities|objectives)\b", p.intro, re.I)):
             continue
-        title = _priority_title(p.text)
+        title = _priority_title(p.text[p.context:])
         if len(title.split()) < 2:
             continue
         end = p.block_index

@@ -151,8 +151,12 @@ def _season(text: str, season: str, year: int | None, qualifier: str | None = No
     return When(text, label, start, end, "period")
 
 
+_SEASON_PREPS = ("in", "during", "by", "before", "until", "from", "by the end of", "ahead of")
+
+
 def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | None:
     text = m.group("expr")
+    prep = re.sub(r"\s+", " ", m.group("prep").lower()) if m.group("prep") else None
     if kind in ("season", "season_this", "part_year") and re.search(r"\bspring\w", text, re.I):
         return None
     g = m.group
@@ -199,8 +203,8 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         assert sm is not None
         qual = re.match(r"(early|late)\s", text, re.I)
         yr = re.search(r"20\d\d", text)
-        if kind == "season" and not yr and not text.lower().startswith("the "):
-            return None  # a bare "spring" is too often a word, not a date
+        if kind == "season" and not yr and not (text.lower().startswith("the ") and prep in _SEASON_PREPS):
+            return None  # a bare "spring" is too often a word; "over the summer" tells of the past
         year = int(yr.group(0)) if yr else pub
         return _season(text, sm.group(0), year, qual.group(1) if qual else None)
     if kind == "part_year":
