@@ -265,7 +265,11 @@ def _columns(rows: list[list[dict[str, Any]]], pno: int, width: float, height: f
         right = [[w for w in r if w["x0"] >= gutter] for r in region]
         left = [r for r in left if r]
         right = [r for r in right if r]
-        if len(left) >= 2 and len(right) >= 2:
+        # Column text fills its column: the left lines run up to near the gutter. Short cells of
+        # a table laid out without rules do not, and keep their row order.
+        fills = bool(left) and statistics.median(max(w["x1"] for w in r) for r in left) >= gutter - 0.3 * (
+            gutter - min(w["x0"] for r in left for w in r))
+        if len(left) >= 2 and len(right) >= 2 and fills:
             out.extend(_line_of(r, pno, "left") for r in left)
             out.extend(_line_of(r, pno, "right") for r in right)
         else:
@@ -365,8 +369,9 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         words = len(text.split())
         bullet = _bullet(first)
         new_region = last is None or last.page != first.page or last.column != first.column
-        if bullet is None and ((size >= body + 1.2 and words <= 30) or (
-                bold >= 0.9 and words <= 20 and not text.rstrip().endswith((".", ",", ";")))):
+        sentence = text.rstrip().endswith((".", ",", ";"))
+        if bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
+                bold >= 0.9 and words <= 20 and not sentence)):
             b = RawBlock("heading", text, page=first.page, extras={"size": round(size, 1)})
             heading_sizes.append(round(size, 1))
         elif bullet is not None:
@@ -397,9 +402,10 @@ def _starts_block(prev: Line, ln: Line, margins: dict[tuple[int, str], tuple[flo
     """Does ``ln`` start a new block after ``prev``?"""
     if prev.page != ln.page or prev.column != ln.column or _bullet(ln) is not None:
         return True
-    size = ln.size or body
-    gap = ln.top - prev.bottom
-    if gap > 0.5 * size or gap < -2 * size or abs(ln.size - prev.size) > 0.6:
+    size = max(ln.size, prev.size) or body
+    # Top-to-top distance, not the gap between boxes: box bottoms move with descenders.
+    pitch = ln.top - prev.top
+    if pitch > 1.6 * size or pitch < -2 * size or abs(ln.size - prev.size) > 0.6:
         return True
     lo, hi = margins.get((ln.page, ln.column), (ln.x0, ln.x1))
     short_prev = prev.x1 < hi - 0.15 * (hi - lo)
@@ -440,7 +446,9 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                 segments: list[dict[str, Any]] = []
                 for k in range(tp.count_rects()):
                     left, bottom, right, top = tp.get_rect(k)
-                    text = " ".join(tp.get_text_bounded(left, bottom, right, top).split())
+                    # pdfium reports a hyphen at a line end as U+0002; it is a real hyphen here,
+                    # and join_hyphenated decides later whether the word was split by it.
+                    text = " ".join(tp.get_text_bounded(left, bottom, right, top).replace("\x02", "-").split())
                     if not text:
                         continue
                     idx = tp.get_index(left + 0.5, (bottom + top) / 2, 2, 4)

@@ -183,7 +183,7 @@ def join_hyphenated(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    m = re.search(r"([A-Za-z]+)-$", left)
+    m = re.search(r"([A-Za-z]+|\d+)-$", left)
     if m and right[0].isalpha():
         tail = _WORD.match(right)
         assert tail is not None
@@ -201,12 +201,23 @@ def join_hyphenated(left: str, right: str) -> str:
 _HYPHEN_BREAK = re.compile(r"([A-Za-z]+-)[ \t]*\n[ \t]*([a-z][A-Za-z]*)")
 
 
+# A line-end hyphen a conversion already joined with a space: "organis- ations", "62- day". A
+# suspended hyphen ("pre- and post-operative") is left alone.
+_SPACED_HYPHEN = re.compile(r"\b([A-Za-z]+-|\d+-) (?!(?:and|or|to|nor)\b)([a-z][A-Za-z]*)")
+
+
+def repair_hyphens(text: str) -> str:
+    """Join words hyphenated over a line break, in raw text or already flattened to "organis- ations"."""
+    if "-\n" in text or "- \n" in text:
+        text = _HYPHEN_BREAK.sub(_rejoin, text)
+    if "- " in text:
+        text = _SPACED_HYPHEN.sub(_rejoin, text)
+    return text
+
+
 def repair_text(text: str) -> str:
     """All damage repairs that apply to any format: characters, hyphenated breaks, ligatures."""
-    text = clean_chars(text)
-    if "-\n" in text or "- \n" in text:
-        text = _HYPHEN_BREAK.sub(lambda m: _rejoin(m), text)
-    return repair_ligatures(text)
+    return repair_ligatures(repair_hyphens(clean_chars(text)))
 
 
 def _rejoin(m: re.Match[str]) -> str:

@@ -19,6 +19,7 @@ from guidance_parser.ingest.repair import (
     clean_chars,
     join_hyphenated,
     normalise_space,
+    repair_hyphens,
     repair_ligatures,
     shows_ligature_damage,
 )
@@ -201,7 +202,7 @@ def _repair_blocks(blocks: list[RawBlock]) -> None:
     """Ligature repair with one damage verdict for the whole document (see ``repair``)."""
     verdict = shows_ligature_damage("\n".join(b.text for b in blocks))
     for b in blocks:
-        b.text = repair_ligatures(b.text, damaged=verdict)
+        b.text = repair_ligatures(repair_hyphens(b.text), damaged=verdict)
         if b.cells:
             b.cells = tuple(repair_ligatures(c, damaged=verdict) for c in b.cells)
             b.text = " | ".join(b.cells)
