@@ -367,7 +367,7 @@ def _compare_when(old: When | None, new: When | None, old_ed: Edition | None = N
     return None
 
 
-def _wording(text: str) -> str:
+def wording_key(text: str) -> str:
     """Wording as compared for the "wording" aspect: figures and dates are separate aspects."""
     return re.sub(r"\s+", " ", _VALUE_DATE_RE.sub(" ", plain(text))).strip()
 
@@ -398,7 +398,7 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
         moved = _compare_when(old.when, new.when, old_ed, new_ed)
         if moved:
             out.append(moved)
-    if _wording(record_text(old)) != _wording(record_text(new)):
+    if wording_key(record_text(old)) != wording_key(record_text(new)):
         out.append(FieldChange("wording", clean(record_text(old)), clean(record_text(new))))
     if area_of(old) != area_of(new):
         out.append(FieldChange("area", area_of(old), area_of(new)))
@@ -591,24 +591,39 @@ class _Section:
 def sections_of(doc: Document, depth: int = SECTION_DEPTH) -> list[_Section]:
     """Split a document into sections at its top ``depth`` heading levels, in reading order.
 
-    Deeper headings stay inside their section as units, so a reworded sub-heading shows in the diff.
+    Headings shared by the whole document (its title) are not levels. Deeper headings stay inside
+    their section as units, so a reworded sub-heading shows in the diff. Empty sections are skipped.
     """
+    blocks = [b for b in doc.blocks if clean(b.text)]
+    paths = [_heading_path(b) for b in blocks]
+    common = _common_prefix([p for p in paths if p])
     out: list[_Section] = []
     key: tuple[str, ...] | None = None
-    for b in doc.blocks:
+    for b, full in zip(blocks, paths, strict=True):
         text = clean(b.text)
-        if not text:
-            continue
-        path = _heading_path(b)
+        path = full[len(common):] if full[:len(common)] == common else full
         k = path[:depth]
         if key is None or k != key:
             key = k
-            title = " › ".join(clean(h) for h in k) if k else "(before the first heading)"
+            title = " › ".join(clean(h) for h in k) if k else "(opening text)"
             out.append(_Section(heading=title, page=b.page, units=[]))
         if b.kind == "heading" and len(path) <= depth:
             continue  # the heading is the section's title, not a unit of its body
         out[-1].units.append(text)
-    return out
+    return [s for s in out if s.units]
+
+
+def _common_prefix(paths: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """Heading path shared by every block (a document title), keeping at least one level distinct."""
+    if len({p for p in paths}) < 2:
+        return ()
+    prefix = paths[0]
+    for p in paths[1:]:
+        n = 0
+        while n < min(len(prefix), len(p)) and prefix[n] == p[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix
 
 
 def _heading_path(b: Block) -> tuple[str, ...]:
@@ -694,7 +709,7 @@ def _section_diff(status: ChangeKind, old: _Section | None, new: _Section | None
             removed += sum(_words(x.old) for x in op.inline if x.op == "delete")
     if status in ("changed", "unchanged"):
         status = "changed" if (added or removed) else "unchanged"
-        if status == "unchanged" and old and new and old.heading != new.heading:
+        if status == "unchanged" and old and new and wording_key(old.heading) != wording_key(new.heading):
             status = "changed"
     return SectionDiff(status=status, old_heading=old.heading if old else None,
                        new_heading=new.heading if new else None, old_page=old.page if old else None,
@@ -711,7 +726,8 @@ def diff_sections(old_doc: Document, new_doc: Document, depth: int = SECTION_DEP
     whose text was rewritten.
     """
     old_s, new_s = sections_of(old_doc, depth), sections_of(new_doc, depth)
-    head = similarity_matrix([s.heading for s in old_s], [s.heading for s in new_s])
+    head = similarity_matrix([without_values(s.heading) for s in old_s],
+                             [without_values(s.heading) for s in new_s])
     body = similarity_matrix([s.body for s in old_s], [s.body for s in new_s])
     score = np.maximum(body, (head + body) / 2.0) if old_s and new_s else head
     pairs = assign(score, threshold)

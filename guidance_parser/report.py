@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from guidance_parser import __version__
-from guidance_parser.diff import AREAS, OTHER_AREA, display_value, display_when, record_text
+from guidance_parser.diff import AREAS, OTHER_AREA, display_value, display_when, record_text, wording_key
 from guidance_parser.model import (
     Change,
     Deadline,
@@ -39,6 +39,11 @@ from guidance_parser.model import (
 )
 
 KIND_LABELS = {"changed": "Changed", "added": "New", "dropped": "Dropped", "unchanged": "Unchanged"}
+# What the report shows: a change whose only difference is wording gets its own label and filter,
+# so the headline "Changed" count is figures, dates, scope and direction.
+DISPLAY_KINDS = {"changed": "Changed", "reworded": "Reworded only", "added": "New", "dropped": "Dropped",
+                 "unchanged": "Unchanged"}
+SECTION_LABELS = {"changed": "Reworded", "added": "New", "dropped": "Dropped", "unchanged": "Unchanged"}
 TYPE_LABELS = {"target": "Target", "deadline": "Deadline", "priority": "Priority"}
 TYPE_PLURALS = {"target": "Targets", "deadline": "Deadlines", "priority": "Priorities"}
 ASPECT_LABELS = {
@@ -160,10 +165,11 @@ def _row(c: Change) -> Row:
             changed.add("deadline")
         elif a == "scope":
             changed.add("scope")
+    kind = "reworded" if c.kind == "changed" and set(c.aspects) <= {"wording", "area"} else c.kind
     old_label = None
     if "wording" in c.aspects and c.old is not None:
         old_label = re.sub(r"\s+", " ", record_text(c.old).replace("**", "")).strip()
-    return Row(id=c.id, kind=c.kind, kind_label=KIND_LABELS[c.kind], type=c.record_type,
+    return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, old_label=old_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
                old=_side(c.old_edition, c.old), new=_side(c.new_edition, c.new),
@@ -226,13 +232,14 @@ class SectionView:
 
 def _section_view(s: SectionDiff) -> SectionView:
     title = s.new_heading or s.old_heading or "(untitled)"
-    renamed = s.old_heading if (s.old_heading and s.new_heading and s.old_heading != s.new_heading) else None
+    renamed = s.old_heading if (s.old_heading and s.new_heading and
+                                wording_key(s.old_heading) != wording_key(s.new_heading)) else None
     pages = []
     if s.old_page is not None:
         pages.append(f"was p. {s.old_page}")
     if s.new_page is not None:
         pages.append(f"now p. {s.new_page}")
-    return SectionView(status=s.status, status_label=KIND_LABELS[s.status], title=title, old_title=renamed,
+    return SectionView(status=s.status, status_label=SECTION_LABELS[s.status], title=title, old_title=renamed,
                        where=", ".join(pages), words_added=s.words_added, words_removed=s.words_removed,
                        chunks=_chunks(s.ops))
 
@@ -276,9 +283,10 @@ def _pair_view(p: EditionDiff, index: int) -> PairView:
                  and r.changed & {"value", "deadline"}]
     type_summary = {k: " · ".join(
         f"{by_type[t][k]} {(TYPE_LABELS if by_type[t][k] == 1 else TYPE_PLURALS)[t].lower()}"
-        for t in TYPE_LABELS if by_type[t][k]) for k in KIND_LABELS}
+        for t in TYPE_LABELS if by_type[t][k]) for k in DISPLAY_KINDS}
+    counts = {k: sum(r.kind == k for r in rows) for k in DISPLAY_KINDS}
     sections = [_section_view(s) for s in p.sections]
-    return PairView(old=p.old, new=p.new, counts=dict(p.counts), by_type=by_type, type_summary=type_summary,
+    return PairView(old=p.old, new=p.new, counts=counts, by_type=by_type, type_summary=type_summary,
                     areas=areas, headlines=headlines, sections=sections,
                     section_counts=Counter(s.status for s in sections))
 
@@ -293,7 +301,7 @@ def view(result: DiffResult) -> dict[str, Any]:
         "timelines": result.timelines,
         "timeline_editions": [e.edition for e in result.editions],
         "areas": area_names,
-        "kinds": KIND_LABELS,
+        "kinds": DISPLAY_KINDS,
         "types": TYPE_PLURALS,
         "settings": result.settings,
         "generator": f"guidance-parser {__version__}",

@@ -101,3 +101,29 @@ def test_section_diff_expands(page: Any):
     page.click("button[data-toggle-sections=open]")
     assert sec.evaluate("d => d.open")
     assert sec.locator("ins").first.is_visible()
+
+
+def test_demo_report_in_browser(browser: Any, tmp_path: Path, artifacts_dir: Path):
+    """The real pipeline on the demo PDFs: the expected changes are visible rows; screenshot kept."""
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.extract import extract
+    from guidance_parser.ingest import ingest_file
+
+    files = sorted((Path(__file__).resolve().parent.parent / "corpora" / "demo").glob("*.pdf"))
+    if len(files) < 2:
+        pytest.skip("demo PDFs not built (python corpora/build_demo.py)")
+    docs = [ingest_file(f) for f in files]
+    out = tmp_path / "demo-report.html"
+    out.write_text(render_html(diff_editions([(d, extract(d)) for d in docs])), encoding="utf-8")
+    pg = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(out.as_uri())
+    visible = " ".join(pg.locator("tr.change:not([hidden])").all_text_contents()).lower()
+    for words in (["urgent community response", "70%"], ["4 hours", "76%", "78%"], ["65 weeks", "september 2024"],
+                  ["faster diagnosis standard", "77%"]):
+        assert all(w in visible for w in words), words
+    pg.screenshot(path=str(artifacts_dir / "demo-report.png"), full_page=True)
+    pg.close()
+    assert errors == []
