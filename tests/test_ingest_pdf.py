@@ -127,7 +127,8 @@ def test_title_edition_and_headings(built: Built, engine: str) -> None:
     got = {" ".join(norm_words(h.text)) for h in headings}
     want = [" ".join(norm_words(it.text)) for it in built.gt.of_kind("heading")]
     found = sum(1 for w in want if w in got)
-    print(f"\n{built.name} [{engine}]: {found}/{len(want)} headings found as headings, {len(headings)} in all")
+    print(f"\n{built.name} [{engine}]: {found}/{len(want)} headings found as headings, "
+          f"{len(headings)} in all")
     assert found >= 0.9 * len(want)
     # Every block carries its section path: the heading above it.
     body = [b for b in doc.blocks if b.kind != "heading" and b.page and b.page > 2]

@@ -448,7 +448,8 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                     left, bottom, right, top = tp.get_rect(k)
                     # pdfium reports a hyphen at a line end as U+0002; it is a real hyphen here,
                     # and join_hyphenated decides later whether the word was split by it.
-                    text = " ".join(tp.get_text_bounded(left, bottom, right, top).replace("\x02", "-").split())
+                    raw_text = tp.get_text_bounded(left, bottom, right, top).replace("\x02", "-")
+                    text = " ".join(raw_text.split())
                     if not text:
                         continue
                     idx = tp.get_index(left + 0.5, (bottom + top) / 2, 2, 4)

@@ -198,7 +198,7 @@ def join_hyphenated(left: str, right: str) -> str:
     return left + " " + right
 
 
-_HYPHEN_BREAK = re.compile(r"([A-Za-z]+-)[ \t]*\n[ \t]*([a-z][A-Za-z]*)")
+_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]+-|\d+-)[ \t]*\n[ \t]*([a-z][A-Za-z]*)")
 
 
 # A line-end hyphen a conversion already joined with a space: "organis- ations", "62- day". A
