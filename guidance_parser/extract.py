@@ -72,7 +72,8 @@ FACT_CUES = (
     "represented", "equivalent to", "has increased", "have increased", "has continued", "has grown",
     "have grown", "has fallen", "has been", "have been", "had been", "has risen", "already",
     "last year", "over the last", "in the first", "so far", "has delivered", "have delivered", "worked",
-    "has reduced", "have reduced", "has published", "was met", "were met",
+    "has reduced", "have reduced", "has published", "was met", "were met", "today", "accounts for",
+    "account for", "is likely to", "are likely to",
 )
 BASELINE_CUES = ("compared to", "compared with", "than", "since", "against", "relative to", "baseline",
                  "versus", "vs", "levels", "pre-pandemic", "pre-covid", "on current spending",
@@ -228,6 +229,15 @@ class Passage:
     markers: dict[int, str] = field(default_factory=dict)  # char offset in text -> footnote number
     intro: str | None = None  # the sentence introducing the list this item belongs to
     context: int = 0  # leading characters borrowed from the block before (read, not extracted)
+    own_end: int = 0  # where this block's text ends; anything after is borrowed from the next block
+    cells: list[tuple[int, int]] = field(default_factory=list)  # table row: (start, end) of each cell in text
+    header: tuple[str, ...] = ()  # table row: the cells of its table's first row
+
+    def cell_at(self, offset: int) -> int | None:
+        for i, (a, b) in enumerate(self.cells):
+            if a <= offset <= b:
+                return i
+        return None
 
 
 _ARTEFACT = re.compile(r"\*\*+|\\(?=[()\[\]*_#.\-])")
@@ -265,7 +275,11 @@ def _passages(doc: Document) -> list[Passage]:
             footnotes.setdefault(fm.group(1), fm.group(2))
     out: list[Passage] = []
     intro: str | None = None
+    header: tuple[str, ...] = ()
     for i, b in enumerate(blocks):
+        if b.kind == "table_row":
+            if i == 0 or blocks[i - 1].kind != "table_row":
+                header = tuple(clean_text(c) for c in b.cells)
         text = clean_text(b.text)
         if not text:
             continue
@@ -286,8 +300,26 @@ def _passages(doc: Document) -> list[Passage]:
             prev = re.split(r"(?<=[.!?])\s+", out[-1].text[out[-1].context:].rstrip())[-1]
             context = " ".join(prev.split()[-40:]).rstrip(".:;") + " "
         markers = {k + len(context): v for k, v in markers.items()}
-        out.append(Passage(text=context + text, block_index=i, block=b, footnotes=footnotes, markers=markers,
-                           intro=intro if b.kind == "list_item" else None, context=len(context)))
+        own = context + text
+        trailing = ""
+        nxt_block = next((x for x in blocks[i + 1:] if x.text.strip()), None)
+        if nxt_block is not None and nxt_block.kind == "paragraph" and b.kind != "table_row" and \
+                not re.search(r"[.!?:;]$", text) and clean_text(nxt_block.text)[:1].islower():
+            # the sentence runs on into the next block ("achieve 4%" / "improvement in productivity")
+            first = re.split(r"(?<=[.!?])\s+", clean_text(nxt_block.text))[0]
+            trailing = " " + " ".join(first.split()[:40])
+        cells: list[tuple[int, int]] = []
+        if b.kind == "table_row" and b.cells:
+            pos = len(context)
+            for c in b.cells:
+                ct = clean_text(c)
+                start = own.find(ct, pos) if ct else pos
+                start = pos if start < 0 else start
+                cells.append((start, start + len(ct)))
+                pos = start + len(ct)
+        out.append(Passage(text=own + trailing, block_index=i, block=b, footnotes=footnotes, markers=markers,
+                           intro=intro if b.kind == "list_item" else None, context=len(context),
+                           own_end=len(own), cells=cells, header=header if b.kind == "table_row" else ()))
     return out
 
 
@@ -439,8 +471,13 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
         return bool(before) and before[-1] in ("provide", "providing", "deliver", "delivering") or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
     if q.label in ("PERCENT", "POINTS"):
-        # "the 95% standard" / "95% of patients ... was met" are names unless a cue says otherwise
-        return True
+        # A bare figure ("7.4%", a table of results) is a statistic; a target says so: a commitment or
+        # direction word in its clause, a bound right before it ("a minimum of"), a date, or a list of asks.
+        near = " ".join(t.lower_ for t in doc[max(lo, q.start - 3):q.start])
+        cue = any(c.label_ in ("COMMIT", "INC", "RED", "MAINT") for c in _cues_before(doc, lo, hi)) or \
+            re.search(r"\b(minimum|maximum|at least|at most|no more than|less than|to|of)\s*$", near) is not None
+        dated = any(not _is_history(m, edition) for m in mentions)
+        return cue or dated
     return False
 
 
@@ -472,7 +509,8 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
         return "at_most"
     if re.search(r"^(point |percentage point )?(reduction|reductions|cut|decrease|fall)", after):
         return "reduce"
-    if re.search(r"^(point |percentage point )?(improvement|increase|growth|rise|uplift)", after):
+    if re.search(r"^(point |percentage point )?(improvement|increase|growth|rise|uplift)", after) or \
+            (q.label == "COUNT" and re.search(r"^(additional|more|extra|new)\b", after)):
         return "increase"
     verbs = [c for c in doc.spans["cues"] if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
     if verbs:
@@ -646,10 +684,12 @@ _SYNONYMS = [
 
 
 def _stem(word: str) -> str:
+    """Crude suffix folding so "reduce" / "reducing" / "reduction" share a stem."""
     for suf in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suf) and len(word) - len(suf) >= 4:
-            return word[: -len(suf)]
-    return word
+            word = word[: -len(suf)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def normalise_for_id(text: str) -> str:
@@ -706,8 +746,9 @@ def _scope(sent: Span, q_char: int) -> str | None:
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> list[int]:
     """Targets and deadlines of one passage; returns indexes (in out.targets) of new targets."""
-    mentions = [m for m in doc.user_data.get("time_mentions", []) if m.expr_start >= passage.context]
-    quantities = [q for s in doc.spans["quantities"] if s.start_char >= passage.context and (q := _quantity(s))]
+    lo_c, hi_c = passage.context, passage.own_end or len(doc.text)
+    mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c]
+    quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := _quantity(s))]
     new_targets: list[int] = []
     for sent in doc.sents:
         s_q = [q for q in quantities if sent.start <= q.start < sent.end]
@@ -732,6 +773,11 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             q0 = group[0]
             lo, hi = _clause_bounds(sent, q0.start)
             metric = _metric(doc, sent, q0, lo, hi)
+            col = passage.cell_at(doc[q0.start].idx) if passage.cells else None
+            if col is not None and col > 0:
+                a, b = passage.cells[0]
+                label = _clean_metric(doc.text[a:b])
+                metric = label if len(label.split()) >= 2 else metric
             metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics):
                 q_char = doc[q.start].idx
@@ -801,16 +847,17 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
             best = (score, k)
     if best is not None:
         return s_t[best[1]].when, best[1]
-    block = passage.block
-    if block.kind == "table_row" and block.cells:
-        return _column_year(passage, q_char - 0, edition), None
+    if passage.cells:
+        return _column_year(passage, q_char, edition), None
     return None, None
 
 
 def _column_year(passage: Passage, q_char: int, edition: Edition | None) -> When | None:
-    """A table cell's target year from its column header ("2026/27 target")."""
-    header = passage.block.section[-1] if passage.block.section else ""
-    years = find_times(header, edition)
+    """A table cell's target year from its column header ("2026/27 target", "By March 2027")."""
+    col = passage.cell_at(q_char)
+    if col is None or col >= len(passage.header):
+        return None
+    years = find_times(passage.header[col], edition)
     return years[0].when if len(years) == 1 else None
 
 

@@ -242,6 +242,9 @@ def find_times(text: str, edition: Edition | None = None) -> list[TimeMention]:
             continue  # "May" / "March" alone are too often not dates
         if kind == "month" and m.group("expr")[0].islower():
             continue  # "may", "march" as verbs
+        if kind in ("season", "month") and re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) and \
+                m.group("expr").split()[-1][0].isupper():
+            continue  # "the Autumn Budget", "the Spring Statement": names of events, not dates
         when = _normalise(kind, m, edition)
         if when is None:
             continue

@@ -1,0 +1,133 @@
+"""The evaluator's arithmetic on hand-built records, the gold files themselves, and floors on the real texts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, MEDIUM_TERM, PLANNING_2025, corpus_file
+from guidance_parser.evaluate import (
+    DocScore,
+    evaluate_dir,
+    norm,
+    run_eval,
+    score_deadlines,
+    score_document,
+    score_targets,
+    unit_category,
+)
+from guidance_parser.model import Deadline, DocumentRef, Evidence, Extraction, Target, When
+from guidance_parser.when import normalise
+
+GOLD = Path(__file__).parent / "gold"
+ED_LABEL = re.compile(r"^(20\d\d-\d\d|20\d\d/\d\d|Q[1-4] 20\d\d/\d\d|20\d\d|(early |late )?(spring|summer|autumn) "
+                      r"20\d\d|winter 20\d\d/\d\d|early 20\d\d|end of Parliament)$")
+
+
+def _ev(sentence: str, i: int = 0) -> Evidence:
+    return Evidence(sentence=sentence, page=None, section=(), block_index=i)
+
+
+def _target(value: float, sentence: str, deadline: str | None = None) -> Target:
+    when = normalise(f"by {deadline}") if deadline else None
+    return Target(id="t", metric="m", value=value, unit="%", direction=None, baseline=None, deadline=when,
+                  scope=None, priority=None, evidence=_ev(sentence))
+
+
+def test_matching_counts_located_pairs_fields_and_optional_records() -> None:
+    gold = [
+        {"line": 1, "quote": "to 75% and 80% respectively", "value": 75, "unit": "%", "deadline": "2026-03"},
+        {"line": 1, "quote": "to 75% and 80% respectively", "value": 80, "unit": "%", "deadline": "2026-03"},
+        {"line": 2, "quote": "missed entirely here", "value": 5, "unit": "%", "deadline": None},
+        {"line": 3, "quote": "an optional one", "value": 12, "unit": "weeks", "deadline": None, "optional": True},
+    ]
+    s = "Improve the standards to 75% and 80% respectively by March 2026."
+    got = [_target(80, s, "March 2026"), _target(75, s, None), _target(12, "an optional one"),
+           _target(9, "something else entirely")]
+    ts = score_targets(gold, got)
+    assert (ts.gold, ts.extracted, ts.tp) == (3, 3, 2)  # the optional match is neither TP nor FP
+    assert ts.fields["value"].right == 2  # the assignment pairs 75 with 75 and 80 with 80
+    assert (ts.fields["deadline"].right, ts.fields["deadline"].total) == (1, 2)
+    assert len(ts.misses) == 1 and "missed entirely" in ts.misses[0]
+    assert len(ts.false_positives) == 1 and ts.false_positives[0].startswith("9 %")
+    assert ts.precision == pytest.approx(2 / 3) and ts.recall == pytest.approx(2 / 3)
+
+
+def test_deadline_strict_score_needs_the_right_label() -> None:
+    gold = [{"line": 1, "quote": "put in place action plans by June", "when": "2025-06"},
+            {"line": 2, "quote": "publish a specification in", "when": "2025/26"}]
+    got = [Deadline("d1", "put in place action plans", normalise("by June 2025"),  # type: ignore[arg-type]
+                    _ev("ICBs should put in place action plans by June 2025.")),
+           Deadline("d2", "publish", normalise("in 2026/27"),  # type: ignore[arg-type]
+                    _ev("We will publish a specification in 2026/27."))]
+    ts = score_deadlines(gold, got)
+    assert (ts.tp, ts.strict_tp) == (2, 1)
+    assert ts.f1 == 1.0 and ts.strict_f1 == 0.5
+
+
+def test_quote_normalisation_survives_conversion_artefacts_and_units_fold() -> None:
+    assert norm("day and 28-day **Faster** Diagnosis Standard \\(FDS\\)") == \
+        "day and 28-day faster diagnosis standard fds"
+    assert unit_category("appointments") == "count"  # "appointments" contains "point"
+    assert unit_category("percentage points") == "points" and unit_category("%") == "percent"
+    assert unit_category("minutes") == "minute"
+
+
+@pytest.mark.parametrize("gold_file", sorted(GOLD.glob("*.json")), ids=lambda p: p.stem[:30])
+def test_gold_files_are_well_formed_and_anchored_in_the_text(gold_file: Path) -> None:
+    gold = json.loads(gold_file.read_text())
+    assert gold["targets"] and gold["deadlines"]
+    for t in gold["targets"]:
+        assert len(t["quote"].split()) <= 12
+        assert t["value"] is None or isinstance(t["value"], (int, float))
+        assert t["deadline"] is None or ED_LABEL.match(t["deadline"]), t
+    for d in gold["deadlines"]:
+        assert len(d["quote"].split()) <= 12 and ED_LABEL.match(d["when"]), d
+    lines = corpus_file(gold["document"]).read_text(encoding="utf-8").splitlines()
+    for rec in gold["targets"] + gold["deadlines"] + gold.get("priorities", []):
+        assert norm(rec["quote"]) in norm(lines[rec["line"] - 1]), rec
+
+
+@pytest.fixture(scope="module")
+def real_scores() -> dict[str, DocScore]:
+    corpus_file(PLANNING_2025)
+    corpus_file(MEDIUM_TERM)
+    return {s.document: s for s in evaluate_dir(CORPUS, GOLD)}
+
+
+# Floors a little under what was measured (README of tests/gold, closing report): 2025/26 targets F1 1.00,
+# deadlines 0.90; Medium Term Planning Framework (to 3.2) targets 0.93, deadlines 0.87.
+FLOORS = {PLANNING_2025: {"targets": 0.90, "deadlines": 0.82},
+          MEDIUM_TERM: {"targets": 0.85, "deadlines": 0.80}}
+
+
+@pytest.mark.parametrize("document", [PLANNING_2025, MEDIUM_TERM])
+def test_extraction_meets_the_floors_on_the_gold_documents(real_scores: dict[str, DocScore],
+                                                           document: str) -> None:
+    types = real_scores[document].types
+    for kind, floor in FLOORS[document].items():
+        assert types[kind].f1 >= floor, (kind, types[kind].f1, types[kind].misses, types[kind].false_positives)
+    assert types["targets"].fields["value"].accuracy >= 0.95
+    assert types["deadlines"].fields["when"].accuracy >= 0.95
+
+
+def test_floors_fail_for_an_extractor_that_finds_nothing(real_scores: dict[str, DocScore]) -> None:
+    from guidance_parser.ingest import ingest_file
+
+    path = corpus_file(PLANNING_2025)
+    doc = ingest_file(path)
+    gold = json.loads((GOLD / (Path(PLANNING_2025).stem + ".json")).read_text())
+    empty = score_document(doc, Extraction(document=DocumentRef.of(doc)), gold)
+    assert empty.types["targets"].f1 == 0 < FLOORS[PLANNING_2025]["targets"]
+    assert len(empty.types["targets"].misses) == empty.types["targets"].gold
+
+
+def test_guidance_eval_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    corpus_file(PLANNING_2025)
+    assert run_eval(CORPUS, GOLD) == 0
+    out = capsys.readouterr().out
+    assert "targets" in out and "deadlines" in out and "misses" in out
+    assert re.search(r"nhs-planning-guidance-2025-26\.md\s+targets\s+\d+\s+\d+\s+\d+\s+[01]\.\d\d", out)
