@@ -1,6 +1,6 @@
 """Extraction precision / recall against tests/gold (thin wrapper over ``guidance eval``).
 
-    python benchmarks/eval_extract.py [--corpus ../shared/corpus] [--gold tests/gold]
+python benchmarks/eval_extract.py [--corpus ../shared/corpus] [--gold tests/gold]
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ def _assign(gold: list[dict[str, Any]], recs: list[Any], agree: Any) -> list[tup
             if loc >= LOCATE_MIN:
                 cost[i, j] = -(loc / 100.0 + (2.0 if agree(g, r) else 0.0))
     rows, cols = linear_sum_assignment(cost)
-    return [(int(i), int(j)) for i, j in zip(rows, cols) if cost[i, j] < big]
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if cost[i, j] < big]
 
 
 def _short(text: str, n: int = 110) -> str:
@@ -195,7 +195,8 @@ def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScor
         if v_ok:
             ts.strict_tp += 1
         if not (v_ok and u_ok and d_ok):
-            ts.field_errors.append(f"line {g['line']}: gold {g.get('value')} {g.get('unit')} {g.get('deadline')}"
+            ts.field_errors.append(f"line {g['line']}: gold {g.get('value')} {g.get('unit')} "
+                                   f"{g.get('deadline')}"
                                    f" | got {t.value} {t.unit} {d_label} | {_short(g['quote'], 60)}")
     ts.gold = sum(1 for g in gold if not g.get("optional"))
     ts.extracted = len(targets) - optional_hits

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
-from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -79,7 +79,8 @@ BASELINE_CUES = ("compared to", "compared with", "than", "since", "against", "re
                  "versus", "vs", "levels", "pre-pandemic", "pre-covid", "on current spending",
                  "based on current spending")
 INCREASE = ("increase", "increasing", "increased", "improve", "improving", "improvement", "raise", "raising",
-            "expand", "expanding", "grow", "growing", "growth", "higher", "more", "additional", "extra", "boost")
+            "expand", "expanding", "grow", "growing", "growth", "higher", "more", "additional", "extra",
+            "boost")
 REDUCE = ("reduce", "reducing", "reduction", "reductions", "cut", "cutting", "lower", "lowering", "decrease",
           "fewer", "less", "down")
 MAINTAIN = ("maintain", "maintaining", "sustain", "sustaining", "keep", "keeping", "hold", "holding")
@@ -188,7 +189,7 @@ def make_cue_tagger(nlp: Language, name: str) -> CueTagger:
 
 
 class CueTagger:
-    """Marks cue phrases as ``doc.spans["cues"]`` labelled COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX."""
+    """Marks cue phrases as ``doc.spans["cues"]``: COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX."""
 
     GROUPS = {"COMMIT": COMMITMENT_CUES, "FACT": FACT_CUES, "BASELINE": BASELINE_CUES, "INC": INCREASE,
               "RED": REDUCE, "MAINT": MAINTAIN, "MIN": AT_LEAST, "MAX": AT_MOST}
@@ -277,8 +278,7 @@ def _passages(doc: Document) -> list[Passage]:
     intro: str | None = None
     header: tuple[str, ...] = ()
     for i, b in enumerate(blocks):
-        if b.kind == "table_row":
-            if i == 0 or blocks[i - 1].kind != "table_row":
+        if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
                 header = tuple(clean_text(c) for c in b.cells)
         text = clean_text(b.text)
         if not text:
@@ -406,7 +406,8 @@ def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
         # "has/have/had <word>ed" perfect tense not covered by the list
         for j in range(max(lo, q_start - 12), q_start - 1):
             if doc[j].lower_ in ("has", "have", "had") and j + 1 < q_start:
-                nxt = doc[j + 1].lower_ if doc[j + 1].lower_ != "already" else doc[min(j + 2, q_start - 1)].lower_
+                k = j + 2 if doc[j + 1].lower_ == "already" else j + 1
+                nxt = doc[min(k, q_start - 1)].lower_
                 if re.search(r"(ed|en|wn|own)$", nxt) and not _commit_between(doc, j + 2, q_start):
                     return True
         return False
@@ -475,7 +476,8 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
         # direction word in its clause, a bound right before it ("a minimum of"), a date, or a list of asks.
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 3):q.start])
         cue = any(c.label_ in ("COMMIT", "INC", "RED", "MAINT") for c in _cues_before(doc, lo, hi)) or \
-            re.search(r"\b(minimum|maximum|at least|at most|no more than|less than|to|of)\s*$", near) is not None
+            re.search(r"\b(minimum|maximum|at least|at most|no more than|less than|to|of)\s*$",
+                      near) is not None
         dated = any(not _is_history(m, edition) for m in mentions)
         return cue or dated
     return False
@@ -527,7 +529,8 @@ _LEAD_VERB = re.compile(
     r"cut|cutting|lower|lowering|sustain|sustaining|grow|growing|improve performance against)\s+)+",
     re.IGNORECASE)
 _METRIC_STOP = re.compile(
-    r",|;|:|\(|\bby (?=(?:the end of )?(?:[A-Z][a-z]+ )?20\d\d|March|April|the end)|\bin (?=20\d\d|[A-Z][a-z]+ 20\d\d)"
+    r",|;|:|\(|\bby (?=(?:the end of )?(?:[A-Z][a-z]+ )?20\d\d|March|April|the end)"
+    r"|\bin (?=20\d\d|[A-Z][a-z]+ 20\d\d)"
     r"|\bacross 20|\bcompared\b|\bwith every\b|\bwith all\b|\bwhich\b|\bas well as\b|\brespectively\b"
     r"|\bnationally\b|\bagainst the\b|\bso that\b|\bwhile\b|\bincluding\b|\bas measured\b|\bwhere\b")
 
@@ -551,9 +554,10 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     red = re.match(r"^\s*(?:point\s+|percentage points?\s+)?(?:reduction|improvement|increase|growth|cut|"
                    r"decrease|rise)\s+(?:in|of)\s+(.*)", after, re.I)
     # "improving X to 65%", "reduce X by at least 1%", "X at 80%", "X should average no more than 30 minutes"
-    lead = re.search(r"(.*)\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+(?:response\s+"
-                     r"time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|no more than|more than|"
-                     r"the new threshold of|close to|around|about|up to|over|minimum|maximum))?\s*$", before, re.I)
+    lead = re.search(r"(.*)\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+"
+                     r"(?:response\s+time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|"
+                     r"no more than|more than|the new threshold of|close to|around|about|up to|over|minimum|"
+                     r"maximum))?\s*$", before, re.I)
     of_form = re.match(r"^\s*(?:of\s+)?((?!and\b|or\b|by\b|in\b|to\b|point|percentage|reduction|improvement)"
                        r"[A-Za-z].*)", after, re.I)
     candidate = ""
@@ -575,7 +579,8 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
         head = _METRIC_STOP.split(before)[0] if before.strip() else ""
         candidate = head if len(_clean_metric(head).split()) >= 2 else before + " " + after
     if not re.search(r"\d+[ -](?:week|day|hour|minute)", candidate):
-        candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)?", " ", candidate)
+        candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)?", " ",
+                           candidate)
     for t in find_times(candidate):
         candidate = candidate.replace(t.when.text, " ")
     candidate = re.sub(r"\b(?:by|in|across|during|from|until)\s*(?=[,.;)]|$)", " ", candidate)
@@ -606,8 +611,8 @@ _NAME_AFTER = re.compile(r"^\s*(?:levels?|baseline|payment scheme|spending revie
                          r"settlement|prices|tariff|data|figures|outturn|results|letter|edition|guidance|"
                          r"planning guidance|priorities and operational|to 20\d\d)\b", re.IGNORECASE)
 _CONTEXT_FREE = ("end of Parliament",)
-STRONG_PREPS = ("by", "by the end of", "no later than", "no later than the end of", "with effect from", "from",
-                "before the end of", "between now and the end of")
+STRONG_PREPS = ("by", "by the end of", "no later than", "no later than the end of", "with effect from",
+                "from", "before the end of", "between now and the end of")
 
 
 def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
@@ -617,8 +622,8 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     before = doc.text[max(sent.start_char, m.start - 40):m.start].lower()
     kind_free = (w.label in _CONTEXT_FREE or w.label.startswith(("autumn", "spring", "summer", "winter",
                                                                   "early", "late")) or
-                 re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)", w.text.lower())
-                 is not None)
+                 re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)",
+                          w.text.lower()) is not None)
     if m.prep is None and not kind_free:
         return False
     if m.prep in ("to", "at", "over", "for") and w.granularity == "calendar_year":
@@ -759,13 +764,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         # group "75% and 80% respectively"
         groups: list[list[Quantity]] = []
         for q in targets_q:
+            tail = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)])
             if groups and re.fullmatch(r"\s*(,|and|or)\s*", doc[groups[-1][-1].end:q.start].text) and \
-                    "respectively" in doc[q.end:min(sent.end, q.end + 3)].text.lower() + \
-                    " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 3)]):
-                groups[-1].append(q)
-            elif groups and len(groups[-1]) >= 1 and \
-                    re.fullmatch(r"\s*(,|and)\s*", doc[groups[-1][-1].end:q.start].text) and \
-                    "respectively" in " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)]):
+                    "respectively" in tail:
                 groups[-1].append(q)
             else:
                 groups.append([q])
@@ -779,7 +780,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                 label = _clean_metric(doc.text[a:b])
                 metric = label if len(label.split()) >= 2 else metric
             metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
-            for q, met in zip(group, metrics):
+            for q, met in zip(group, metrics, strict=True):
                 q_char = doc[q.start].idx
                 others = [doc[o.start].idx for o in targets_q if o is not q and o not in group]
                 when, used = _target_deadline(doc, sent, q, s_t, passage, edition, others)
@@ -788,7 +789,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                 out.targets.append(Target(
                     id=_make_id("t", met or doc[max(sent.start, q.start - 8):q.start].text, used_ids),
                     metric=met, value=q.value, unit=q.unit,
-                    direction=_direction(doc, sent, q, lo), baseline=_sentence_baseline(passage, sent, q_char),
+                    direction=_direction(doc, sent, q, lo),
+                    baseline=_sentence_baseline(passage, sent, q_char),
                     deadline=when, scope=_scope(sent, q_char), priority=None,
                     evidence=_evidence(passage, sent)))
                 new_targets.append(len(out.targets) - 1)
@@ -945,7 +947,7 @@ def extract_many(docs: Iterable[Document]) -> list[Extraction]:
         out = Extraction(document=DocumentRef.of(document))
         used_ids: dict[str, int] = {}
         passages, parsed = _prepare(document)
-        for i, (p, sdoc) in enumerate(zip(passages, parsed)):
+        for i, (p, sdoc) in enumerate(zip(passages, parsed, strict=True)):
             nxt = passages[i + 1].text if i + 1 < len(passages) else None
             nxt_words = " ".join(nxt.split()[:14]) if nxt else None
             _read_passage(sdoc, p, nxt_words, document.edition, out, used_ids)

@@ -52,7 +52,8 @@ _PREP = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in PREPOSITIONS)
 
 _PATTERNS: list[tuple[str, str]] = [
     ("parliament", r"(?:the\s+)?end\s+of\s+(?:the|this)\s+[Pp]arliament"),
-    ("next_years", r"(?<=within\s)(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years"),
+    ("next_years", r"(?<=within\s)(?:the\s+)?(?:next|coming)\s+"
+                   r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years"),
     ("quarter", rf"Q([1-4])\s*(?:of\s+)?({_FY})"),
     ("day", rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(20\d\d)"),
     ("month_year", rf"({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
@@ -176,11 +177,11 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
     if kind == "quarter":
         q = int(re.search(r"Q([1-4])", text, re.I).group(1))  # type: ignore[union-attr]
         fy = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
-        sm = 4 + 3 * (q - 1)
-        sy = fy + (sm > 12)
-        sm = (sm - 1) % 12 + 1
-        em = sm + 2
-        return When(text, f"Q{q} {_fy_label(fy)}", date(sy, sm, 1), _month_end(sy, em), "quarter")
+        first_month = 4 + 3 * (q - 1)  # financial Q1 starts in April
+        sy = fy + (first_month > 12)
+        first_month = (first_month - 1) % 12 + 1
+        return When(text, f"Q{q} {_fy_label(fy)}", date(sy, first_month, 1), _month_end(sy, first_month + 2),
+                    "quarter")
     if kind == "day":
         d = _parse_date(text)
         if d is None:
@@ -194,10 +195,10 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
             return None
         return month_when(text, int(parts.group(2)), month)
     if kind == "fy":
-        year = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
-        if not 2000 <= year <= 2099:
+        fy_year = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
+        if not 2000 <= fy_year <= 2099:
             return None
-        return fy_when(text, year)
+        return fy_when(text, fy_year)
     if kind in ("season", "season_this"):
         sm = re.search(_SEASON, text, re.I)
         assert sm is not None
@@ -205,8 +206,8 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         yr = re.search(r"20\d\d", text)
         if kind == "season" and not yr and not (text.lower().startswith("the ") and prep in _SEASON_PREPS):
             return None  # a bare "spring" is too often a word; "over the summer" tells of the past
-        year = int(yr.group(0)) if yr else pub
-        return _season(text, sm.group(0), year, qual.group(1) if qual else None)
+        season_year = int(yr.group(0)) if yr else pub
+        return _season(text, sm.group(0), season_year, qual.group(1) if qual else None)
     if kind == "part_year":
         year = int(re.search(r"20\d\d", text).group(0))  # type: ignore[union-attr]
         which = text.lower().split()[0] if not text.lower().startswith("the") else \
@@ -222,12 +223,13 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         month = _month_num(text)
         if month is None:
             return None
-        year = _year_for_month(month, edition)
-        return month_when(text, year, month) if year else None
+        month_year = _year_for_month(month, edition)
+        return month_when(text, month_year, month) if month_year else None
     if kind == "year":
         years = [int(y) for y in re.findall(r"20\d\d", text)]
         if len(years) == 2:
-            return When(text, f"{years[0]}-{years[1]}", date(years[0], 1, 1), date(years[1], 12, 31), "period")
+            return When(text, f"{years[0]}-{years[1]}", date(years[0], 1, 1), date(years[1], 12, 31),
+                        "period")
         return When(text, str(years[0]), date(years[0], 1, 1), date(years[0], 12, 31), "calendar_year")
     return None
 

@@ -15,8 +15,9 @@ ED_MTPF = Edition.from_label("2026/27 to 2028/29")
 
 def make_doc(*blocks: Block | str, edition: Edition = ED_2025, path: str = "test.md") -> Document:
     bl = [b if isinstance(b, Block) else Block("paragraph", b, section=("Test",)) for b in blocks]
-    return Document(path=path, title="Test guidance", edition=edition, blocks=bl, source_format="text",
-                    sha256="0" * 64)
+    return Document(
+        path=path, title="Test guidance", edition=edition, blocks=bl, source_format="text", sha256="0" * 64
+    )
 
 
 def run(*blocks: Block | str, edition: Edition = ED_2025) -> Extraction:
@@ -30,9 +31,11 @@ def test_pipeline_has_named_rule_components_and_is_cached() -> None:
 
 
 def test_national_target_with_trust_floor() -> None:
-    ex = run("Trusts should improve the percentage of patients waiting no longer than 18 weeks for "
-             "treatment to 65% nationally by March 2026, with every trust expected to deliver a minimum "
-             "5% point improvement.")
+    ex = run(
+        "Trusts should improve the percentage of patients waiting no longer than 18 weeks for "
+        "treatment to 65% nationally by March 2026, with every trust expected to deliver a minimum "
+        "5% point improvement."
+    )
     assert [(t.value, t.unit) for t in ex.targets] == [(65, "%"), (5, "percentage points")]
     nat, floor = ex.targets
     assert nat.deadline is not None and nat.deadline.label == "2026-03"
@@ -44,8 +47,11 @@ def test_national_target_with_trust_floor() -> None:
 
 
 def test_respectively_gives_one_target_per_value() -> None:
-    ex = run("Providers are expected to improve the 31-day and 62-day cancer standards to 94% and 80% "
-             "respectively by March 2027.", edition=ED_MTPF)
+    ex = run(
+        "Providers are expected to improve the 31-day and 62-day cancer standards to 94% and 80% "
+        "respectively by March 2027.",
+        edition=ED_MTPF,
+    )
     assert [t.value for t in ex.targets] == [94, 80]
     assert all(t.deadline and t.deadline.label == "2027-03" for t in ex.targets)
     assert ex.targets[0].metric != ex.targets[1].metric
@@ -53,8 +59,10 @@ def test_respectively_gives_one_target_per_value() -> None:
 
 
 def test_value_split_from_its_metric_by_a_block_break() -> None:
-    ex = run("To balance budgets, providers will need to reduce their cost base by at least 2% and achieve 3%",
-             "overall improvement in productivity this year.")
+    ex = run(
+        "To balance budgets, providers will need to reduce their cost base by at least 2% and achieve 3%",
+        "overall improvement in productivity this year.",
+    )
     by_value = {t.value: t for t in ex.targets}
     assert set(by_value) == {2, 3}
     assert "cost base" in by_value[2].metric and by_value[2].direction in ("reduce", "at_least")
@@ -63,8 +71,10 @@ def test_value_split_from_its_metric_by_a_block_break() -> None:
 
 
 def test_footnote_marker_glued_to_a_word_is_not_a_number_and_gives_the_baseline() -> None:
-    ex = run("Every trust is expected to deliver a minimum 4% point improvement3 in waiting times by March 2026.",
-             "3Against the October 2024 baseline, with all providers expected to reach at least 55%.")
+    ex = run(
+        "Every trust is expected to deliver a minimum 4% point improvement3 in waiting times by March 2026.",
+        "3Against the October 2024 baseline, with all providers expected to reach at least 55%.",
+    )
     values = sorted(t.value for t in ex.targets if t.value is not None)
     assert values == [4, 55]  # not 43, not 3
     four = next(t for t in ex.targets if t.value == 4)
@@ -72,39 +82,56 @@ def test_footnote_marker_glued_to_a_word_is_not_a_number_and_gives_the_baseline(
 
 
 def test_past_performance_and_comparatives_are_not_targets() -> None:
-    ex = run("Over 2023/24, hospitals delivered around 6% more activity for 0.5% more income.",
-             "Changes have already generated nearly £300 million of savings, and an organisation almost 30% "
-             "smaller than before.",
-             "In 2024/25, community productivity grew by 1.9%.")
+    ex = run(
+        "Over 2023/24, hospitals delivered around 6% more activity for 0.5% more income.",
+        "Changes have already generated nearly £300 million of savings, and an organisation almost 30% "
+        "smaller than before.",
+        "In 2024/25, community productivity grew by 1.9%.",
+    )
     assert ex.targets == []
 
 
 def test_durations_that_define_a_metric_are_not_targets() -> None:
-    ex = run("Improve A&E waiting times, with a minimum of 80% of patients seen within 4 hours in March 2026.")
+    ex = run(
+        "Improve A&E waiting times, with a minimum of 80% of patients seen within 4 hours in March 2026."
+    )
     assert [(t.value, t.unit, t.direction) for t in ex.targets] == [(80, "%", "at_least")]
-    ex = run("Ambulance handovers should be completed within 20 minutes, and no handover should take longer "
-             "than 50 minutes.")
+    ex = run(
+        "Ambulance handovers should be completed within 20 minutes, and no handover should take longer "
+        "than 50 minutes."
+    )
     assert sorted(t.value for t in ex.targets) == [20, 50]
     assert all(t.unit == "minutes" for t in ex.targets)
     ex = run("Category 2 ambulance response times should average no more than 28 minutes across 2025/26.")
     (t,) = ex.targets
-    assert (t.value, t.unit, t.direction, t.deadline and t.deadline.label) == (28, "minutes", "at_most",
-                                                                                 "2025/26")
+    assert (t.value, t.unit, t.direction, t.deadline and t.deadline.label) == (
+        28,
+        "minutes",
+        "at_most",
+        "2025/26",
+    )
 
 
 def test_counts_and_money() -> None:
-    ex = run("ICBs will commission 600,000 additional urgent dental appointments.",
-             "Systems must deliver £250 million of savings through procurement.")
+    ex = run(
+        "ICBs will commission 600,000 additional urgent dental appointments.",
+        "Systems must deliver £250 million of savings through procurement.",
+    )
     (count, money) = ex.targets
     assert (count.value, count.unit, count.direction) == (600000, "appointments", "increase")
     assert (money.value, money.unit) == (250_000_000, "GBP")
 
 
 def test_dated_commitments_become_deadlines() -> None:
-    ex = run(Block("list_item", "put in place action plans by June 2025 to improve contract oversight",
-                   section=("Primary care",)),
-             "NHS England will publish a new commissioning specification in 2025/26.",
-             "We will meet the constitutional standards by the end of the Parliament.")
+    ex = run(
+        Block(
+            "list_item",
+            "put in place action plans by June 2025 to improve contract oversight",
+            section=("Primary care",),
+        ),
+        "NHS England will publish a new commissioning specification in 2025/26.",
+        "We will meet the constitutional standards by the end of the Parliament.",
+    )
     labels = [d.when.label for d in ex.deadlines]
     assert labels == ["2025-06", "2025/26", "end of Parliament"]
     assert "action plans" in ex.deadlines[0].action and "June" not in ex.deadlines[0].action
@@ -113,9 +140,11 @@ def test_dated_commitments_become_deadlines() -> None:
 
 
 def test_dates_that_name_things_or_baselines_are_not_deadlines() -> None:
-    ex = run("Funding was set by the Spending Review 2025 and the 2025/26 staff survey findings will be used.",
-             "Boards must improve compared to 2024/25.",
-             "In June 2025, the minister announced an independent review.")
+    ex = run(
+        "Funding was set by the Spending Review 2025 and the 2025/26 staff survey findings will be used.",
+        "Boards must improve compared to 2024/25.",
+        "In June 2025, the minister announced an independent review.",
+    )
     assert ex.deadlines == []
 
 
@@ -128,44 +157,66 @@ def test_month_without_a_year_is_read_against_the_edition() -> None:
 
 
 def test_table_row_takes_its_deadline_from_the_column_header() -> None:
-    head = Block("table_row", "Success measure | 2026/27 target | 2028/29 target",
-                 cells=("Success measure", "2026/27 target", "2028/29 target"))
-    row = Block("table_row", "Patients waiting over 6 weeks for a test | no more than 10% | no more than 1%",
-                cells=("Patients waiting over 6 weeks for a test", "no more than 10%", "no more than 1%"))
+    head = Block(
+        "table_row",
+        "Success measure | 2026/27 target | 2028/29 target",
+        cells=("Success measure", "2026/27 target", "2028/29 target"),
+    )
+    row = Block(
+        "table_row",
+        "Patients waiting over 6 weeks for a test | no more than 10% | no more than 1%",
+        cells=("Patients waiting over 6 weeks for a test", "no more than 10%", "no more than 1%"),
+    )
     ex = run(head, row, edition=ED_MTPF)
-    assert [(t.value, t.deadline and t.deadline.label) for t in ex.targets] == [(10, "2026/27"), (1, "2028/29")]
+    assert [(t.value, t.deadline and t.deadline.label) for t in ex.targets] == [
+        (10, "2026/27"),
+        (1, "2028/29"),
+    ]
     assert all(t.metric == "Patients waiting over 6 weeks for a test" for t in ex.targets)
     assert all(t.direction == "at_most" for t in ex.targets)
 
 
 def test_priorities_from_a_list_of_national_priorities() -> None:
-    ex = run("The national priorities for 2025/26 are:",
-             Block("list_item", "cut waiting times for planned care, raising the share of patients treated "
-                                "within 18 weeks to 70% by March 2026"),
-             Block("list_item", "improve ambulance response, with Category 2 calls averaging 25 minutes"),
-             Block("paragraph", "Systems should also improve the 4-hour standard to 80% by March 2026."))
+    ex = run(
+        "The national priorities for 2025/26 are:",
+        Block(
+            "list_item",
+            "cut waiting times for planned care, raising the share of patients treated "
+            "within 18 weeks to 70% by March 2026",
+        ),
+        Block("list_item", "improve ambulance response, with Category 2 calls averaging 25 minutes"),
+        Block("paragraph", "Systems should also improve the 4-hour standard to 80% by March 2026."),
+    )
     titles = [p.title for p in ex.priorities]
     assert titles == ["cut waiting times for planned care", "improve ambulance response"]
     first, second = ex.priorities
-    assert len(first.target_ids) == 1 and len(second.target_ids) == 2  # the paragraph belongs to the item above
+    assert (
+        len(first.target_ids) == 1 and len(second.target_ids) == 2
+    )  # the paragraph belongs to the item above
     t70 = next(t for t in ex.targets if t.value == 70)
     assert t70.priority == "cut waiting times for planned care"
 
 
 def test_ids_are_stable_across_editions_and_unique_within_one() -> None:
-    old = run("Systems should reduce agency spending by 30% by March 2025.", edition=Edition.from_label("2024/25"))
+    old = run(
+        "Systems should reduce agency spending by 30% by March 2025.", edition=Edition.from_label("2024/25")
+    )
     new = run("Systems should reduce agency spending by 20% by March 2026.")
     assert old.targets[0].id == new.targets[0].id
     assert old.targets[0].id.startswith("t-")
-    twice = run("Systems should reduce agency spending by 30%.", "Systems should reduce agency spending by 30%.")
+    twice = run(
+        "Systems should reduce agency spending by 30%.", "Systems should reduce agency spending by 30%."
+    )
     ids = [t.id for t in twice.targets]
     assert len(set(ids)) == 2 and ids[1] == ids[0] + "-2"
     assert normalise_for_id("Reduce A&E waits by 2026") == normalise_for_id("reducing a&e waits")
 
 
 def test_extract_many_batches_documents_and_records_are_json_ready() -> None:
-    docs = [make_doc("Trusts must reach 75% by March 2026.", path="a.md"),
-            make_doc("NHS England will publish guidance in 2025/26.", path="b.md")]
+    docs = [
+        make_doc("Trusts must reach 75% by March 2026.", path="a.md"),
+        make_doc("NHS England will publish guidance in 2025/26.", path="b.md"),
+    ]
     out = extract_many(docs)
     assert [e.document.path for e in out] == ["a.md", "b.md"]
     assert len(out[0].targets) == 1 and len(out[1].deadlines) == 1

@@ -12,19 +12,22 @@ from guidance_parser.when import find_times, normalise
 ED = Edition.from_label("2026/27 to 2028/29")
 
 
-@pytest.mark.parametrize(("text", "label", "start", "end", "gran"), [
-    ("by March 2026", "2026-03", date(2026, 3, 1), date(2026, 3, 31), "month"),
-    ("in 2025/26", "2025/26", date(2025, 4, 1), date(2026, 3, 31), "financial_year"),
-    ("in 2025-26", "2025/26", date(2025, 4, 1), date(2026, 3, 31), "financial_year"),
-    ("during 24/25", "2024/25", date(2024, 4, 1), date(2025, 3, 31), "financial_year"),
-    ("by Q3 2025/26", "Q3 2025/26", date(2025, 10, 1), date(2025, 12, 31), "quarter"),
-    ("in Q4 2025/26", "Q4 2025/26", date(2026, 1, 1), date(2026, 3, 31), "quarter"),
-    ("by 31 March 2027", "2027-03-31", date(2027, 3, 31), date(2027, 3, 31), "day"),
-    ("by the end of June 2028", "2028-06", date(2028, 6, 1), date(2028, 6, 30), "month"),
-    ("from 2027", "2027", date(2027, 1, 1), date(2027, 12, 31), "calendar_year"),
-    ("in early 2025", "early 2025", date(2025, 1, 1), date(2025, 4, 30), "period"),
-    ("in the spring of 2025", "spring 2025", date(2025, 3, 1), date(2025, 5, 31), "period"),
-])
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end", "gran"),
+    [
+        ("by March 2026", "2026-03", date(2026, 3, 1), date(2026, 3, 31), "month"),
+        ("in 2025/26", "2025/26", date(2025, 4, 1), date(2026, 3, 31), "financial_year"),
+        ("in 2025-26", "2025/26", date(2025, 4, 1), date(2026, 3, 31), "financial_year"),
+        ("during 24/25", "2024/25", date(2024, 4, 1), date(2025, 3, 31), "financial_year"),
+        ("by Q3 2025/26", "Q3 2025/26", date(2025, 10, 1), date(2025, 12, 31), "quarter"),
+        ("in Q4 2025/26", "Q4 2025/26", date(2026, 1, 1), date(2026, 3, 31), "quarter"),
+        ("by 31 March 2027", "2027-03-31", date(2027, 3, 31), date(2027, 3, 31), "day"),
+        ("by the end of June 2028", "2028-06", date(2028, 6, 1), date(2028, 6, 30), "month"),
+        ("from 2027", "2027", date(2027, 1, 1), date(2027, 12, 31), "calendar_year"),
+        ("in early 2025", "early 2025", date(2025, 1, 1), date(2025, 4, 30), "period"),
+        ("in the spring of 2025", "spring 2025", date(2025, 3, 1), date(2025, 5, 31), "period"),
+    ],
+)
 def test_absolute_forms(text: str, label: str, start: date, end: date, gran: str) -> None:
     w = normalise(text, ED)
     assert w is not None
@@ -46,8 +49,11 @@ def test_forms_read_against_the_edition() -> None:
 
 def test_prepositions_are_reported_and_words_are_not_dates() -> None:
     found = find_times("Plans are due by June 2025 and from April 2026, with effect from July 2026.", ED)
-    assert [(m.prep, m.when.label) for m in found] == [("by", "2025-06"), ("from", "2026-04"),
-                                                      ("with effect from", "2026-07")]
+    assert [(m.prep, m.when.label) for m in found] == [
+        ("by", "2025-06"),
+        ("from", "2026-04"),
+        ("with effect from", "2026-07"),
+    ]
     assert find_times("this springboard may march on; the Autumn Budget; 700,000 appointments", ED) == []
     assert [m.when.label for m in find_times("Spending Review 2025", ED)] == ["2025"]  # found, no preposition
     assert find_times("Spending Review 2025", ED)[0].prep is None
