@@ -51,7 +51,8 @@ from guidance_parser.model import (
     When,
 )
 
-DEFAULT_THRESHOLD = 0.45  # combined word/char cosine below which two records are not the same one
+DEFAULT_THRESHOLD = 0.35  # match score below which two records are not the same one
+VALUE_BONUS = 0.15  # added to the match score when two targets state the same figure and unit
 SECTION_THRESHOLD = 0.30  # sections share headings and boilerplate, so a lower bar still aligns them
 SECTION_DEPTH = 2  # heading levels that delimit a section in the text diff
 INLINE_MIN_RATIO = 0.35  # below this word overlap a rewritten paragraph is shown as delete + insert
@@ -188,35 +189,65 @@ def without_values(text: str) -> str:
     return re.sub(r"\s+", " ", _VALUE_DATE_RE.sub(" ", fold(text))).strip()
 
 
-def context_text(r: Record) -> str:
+_LABEL_MAX_WORDS = 6
+
+
+def _row_label(r: Record, doc: Document | None) -> str:
+    """A short label line just before the record's block, e.g. "4-hour A&E" above a flattened table
+    row "Every trust to maintain or improve to 82% ..."; empty when there is none."""
+    if doc is None or not 0 < r.evidence.block_index < len(doc.blocks):
+        return ""
+    here, prev = doc.blocks[r.evidence.block_index], doc.blocks[r.evidence.block_index - 1]
+    text = clean(prev.text)
+    if prev.kind == "heading" or prev.section != here.section or not re.search(r"[A-Za-z]", text):
+        return ""
+    if len(text.split()) > _LABEL_MAX_WORDS or text.endswith((".", ":", ";", ",")):
+        return ""
+    return text
+
+
+def context_text(r: Record, doc: Document | None = None) -> str:
     """The words around a record in its source that say what it is about.
 
     For a deadline, the few words just before its date ("submit draft operational plans by") tell
-    apart two dates in one sentence; for other records it is the whole sentence.
+    apart two dates in one sentence; for other records it is the whole sentence. With the document,
+    a short label line just above the record's block (a flattened table's row label) is prepended.
     """
     sentence = clean(r.evidence.sentence)
     if isinstance(r, Deadline):
         at = sentence.lower().find(clean(r.when.text).lower()) if r.when.text else -1
         if at > 0:
-            return " ".join(sentence[:at].split()[-6:])
-    return sentence
+            sentence = " ".join(sentence[:at].split()[-6:])
+    label = _row_label(r, doc)
+    return f"{label} {sentence}" if label else sentence
 
 
-def record_similarity(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
-    """How alike two lists of records are, pairwise: own text blended with source-sentence context.
+def record_anchors(r: Record, doc: Document | None = None) -> frozenset[str]:
+    """Standards a record names: in its own text, else in its context. A target's own figure is not
+    a name ("30 minutes" is the value of the category 2 standard, "4 hours" names the A&E one)."""
+    found = anchors(fold(record_text(r))) or anchors(fold(context_text(r, doc)))
+    if isinstance(r, Target) and r.value is not None and r.unit:
+        own = fold(f"{_num(r.value)} {r.unit}").replace(" ", "")
+        found = frozenset(a for a in found if a != own)
+    return found
 
-    Both parts ignore values and dates. Standards named in the record's own text (or, when it
-    names none, in its sentence) are compared as anchors (see ``anchors``).
+
+def record_similarity(old: Sequence[Record], new: Sequence[Record], old_doc: Document | None = None,
+                      new_doc: Document | None = None) -> np.ndarray:
+    """How alike two lists of records are, pairwise: own text blended with source context.
+
+    Both parts ignore values and dates. Standards the records name are compared as anchors (see
+    ``anchors`` and ``record_anchors``).
     """
     if not old or not new:
         return np.zeros((len(old), len(new)))
     own = similarity_matrix([without_values(record_text(r)) for r in old],
                             [without_values(record_text(r)) for r in new])
-    ctx = similarity_matrix([without_values(context_text(r)) for r in old],
-                            [without_values(context_text(r)) for r in new])
+    ctx = similarity_matrix([without_values(context_text(r, old_doc)) for r in old],
+                            [without_values(context_text(r, new_doc)) for r in new])
     sim = (1 - CONTEXT_WEIGHT) * own + CONTEXT_WEIGHT * ctx
-    aa = [anchors(fold(record_text(r))) or anchors(fold(context_text(r))) for r in old]
-    ab = [anchors(fold(record_text(r))) or anchors(fold(context_text(r))) for r in new]
+    aa = [record_anchors(r, old_doc) for r in old]
+    ab = [record_anchors(r, new_doc) for r in new]
     for i, x in enumerate(aa):
         for j, y in enumerate(ab):
             if x and y:
@@ -453,14 +484,11 @@ def _is_table(r: Record, doc: Document | None) -> bool:
     return " | " in r.evidence.sentence
 
 
-def _record_anchors(r: Record) -> frozenset[str]:
-    return anchors(fold(record_text(r))) or anchors(fold(context_text(r)))
-
-
-def _restatement_bar(a: Record, b: Record, edition: Edition | None) -> float | None:
+def _restatement_bar(a: Record, b: Record, doc: Document | None) -> float | None:
     """The similarity above which ``a`` and ``b`` are one commitment stated twice, or None if they
     cannot be (different figure, date or named standard)."""
-    x, y = _record_anchors(a), _record_anchors(b)
+    edition = doc.edition if doc is not None else None
+    x, y = record_anchors(a, doc), record_anchors(b, doc)
     if x and y and not x & y:
         return None  # e.g. the 62-day and the 31-day cancer standards, both at 80% by March 2026
     if isinstance(a, Target) and isinstance(b, Target):
@@ -488,15 +516,29 @@ def dedupe(records: Sequence[Record], doc: Document | None = None) -> list[Recor
     """
     if len(records) < 2:
         return list(records)
-    edition = doc.edition if doc is not None else None
-    sim = record_similarity(records, records)
+    sim = record_similarity(records, records, doc, doc)
     order = sorted(range(len(records)), key=lambda i: (_is_table(records[i], doc), i))
     kept: list[int] = []
     for i in order:
-        bars = [(k, _restatement_bar(records[k], records[i], edition)) for k in kept]
+        bars = [(k, _restatement_bar(records[k], records[i], doc)) for k in kept]
         if not any(bar is not None and sim[i, k] >= bar for k, bar in bars):
             kept.append(i)
     return [records[i] for i in sorted(kept)]
+
+
+def _value_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
+    """Evidence from the figures: the same value in the same unit makes a textual match likelier.
+
+    Added to the text similarity before the threshold, so it can tip a damaged-text match over
+    the bar but cannot match two records on their figure alone (VALUE_BONUS < threshold).
+    """
+    bonus = np.zeros((len(old), len(new)))
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            if isinstance(o, Target) and isinstance(n, Target) and o.value is not None and \
+                    _same_value(o.value, n.value) and _norm_unit(o.unit) == _norm_unit(n.unit):
+                bonus[i, j] = VALUE_BONUS
+    return bonus
 
 
 def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
@@ -525,11 +567,12 @@ def _unique(base: str, used: set[str]) -> str:
 
 
 def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Sequence[str],
-                  used: set[str], old_edition: Edition, new_edition: Edition,
+                  used: set[str], old_doc: Document, new_doc: Document,
                   threshold: float) -> tuple[list[Change], list[str]]:
     """Match one record type across a pair; returns the changes and the new records' lineage ids."""
+    old_edition, new_edition = old_doc.edition, new_doc.edition
     old_ed, new_ed = old_edition.label, new_edition.label
-    sim = record_similarity(old, new)
+    sim = np.clip(record_similarity(old, new, old_doc, new_doc) + _value_bonus(old, new), 0.0, 1.0)
     pairs = assign(sim, threshold, _tie_bonus(old, new))
     changes: list[Change] = []
     new_lineage: list[str | None] = [None] * len(new)
@@ -827,7 +870,7 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
         next_lineage: dict[RecordType, list[str]] = {}
         for rtype in ("target", "deadline", "priority"):
             ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
-                                    old_doc.edition, new_doc.edition, threshold)
+                                    old_doc, new_doc, threshold)
             changes.extend(ch)
             next_lineage[rtype] = ids
         counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}
