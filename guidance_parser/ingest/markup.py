@@ -123,7 +123,8 @@ def _unbold(text: str) -> str:
 def _looks_like_heading(text: str) -> bool:
     """A bold-only line is a heading when it is short and not a sentence."""
     words = text.split()
-    return 0 < len(words) <= 20 and not text.endswith((".", ",", ";")) and bool(re.search(r"[A-Za-z]", text))
+    return (0 < len(words) <= 20 and not text.endswith((".", ",", ";"))
+            and bool(re.search(r"[A-Za-z0-9]", text)))
 
 
 def _join_lines(left: str, right: str) -> str:

@@ -184,6 +184,8 @@ def join_hyphenated(left: str, right: str) -> str:
     if not right:
         return left
     m = re.search(r"([A-Za-z]+|\d+)-$", left)
+    if m and right[0].isalpha() and re.search(r"[/@]|www\.", left.split()[-1]):
+        return left + right  # a web address broken at its own hyphen
     if m and right[0].isalpha():
         tail = _WORD.match(right)
         assert tail is not None
@@ -221,8 +223,10 @@ def repair_text(text: str) -> str:
 
 
 def _rejoin(m: re.Match[str]) -> str:
-    joined = join_hyphenated(m.group(1), m.group(2))
-    return joined
+    before = m.string[max(0, m.start() - 200):m.start()].split()
+    if before and m.string[m.start() - 1:m.start()] not in (" ", "\n", "") and re.search(r"[/.]", before[-1]):
+        return m.group(1) + m.group(2)  # inside a web address: the hyphen is the address's own
+    return join_hyphenated(m.group(1), m.group(2))
 
 
 def normalise_space(text: str) -> str:

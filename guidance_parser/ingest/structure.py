@@ -148,7 +148,7 @@ def strip_glued_page_numbers(blocks: list[RawBlock]) -> None:
             if last < n <= last + 3:
                 last = n
             continue
-        m = re.search(r"(?<=[A-Za-z,;:’)\]*])\s+(\d{1,3})\s*$", b.text)
+        m = re.search(r"(?<=[A-Za-z,;:.’)\]*])\s+(\d{1,3})\s*$", b.text)
         if m is None or b.kind == "table_row":
             continue
         n = int(m.group(1))
