@@ -881,7 +881,8 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
     out: list[Priority] = []
     spans: list[tuple[Priority, int, int]] = []  # priority, first block, last block (inclusive)
     for i, p in enumerate(passages):
-        if p.block.kind != "list_item" or not p.intro or not _PRIORITY_INTRO.search(p.intro):
+        if p.block.kind != "list_item" or p.block.level > 1 or not p.intro or \
+                not _PRIORITY_INTRO.search(p.intro):
             continue
         if re.search(r"\b(we ask|focus on|expect)\b", p.intro, re.I) or (
                 re.search(r"\b(must|should)\b|\bto:$", p.intro, re.I) and
@@ -900,6 +901,7 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
                                           block_index=p.block_index))
         out.append(prio)
         spans.append((prio, p.block_index, end))
+    _heading_groups(doc_model, targets, used_ids, out, spans)
     for t in targets:
         for prio, a, b in spans:
             if a <= t.evidence.block_index <= b:
@@ -914,6 +916,47 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
                     t.priority = prio.title
                     break
     return out
+
+
+def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, int], out: list[Priority],
+                    spans: list[tuple[Priority, int, int]]) -> None:
+    """A heading whose own list states two or more targets ("Urgent and emergency care" followed by
+    "Improve A&E waiting times, so that 85% ...") names an objective group. Headings that lead into
+    actions ("... by:") do not."""
+    blocks = doc.blocks
+    by_block: dict[int, int] = {}
+    for t in targets:
+        by_block[t.evidence.block_index] = by_block.get(t.evidence.block_index, 0) + 1
+    taken = {i for _, a, b in spans for i in range(a, b + 1)}
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind != "heading":
+            i += 1
+            continue
+        first, title = i, clean_text(blocks[i].text)
+        if title[:1].islower():
+            # the second half of a heading a column break separated from its first half
+            prev = next((k for k in range(i - 1, max(-1, i - 4), -1) if blocks[k].kind == "heading"), None)
+            if prev is not None:
+                first, title = prev, clean_text(blocks[prev].text) + " " + title
+        # a heading the converter broke in two ("Mental health, learning disabilities" / "and autism")
+        while i + 1 < len(blocks) and blocks[i + 1].kind == "heading" and \
+                re.match(r"(and|or|of|for|the)\b|[a-z]", clean_text(blocks[i + 1].text)):
+            i += 1
+            title += " " + clean_text(blocks[i].text)
+        j = i + 1
+        while j < len(blocks) and blocks[j].kind != "heading":
+            j += 1
+        items = [k for k in range(i + 1, j) if blocks[k].kind == "list_item" and by_block.get(k)]
+        if len(items) >= 2 and title[:1].isupper() and not re.search(r"(by|to|:)\s*$", title) and \
+                len(title.split()) <= 12 and \
+                not any(k in taken for k in items):
+            prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
+                            evidence=Evidence(sentence=title, page=blocks[first].page,
+                                              section=blocks[first].section, block_index=first))
+            out.append(prio)
+            spans.append((prio, first, j - 1))
+        i = j
 
 
 def _same_title(a: str, b: str) -> bool:
