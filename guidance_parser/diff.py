@@ -585,7 +585,7 @@ def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Seq
         kind: ChangeKind = "changed" if details else "unchanged"
         changes.append(Change(
             id=old_lineage[i], record_type=record_type(n), kind=kind, area=area_of(n),
-            label=clean(record_text(n)), old_edition=old_ed, new_edition=new_ed, old=o, new=n,
+            label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=n,
             aspects=[d.aspect for d in details], details=details, similarity=round(float(sim[i, j]), 3),
             summary=summarise(kind, o, n, details)))
     for i, o in enumerate(old):
@@ -824,7 +824,7 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
                 entry.points.append(_point(c.old_edition, c.old))
             if c.new is not None and not any(pt.edition == c.new_edition for pt in entry.points):
                 entry.points.append(_point(c.new_edition, c.new))
-                entry.label, entry.area = c.label, c.area
+                entry.area = c.area  # the label stays the first wording, like the id
     out = []
     for key in order:
         e = entries[key]

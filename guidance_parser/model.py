@@ -211,7 +211,8 @@ class Change:
     ``id`` is the lineage id: the extractor's id of the record in the earliest edition it was
     traced back to, so the same target keeps the same id across editions and re-runs. ``old`` and
     ``new`` are the records themselves (None for added / dropped); ``similarity`` is the matching
-    score (None when unmatched). ``area`` is the policy area the report groups by.
+    score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
+    the record as its lineage first stated it (the old wording for a matched pair).
     """
 
     id: str

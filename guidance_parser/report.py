@@ -90,7 +90,7 @@ class Row:
     type_label: str
     area: str
     label: str
-    old_label: str | None
+    new_label: str | None
     aspects: list[tuple[str, str]]
     summary: str
     old: Side | None
@@ -166,11 +166,11 @@ def _row(c: Change) -> Row:
         elif a == "scope":
             changed.add("scope")
     kind = "reworded" if c.kind == "changed" and set(c.aspects) <= {"wording", "area"} else c.kind
-    old_label = None
-    if "wording" in c.aspects and c.old is not None:
-        old_label = re.sub(r"\s+", " ", record_text(c.old).replace("**", "")).strip()
+    new_label = None
+    if "wording" in c.aspects and c.new is not None:
+        new_label = re.sub(r"\s+", " ", record_text(c.new).replace("**", "")).strip()
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
-               type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, old_label=old_label,
+               type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
                old=_side(c.old_edition, c.old), new=_side(c.new_edition, c.new),
                similarity=c.similarity, changed=changed)
