@@ -21,7 +21,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
-PDF_DIR = BENCH / "_pdfs"
+PDF_DIR = Path(os.environ.get("GUIDANCE_BENCH_PDFS", BENCH / "_pdfs"))  # built PDFs, reused across runs
 CORPUS_MD = Path(os.environ.get("GUIDANCE_CORPUS", ROOT.parent / "shared" / "corpus")) / "md"
 
 # Real texts that make an "old" and a "new" edition of roughly the same guidance: the new one shares

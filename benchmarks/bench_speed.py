@@ -179,7 +179,7 @@ def main() -> int:
     old_texts, new_texts = bl.corpus_texts(bl.OLD_EDITION), bl.corpus_texts(bl.NEW_EDITION)
     m = bl.machine()
     print(f"machine: {bl.machine_line(m)}", flush=True)
-    print(f"building PDFs (cached in {bl.PDF_DIR.relative_to(bl.ROOT)}/) ...", file=sys.stderr, flush=True)
+    print(f"building PDFs (cached in {bl.PDF_DIR}/) ...", file=sys.stderr, flush=True)
     warm_old = bl.build_pdf(old_texts, WARMUP_PAGES, "old")
     warm_new = bl.build_pdf(new_texts, WARMUP_PAGES, "new")
     pdfs = {n: (bl.build_pdf(old_texts, n, "old"), bl.build_pdf(new_texts, n, "new")) for n in sizes}
