@@ -541,8 +541,10 @@ def _clean_metric(text: str) -> str:
     while prev != text:
         prev = text
         text = _LEAD_VERB.sub("", text).strip()
-        text = re.sub(r"^(?:the|a|an|of|to|for|in|on|and|with|by)\s+", "", text, flags=re.I)
-        text = re.sub(r"\s+(?:to|of|at|by|in|for|and|a|an|the|with|is|are|be|from|on)$", "", text, flags=re.I)
+        text = re.sub(r"^(?:the|a|an|of|to|for|in|on|and|with|by|their|its|our|your)\s+", "", text,
+                      flags=re.I)
+        text = re.sub(r"\s+(?:to|of|at|by|in|for|and|a|an|the|with|is|are|be|from|on|should|will|must|would|"
+                      r"could|average|averaging|expected)$", "", text, flags=re.I)
     return text.strip(" ,.;:-–")
 
 
@@ -551,8 +553,8 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     after = doc[q.end:hi].text
     before = doc[lo:q.start].text
     # "a 25% reduction in X" / "4% improvement in productivity"
-    red = re.match(r"^\s*(?:point\s+|percentage points?\s+)?(?:reduction|improvement|increase|growth|cut|"
-                   r"decrease|rise)\s+(?:in|of)\s+(.*)", after, re.I)
+    red = re.match(r"^\s*(?:point\s+|percentage points?\s+)?((?:reduction|improvement|increase|growth|cut|"
+                   r"decrease|rise)\s+(?:in|of)\s+.*)", after, re.I)
     # "improving X to 65%", "reduce X by at least 1%", "X at 80%", "X should average no more than 30 minutes"
     lead = re.search(r"(.*)\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+"
                      r"(?:response\s+time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|"
@@ -563,7 +565,8 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     candidate = ""
     if red:
         candidate = _METRIC_STOP.split(red.group(1))[0]
-    elif lead and len(_clean_metric(lead.group(1)).split()) >= 2 and not re.search(r"\bof\s*$", before):
+    elif lead and len(_clean_metric(lead.group(1)).split()) >= 2 and not (
+            re.search(r"\bof\s*$", before) and re.match(r"^\s*of\s", after)):
         candidate = lead.group(1)
         cut = re.split(r"\b(?:improve|improving|increase|increasing|reduce|reducing|raise|raising|support|"
                        r"supporting|expand|expanding|reach|reaching|return|returning|improvement in|"
@@ -572,14 +575,14 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
         candidate = cut[-1] if len(cut) > 1 and len(_clean_metric(cut[-1]).split()) >= 2 else candidate
         if of_form and re.match(r"^\s*of\s", after):
             candidate += " (" + _METRIC_STOP.split(of_form.group(1))[0] + ")"
-    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS"):
+    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY"):
         candidate = _METRIC_STOP.split(of_form.group(1))[0]
     if len(_clean_metric(candidate).split()) < 2:
         # fall back to the clause's own object: "reducing agency expenditure, ... a 30% reduction"
         head = _METRIC_STOP.split(before)[0] if before.strip() else ""
         candidate = head if len(_clean_metric(head).split()) >= 2 else before + " " + after
     if not re.search(r"\d+[ -](?:week|day|hour|minute)", candidate):
-        candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)?", " ",
+        candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)", " ",
                            candidate)
     for t in find_times(candidate):
         candidate = candidate.replace(t.when.text, " ")
@@ -770,10 +773,22 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                 groups[-1].append(q)
             else:
                 groups.append([q])
+        prev_metric: str | None = None
         for group in groups:
             q0 = group[0]
             lo, hi = _clause_bounds(sent, q0.start)
             metric = _metric(doc, sent, q0, lo, hi)
+            bare = re.match(r"^\s*(?:point\s+|percentage points?\s+)?(improvement|reduction|increase)"
+                            r"\s*(?:[.,;]|$)", doc[q0.end:hi].text, re.I)
+            if bare and prev_metric:
+                # "65% nationally, with every trust ... a minimum 5% point improvement": the same measure
+                metric = f"{prev_metric} {bare.group(1).lower()}"
+            elif bare and passage.block.kind == "list_item":
+                # "reducing bank use, with all systems expected to deliver a minimum 10% reduction"
+                lead = _METRIC_STOP.split(passage.text[passage.context:])[0]
+                if re.match(r"\w+ing\b", lead) and len(_clean_metric(lead).split()) >= 2:
+                    metric = _clean_metric(lead)
+            prev_metric = prev_metric or metric
             col = passage.cell_at(doc[q0.start].idx) if passage.cells else None
             if col is not None and col > 0:
                 a, b = passage.cells[0]
