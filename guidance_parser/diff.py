@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -105,6 +106,7 @@ def plain(text: str) -> str:
     return re.sub(r"[^\w%£]+", " ", clean(text).lower()).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # the same texts are folded many times while matching
 def fold(text: str) -> str:
     """Normalised text for matching: numbers as digits, durations as one token, synonyms folded."""
     t = clean(text).lower()
@@ -484,11 +486,11 @@ def _is_table(r: Record, doc: Document | None) -> bool:
     return " | " in r.evidence.sentence
 
 
-def _restatement_bar(a: Record, b: Record, doc: Document | None) -> float | None:
-    """The similarity above which ``a`` and ``b`` are one commitment stated twice, or None if they
-    cannot be (different figure, date or named standard)."""
+def _restatement_bar(a: Record, b: Record, doc: Document | None, x: frozenset[str],
+                     y: frozenset[str]) -> float | None:
+    """The similarity above which ``a`` and ``b`` (naming standards ``x`` and ``y``) are one
+    commitment stated twice, or None if they cannot be (different figure, date or standard)."""
     edition = doc.edition if doc is not None else None
-    x, y = record_anchors(a, doc), record_anchors(b, doc)
     if x and y and not x & y:
         return None  # e.g. the 62-day and the 31-day cancer standards, both at 80% by March 2026
     if isinstance(a, Target) and isinstance(b, Target):
@@ -517,10 +519,11 @@ def dedupe(records: Sequence[Record], doc: Document | None = None) -> list[Recor
     if len(records) < 2:
         return list(records)
     sim = record_similarity(records, records, doc, doc)
+    names = [record_anchors(r, doc) for r in records]
     order = sorted(range(len(records)), key=lambda i: (_is_table(records[i], doc), i))
     kept: list[int] = []
     for i in order:
-        bars = [(k, _restatement_bar(records[k], records[i], doc)) for k in kept]
+        bars = [(k, _restatement_bar(records[k], records[i], doc, names[k], names[i])) for k in kept]
         if not any(bar is not None and sim[i, k] >= bar for k, bar in bars):
             kept.append(i)
     return [records[i] for i in sorted(kept)]
