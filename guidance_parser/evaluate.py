@@ -132,11 +132,11 @@ def _located(quote: str, sentence: str) -> float:
     return float(fuzz.partial_ratio(q, s))
 
 
-def _scope_end(doc: Document, gold: dict[str, Any]) -> int:
-    """Index of the first block outside the annotated span (``scope.end_before`` heading)."""
-    marker = gold.get("scope", {}).get("end_before")
+def _scope_end(doc: Document, gold: dict[str, Any], key: str = "end_before") -> int:
+    """Index of the block a ``scope`` marker heading names (``end_before`` / ``start_at``)."""
+    marker = gold.get("scope", {}).get(key)
     if not marker:
-        return len(doc.blocks)
+        return len(doc.blocks) if key == "end_before" else 0
     m = norm(marker)
     # the heading itself, not its line in the table of contents: prefer headings, else the last mention
     heads = [i for i, b in enumerate(doc.blocks) if b.kind == "heading" and norm(b.text).startswith(m)]
@@ -265,10 +265,10 @@ def score_priorities(gold: list[dict[str, Any]], priorities: list[Priority]) -> 
 
 def score_document(doc: Document, extraction: Extraction, gold: dict[str, Any]) -> DocScore:
     """Scores of one extraction against its gold file (only records inside the annotated span)."""
-    end = _scope_end(doc, gold)
-    targets = [t for t in extraction.targets if t.evidence.block_index < end]
-    deadlines = [d for d in extraction.deadlines if d.evidence.block_index < end]
-    priorities = [p for p in extraction.priorities if p.evidence.block_index < end]
+    start, end = _scope_end(doc, gold, "start_at"), _scope_end(doc, gold)
+    targets = [t for t in extraction.targets if start <= t.evidence.block_index < end]
+    deadlines = [d for d in extraction.deadlines if start <= d.evidence.block_index < end]
+    priorities = [p for p in extraction.priorities if start <= p.evidence.block_index < end]
     types = {"targets": score_targets(gold["targets"], targets),
              "deadlines": score_deadlines(gold["deadlines"], deadlines)}
     if "priorities" in gold:
@@ -325,7 +325,15 @@ def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
 
 
 def run_eval(corpus: Path, gold_dir: Path) -> int:
-    """``guidance eval``: print the score tables, misses and false positives; return 0."""
+    """``guidance eval``: print the score tables, misses and false positives; return 0.
+
+    A ``heldout/`` folder beside the gold files holds annotations made after the rules were written
+    (never used to tune them); its scores are printed separately as the honest generalisation check.
+    """
     scores = evaluate_dir(corpus, gold_dir)
     print(format_scores(scores))
+    held = gold_dir / "heldout"
+    if held.is_dir() and any(held.glob("*.json")):
+        print("\n\nHELD-OUT (annotated after the rules were written; not used for tuning)\n")
+        print(format_scores(evaluate_dir(corpus, held)))
     return 0

@@ -7,8 +7,8 @@ labels (see ``model.When``):
   quarters "Q3 2025/26" (financial quarters: Q1 = April-June);
 - months and days "March 2026", "end of June 2028", "31 March 2026" (parsed by ``dateparser``);
   a month without a year ("by the end of March", "in November") is read against the edition:
-  guidance is published before its first financial year starts, so April-December fall in the year
-  before that financial year and January-March in the year it starts;
+  guidance is published before its first financial year starts, so May-December fall in the year
+  before that financial year, and January-April in the year it starts (April opens it);
 - calendar years "2029", seasons ("this autumn", "spring of 2025", "winter"), "early 2025",
   "this year" / "later this year" (the publication year: the year before the first financial year),
   "within / over the next N years" (counted in financial years from the edition's first one) and
@@ -115,7 +115,8 @@ def _publication_year(edition: Edition | None) -> int | None:
 def _year_for_month(month: int, edition: Edition | None) -> int | None:
     if edition is None:
         return None
-    return edition.first_year if month <= 3 else edition.first_year - 1
+    # April opens the first financial year ("the 2026/27 contract from April"); January-March close it
+    return edition.first_year if month <= 4 else edition.first_year - 1
 
 
 # Dates the UK Parliaments first met; each dissolves automatically five years after that day.

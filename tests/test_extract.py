@@ -228,3 +228,16 @@ def test_extract_many_batches_documents_and_records_are_json_ready() -> None:
 def test_text_without_commitments_gives_empty_records(text: str) -> None:
     ex = run(text) if text else extract(make_doc())
     assert (ex.targets, ex.deadlines, ex.priorities) == ([], [], [])
+
+
+def test_a_heading_whose_list_states_targets_is_an_objective_group() -> None:
+    ex = run(
+        Block("heading", "Urgent and emergency care"),
+        Block("list_item", "Improve A&E waiting times, so that 80% of patients wait no more than 4 hours."),
+        Block("list_item", "Improve ambulance response times to an average of 25 minutes."),
+        Block("heading", "1. Reduce agency spend by:"),
+        Block("list_item", "reducing agency spend by 20%"),
+        Block("list_item", "reducing bank spend by 5%"),
+    )
+    assert [p.title for p in ex.priorities] == ["Urgent and emergency care"]  # "... by:" leads into actions
+    assert len(ex.priorities[0].target_ids) == 2
