@@ -254,6 +254,9 @@ def record_similarity(old: Sequence[Record], new: Sequence[Record], old_doc: Doc
         for j, y in enumerate(ab):
             if x and y:
                 sim[i, j] = (1 - ANCHOR_WEIGHT) * sim[i, j] + ANCHOR_WEIGHT * len(x & y) / len(x | y)
+            elif x or y:
+                # One names a standard and the other names none: weaker evidence of the same target.
+                sim[i, j] *= 1 - ANCHOR_WEIGHT / 2
     return np.clip(sim, 0.0, 1.0)
 
 
