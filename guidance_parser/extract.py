@@ -398,6 +398,8 @@ def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
     """A past or present fact rather than a commitment: the nearest cue before the value decides."""
     nearest: Span | None = None
     for c in _cues_before(doc, lo, q_start):
+        if c.label_ == "FACT" and c.start > 0 and doc[c.start - 1].lower_ == "be":
+            continue  # "should be achieved", "to be delivered": future passive, not a report
         if c.label_ in ("FACT", "COMMIT") and (nearest is None or c.end >= nearest.end):
             if nearest is not None and c.end == nearest.end and nearest.label_ == "FACT":
                 continue
@@ -625,9 +627,15 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     before = doc.text[max(sent.start_char, m.start - 40):m.start].lower()
     kind_free = (w.label in _CONTEXT_FREE or w.label.startswith(("autumn", "spring", "summer", "winter",
                                                                   "early", "late")) or
-                 re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)",
+                 re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)|"
+                          r"(later )?(this|next|the next|the current) financial year",
                           w.text.lower()) is not None)
-    if m.prep is None and not kind_free:
+    # a date standing as an adverb before a modal: "(in) 2026/27 all ICBs must:" after a line break lost "in"
+    adverbial = m.prep is None and w.granularity in ("financial_year", "month") and \
+        re.search(r"\b(the|a|an|of|our|their|its|this|that)\s*$", before) is None and \
+        re.match(r"^[,\s]*(?:[\w’'-]+\s+){0,4}?(must|should|will|are expected|is expected)\b",
+                 text_after) is not None
+    if m.prep is None and not (kind_free or adverbial):
         return False
     if m.prep in ("to", "at", "over", "for") and w.granularity == "calendar_year":
         return False
@@ -642,7 +650,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
         return False
     lo, _ = _clause_bounds(sent, tok_start)
     lo = min(lo, tok_start)
-    if _is_fact(doc, max(sent.start, lo - 5), tok_start) and not _commit_between(doc, sent.start, sent.end):
+    if _is_fact(doc, max(sent.start, lo - 5), tok_start):
         return False
     in_list = passage.block.kind == "list_item" or passage.intro is not None
     starts_sentence = doc.text[sent.start_char:m.start].strip() == ""

@@ -61,6 +61,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("season", rf"(?:(early|late|the)\s+)?({_SEASON})(?:\s+(?:of\s+)?(20\d\d(?:[/\-–]\d\d)?))?"),
     ("season_this", rf"(?:later\s+)?this\s+({_SEASON})"),
     ("part_year", r"(early|late|mid|the\s+start\s+of|the\s+end\s+of)[\s\-]+(20\d\d)(?![/\-–]\d)"),
+    ("fy_relative", r"(?:later\s+)?(?:this|next|the\s+next|the\s+current)\s+financial\s+year"),
     ("this_year", r"(?:later\s+)?this\s+(?:calendar\s+)?year(?![’'])"),
     ("month", rf"({_MONTH})(?!\s+(?:of\s+)?20\d\d)"),
     ("year", r"(?<![\d/£.,])(20\d\d)(?![/\-–]\s?\d)(?!\d)(?:\s*(?:[-–]|to)\s*(20\d\d)(?![/\d]))?"),
@@ -216,6 +217,11 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         spans = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
         a, b = spans.get(which.rstrip("-"), (1, 12))
         return When(text, f"{which.rstrip('-')} {year}", date(year, a, 1), _month_end(year, b), "period")
+    if kind == "fy_relative":
+        if edition is None:
+            return None
+        # published during the financial year before the edition's first one
+        return fy_when(text, edition.first_year if "next" in text.lower() else edition.first_year - 1)
     if kind == "this_year":
         if pub is None:
             return None
