@@ -235,7 +235,12 @@ def _find_gutter(rows: list[list[dict[str, Any]]], width: float) -> float | None
 
 
 def _line_of(words: list[dict[str, Any]], pno: int, column: str) -> Line:
-    text = " ".join(w["text"] for w in words)
+    # Words split only by a change of font ("enough" bold + "." regular) touch: no space between.
+    parts = [words[0]["text"]]
+    for a, b in zip(words, words[1:], strict=False):
+        touching = not a.get("space_after") and b["x0"] - a["x1"] < 0.12 * float(b.get("size") or 10)
+        parts.append(b["text"] if touching else " " + b["text"])
+    text = "".join(parts)
     chars = sum(len(w["text"]) for w in words) or 1
     sizes = [float(w.get("size", 0.0)) for w in words]
     bold = sum(len(w["text"]) for w in words if _BOLD_FONT.search(str(w.get("fontname", "")))) / chars
@@ -383,7 +388,9 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
             b = RawBlock("list_item", text.split(" ", 1)[1], page=first.page, level=level)
         else:
             b = RawBlock("paragraph", text, page=first.page)
-        b.may_continue = new_region
+        # Any paragraph may continue the one before (a figure or a column / page break between);
+        # merge_continuations decides by punctuation and case.
+        b.may_continue = True
         b.extras["after_break"] = float(new_region)
         raw.append(b)
         last = g[-1]
@@ -450,6 +457,8 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                     # and join_hyphenated decides later whether the word was split by it.
                     raw_text = tp.get_text_bounded(left, bottom, right, top).replace("\x02", "-")
                     text = " ".join(raw_text.split())
+                    # Segments end at a space or a change of font; only the first is a word break,
+                    # unless the next segment starts further on.
                     if not text:
                         continue
                     idx = tp.get_index(left + 0.5, (bottom + top) / 2, 2, 4)
@@ -458,7 +467,8 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                     ok = idx is not None and idx >= 0
                     size = float(pdfium_c.FPDFText_GetFontSize(tp.raw, idx)) if ok else top - bottom
                     weight = int(pdfium_c.FPDFText_GetFontWeight(tp.raw, idx)) if ok else 400
-                    segments.append({"text": text, "x0": left, "x1": right, "top": height - top,
+                    segments.append({"text": text, "space_after": raw_text[-1:].isspace(),
+                                     "x0": left, "x1": right, "top": height - top,
                                      "bottom": height - bottom, "size": round(size, 1),
                                      "fontname": "Bold" if weight >= 600 else "Regular"})
                 tp.close()

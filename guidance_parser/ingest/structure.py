@@ -237,14 +237,18 @@ def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> l
             counts[key] = counts.get(key, 0) + 1
     title_norm = " ".join(_norm_words(title_hint))
     prefixes: set[tuple[str, ...]] = set()
-    for key3 in {tuple(w[:3]) for _, w in starts if len(w) >= 3}:
+    # Blocks grouped by their first three words, so each candidate scans only its own blocks
+    # (scanning every block per candidate made long documents quadratic).
+    by_key3: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
+    for i, w in starts:
+        if len(w) >= 3:
+            by_key3.setdefault(tuple(w[:3]), []).append((i, w))
+    for key3, group in by_key3.items():
         base = counts.get(key3, 0)
         if base < 3:
             continue
         best = key3
-        for _, words in starts:
-            if tuple(words[:3]) != key3:
-                continue
+        for _, words in group:
             k = 3
             while k < len(words) and counts.get(tuple(words[:k + 1]), 0) >= max(3, 0.6 * base):
                 k += 1
@@ -252,7 +256,7 @@ def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> l
                 best = tuple(words[:k])
         if any(re.search(r"[.!?;]$", w) for w in best[:-1]):
             continue  # a sentence, not a running header
-        occurrences = [i for i, w in starts if tuple(w[:len(best)]) == best]
+        occurrences = [i for i, w in group if tuple(w[:len(best)]) == best]
         after_break = sum(1 for i in occurrences if blocks[i].extras.get("after_break"))
         text = " ".join(best)
         title_like = bool(title_norm) and (text == title_norm or (len(best) >= 4 and (
