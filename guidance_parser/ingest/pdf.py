@@ -21,7 +21,7 @@ import contextlib
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -483,8 +483,3 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
     finally:
         pdf.close()
     return pages, first
-
-
-def iter_pages_text(blocks: Iterable[RawBlock]) -> str:
-    """Debug helper: blocks as text, one per line."""
-    return "\n".join(f"[{b.page}] {b.kind}: {b.text}" for b in blocks)
