@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from badinputs import EXPECT, TITLE, make_all, many_pages_pdf
 
 import cli
-from badinputs import EXPECT, TITLE, make_all, many_pages_pdf
 
 
 @pytest.fixture(scope="module")
