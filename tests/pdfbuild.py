@@ -554,10 +554,7 @@ def build_pdf(
     """Render ``source`` to a PDF at ``path`` and return where every block landed."""
     t0 = time.perf_counter()
     fonts = _fonts()
-    if isinstance(source, str):
-        elements = parse_markdown(source, bold_headings=bold_headings)
-    else:
-        elements = list(source)
+    elements = parse_markdown(source, bold_headings=bold_headings) if isinstance(source, str) else list(source)
     story, items = _story(elements, markup=markup, unescape=unescape, fonts=fonts,
                           two_column_sections=list(two_column_sections))
     if header is not None:
