@@ -279,3 +279,11 @@ def test_pair_result_carries_sections():
         heading("Intro"), para("Hello wide world.", ("Intro",))])])
     (s,) = r.pairs[0].sections
     assert s.status == "changed" and s.words_added == 1
+
+
+def test_empty_editions_do_not_crash_and_everything_is_added():
+    r = diff_editions([edition("2025/26", blocks=[]), edition("2026/27", [target(AE, 82)], blocks=[])])
+    assert [c.kind for c in r.pairs[0].changes] == ["added"]
+    assert r.pairs[0].sections == []
+    from guidance_parser.report import render_html
+    assert "What changed from 2025/26 to 2026/27" in render_html(r)

@@ -79,7 +79,7 @@ def document(label: str, blocks: list[Block] | None = None, *, path: str | None 
         blocks = [heading("Introduction"), para(f"Edition {label}.", ("Introduction",))]
     sha = hashlib.sha256((path + label + "".join(b.text for b in blocks)).encode()).hexdigest()
     return Document(path=path, title=f"{title} {label}", edition=Edition.from_label(label), blocks=blocks,
-                    source_format="pdf", sha256=sha, page_count=max((b.page or 1) for b in blocks))
+                    source_format="pdf", sha256=sha, page_count=max([(b.page or 1) for b in blocks], default=1))
 
 
 def edition(label: str, targets: list[Target] = (), deadlines: list[Deadline] = (),  # type: ignore[assignment]
