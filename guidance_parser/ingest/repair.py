@@ -36,6 +36,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[A-Za-z]+")
+_STRAY_BEFORE = re.compile(r"[,.;:!?)\]]|-[A-Za-z]")  # punctuation or a hyphenated tail after a space
 # A word ending in "l", the space the lost glyph left, and what follows it.
 _L_END = re.compile(r"(?<![A-Za-z'’\-/.@])([A-Za-z]*[lL])( +)(?=(\S))")
 
@@ -135,17 +136,18 @@ def _repair_pass(text: str, *, damaged_doc: bool) -> tuple[str, int]:
         before = text[max(0, m.start() - 4):m.start()]
         if re.search(r"\bet\s$", before, re.IGNORECASE) or len(a) < 2:
             continue
-        rest = text[m.end():]
-        bm = _WORD.match(rest)
+        # Match at the offset rather than on a copy of the rest of the text: a copy per candidate
+        # made whole-document passes (shows_ligature_damage) quadratic in the document's length.
+        bm = _WORD.match(text, m.end())
         if bm and len(spaces) == 1:
             b = bm.group(0)
-            after = rest[bm.end():bm.end() + 1]
+            after = text[bm.end():bm.end() + 1]
             if not after.isalpha() and not after.isdigit():
                 joined = _join_candidate(a, b)
                 if joined is not None:
                     out.append(text[pos:m.start()])
                     out.append(joined)
-                    pos = m.end() + bm.end()
+                    pos = bm.end()
                     strong += _is_fragment(b) or _is_fragment(a)
                     continue
         if a.lower() in _LATIN_AFTER:
@@ -153,7 +155,7 @@ def _repair_pass(text: str, *, damaged_doc: bool) -> tuple[str, int]:
         # A capitalised short word before another capitalised word is a name ("Al Smith").
         if a[0].isupper() and not a.isupper() and len(a) <= 3 and nxt.isupper():
             continue
-        stray_space = bool(re.match(r"[,.;:!?)\]]|-[A-Za-z]", rest))
+        stray_space = bool(_STRAY_BEFORE.match(text, m.end()))
         end = _end_candidate(a, damaged_doc or stray_space)
         if end is None:
             continue
