@@ -291,6 +291,33 @@ def _pair_view(p: EditionDiff, index: int) -> PairView:
                     section_counts=Counter(s.status for s in sections))
 
 
+@dataclass
+class TimelineCell:
+    present: bool
+    value: str | None = None
+    deadline: str | None = None
+    moved: bool = False  # differs from the previous edition that stated it
+
+
+def _timeline_rows(result: DiffResult) -> list[dict[str, Any]]:
+    editions = [e.edition for e in result.editions]
+    rows = []
+    for t in result.timelines:
+        by_ed = {pt.edition: pt for pt in t.points}
+        cells, last = [], None
+        for e in editions:
+            pt = by_ed.get(e)
+            if pt is None:
+                cells.append(TimelineCell(False))
+                continue
+            now = (pt.value, pt.deadline)
+            cells.append(TimelineCell(True, pt.value, pt.deadline, moved=last is not None and now != last))
+            last = now
+        rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
+                     "first_seen": t.first_seen, "last_seen": t.last_seen})
+    return rows
+
+
 def view(result: DiffResult) -> dict[str, Any]:
     """Everything the template prints, as plain data (also handy for tests)."""
     pairs = [_pair_view(p, i) for i, p in enumerate(result.pairs)]
@@ -298,7 +325,7 @@ def view(result: DiffResult) -> dict[str, Any]:
     return {
         "editions": result.editions,
         "pairs": pairs,
-        "timelines": result.timelines,
+        "timelines": _timeline_rows(result),
         "timeline_editions": [e.edition for e in result.editions],
         "areas": area_names,
         "kinds": DISPLAY_KINDS,

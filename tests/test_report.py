@@ -103,6 +103,7 @@ def test_timeline_only_with_three_editions():
     assert 'class="tl"' in html
     row = re.search(r'<tr class="tlrow".*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
     assert [x for x in ("76%", "78%", "82%") if x in row] == ["76%", "78%", "82%"]
+    assert row.count("present moved") == 2  # each later value is flagged as a move
     assert 'class="tl"' not in report.render_html(diff_editions(e[:2]))
 
 
