@@ -477,7 +477,8 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
         # A bare figure ("7.4%", a table of results) is a statistic; a target says so: a commitment or
         # direction word in its clause, a bound right before it ("a minimum of"), a date, or a list of asks.
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 3):q.start])
-        cue = any(c.label_ in ("COMMIT", "INC", "RED", "MAINT") for c in _cues_before(doc, lo, hi)) or \
+        cue = any(c.label_ in ("COMMIT", "INC", "RED", "MAINT") and c.text.lower() not in _COMPARATIVE
+                  for c in _cues_before(doc, lo, hi)) or \
             re.search(r"\b(minimum|maximum|at least|at most|no more than|less than|to|of)\s*$",
                       near) is not None
         dated = any(not _is_history(m, edition) for m in mentions)
@@ -516,6 +517,8 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
     if re.search(r"^(point |percentage point )?(improvement|increase|growth|rise|uplift)", after) or \
             (q.label == "COUNT" and re.search(r"^(additional|more|extra|new)\b", after)):
         return "increase"
+    if q.label == "DURATION":
+        return "at_most"  # a time to act within: improving it means bringing it down to the value
     verbs = [c for c in doc.spans["cues"] if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
     if verbs:
         return {"INC": "increase", "RED": "reduce", "MAINT": "maintain"}[verbs[-1].label_]  # type: ignore

@@ -109,13 +109,22 @@ def month_when(text: str, year: int, month: int) -> When:
     return When(text, f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
 
 
+def _calendar_edition(edition: Edition) -> bool:
+    """An edition named by a calendar year ("2024", a board paper) rather than financial years."""
+    return "/" not in edition.label
+
+
 def _publication_year(edition: Edition | None) -> int | None:
-    return edition.first_year - 1 if edition else None
+    if edition is None:
+        return None
+    return edition.first_year if _calendar_edition(edition) else edition.first_year - 1
 
 
 def _year_for_month(month: int, edition: Edition | None) -> int | None:
     if edition is None:
         return None
+    if _calendar_edition(edition):
+        return edition.first_year
     # April opens the first financial year ("the 2026/27 contract from April"); January-March close it
     return edition.first_year if month <= 4 else edition.first_year - 1
 

@@ -15,9 +15,7 @@ ED_MTPF = Edition.from_label("2026/27 to 2028/29")
 
 def make_doc(*blocks: Block | str, edition: Edition = ED_2025, path: str = "test.md") -> Document:
     bl = [b if isinstance(b, Block) else Block("paragraph", b, section=("Test",)) for b in blocks]
-    return Document(
-        path=path, title="Test guidance", edition=edition, blocks=bl, source_format="text", sha256="0" * 64
-    )
+    return Document(path=path, title="Test guidance", edition=edition, blocks=bl, source_format="text", sha256="0" * 64)
 
 
 def run(*blocks: Block | str, edition: Edition = ED_2025) -> Extraction:
@@ -92,13 +90,10 @@ def test_past_performance_and_comparatives_are_not_targets() -> None:
 
 
 def test_durations_that_define_a_metric_are_not_targets() -> None:
-    ex = run(
-        "Improve A&E waiting times, with a minimum of 80% of patients seen within 4 hours in March 2026."
-    )
+    ex = run("Improve A&E waiting times, with a minimum of 80% of patients seen within 4 hours in March 2026.")
     assert [(t.value, t.unit, t.direction) for t in ex.targets] == [(80, "%", "at_least")]
     ex = run(
-        "Ambulance handovers should be completed within 20 minutes, and no handover should take longer "
-        "than 50 minutes."
+        "Ambulance handovers should be completed within 20 minutes, and no handover should take longer than 50 minutes."
     )
     assert sorted(t.value for t in ex.targets) == [20, 50]
     assert all(t.unit == "minutes" for t in ex.targets)
@@ -190,23 +185,17 @@ def test_priorities_from_a_list_of_national_priorities() -> None:
     titles = [p.title for p in ex.priorities]
     assert titles == ["cut waiting times for planned care", "improve ambulance response"]
     first, second = ex.priorities
-    assert (
-        len(first.target_ids) == 1 and len(second.target_ids) == 2
-    )  # the paragraph belongs to the item above
+    assert len(first.target_ids) == 1 and len(second.target_ids) == 2  # the paragraph belongs to the item above
     t70 = next(t for t in ex.targets if t.value == 70)
     assert t70.priority == "cut waiting times for planned care"
 
 
 def test_ids_are_stable_across_editions_and_unique_within_one() -> None:
-    old = run(
-        "Systems should reduce agency spending by 30% by March 2025.", edition=Edition.from_label("2024/25")
-    )
+    old = run("Systems should reduce agency spending by 30% by March 2025.", edition=Edition.from_label("2024/25"))
     new = run("Systems should reduce agency spending by 20% by March 2026.")
     assert old.targets[0].id == new.targets[0].id
     assert old.targets[0].id.startswith("t-")
-    twice = run(
-        "Systems should reduce agency spending by 30%.", "Systems should reduce agency spending by 30%."
-    )
+    twice = run("Systems should reduce agency spending by 30%.", "Systems should reduce agency spending by 30%.")
     ids = [t.id for t in twice.targets]
     assert len(set(ids)) == 2 and ids[1] == ids[0] + "-2"
     assert normalise_for_id("Reduce A&E waits by 2026") == normalise_for_id("reducing a&e waits")
@@ -241,3 +230,12 @@ def test_a_heading_whose_list_states_targets_is_an_objective_group() -> None:
     )
     assert [p.title for p in ex.priorities] == ["Urgent and emergency care"]  # "... by:" leads into actions
     assert len(ex.priorities[0].target_ids) == 2
+
+
+def test_a_results_table_is_not_a_list_of_targets() -> None:
+    ex = run(
+        "Percentage of patients waiting less than 18 weeks 59% 2.62",
+        "7.4%",
+        "5.2% o/w first attendances",
+    )
+    assert ex.targets == []

@@ -57,3 +57,10 @@ def test_prepositions_are_reported_and_words_are_not_dates() -> None:
     assert find_times("this springboard may march on; the Autumn Budget; 700,000 appointments", ED) == []
     assert [m.when.label for m in find_times("Spending Review 2025", ED)] == ["2025"]  # found, no preposition
     assert find_times("Spending Review 2025", ED)[0].prep is None
+
+
+def test_a_calendar_year_edition_reads_bare_months_in_that_year() -> None:
+    board = Edition.from_label("2024")  # a board paper, not a planning year
+    assert normalise("in May", board).label == "2024-05"  # type: ignore[union-attr]
+    assert normalise("later this year", board).label == "2024"  # type: ignore[union-attr]
+    assert normalise("from April", ED).label == "2026-04"  # type: ignore[union-attr]
