@@ -225,9 +225,12 @@ def context_text(r: Record, doc: Document | None = None) -> str:
 
 
 def record_anchors(r: Record, doc: Document | None = None) -> frozenset[str]:
-    """Standards a record names: in its own text, else in its context. A target's own figure is not
-    a name ("30 minutes" is the value of the category 2 standard, "4 hours" names the A&E one)."""
-    found = anchors(fold(record_text(r))) or anchors(fold(context_text(r, doc)))
+    """Standards a record names, in its own text and its context. A target's own figure is not a
+    name ("30 minutes" is the value of the category 2 standard, "4 hours" names the A&E one)."""
+    own, ctx = anchors(fold(record_text(r))), anchors(fold(context_text(r, doc)))
+    # The context adds the setting ("A&E" in "... seen within 4 hours") unless it names several
+    # numbered standards ("62-day and 28-day ... 75% and 80% respectively"): then it is ambiguous.
+    found = own | ctx if not own or sum(a[0].isdigit() for a in ctx) <= 1 else own
     if isinstance(r, Target) and r.value is not None and r.unit:
         own = fold(f"{_num(r.value)} {r.unit}").replace(" ", "")
         found = frozenset(a for a in found if a != own)

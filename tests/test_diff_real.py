@@ -42,8 +42,8 @@ def test_four_hour_ae_standard_is_followed(real: DiffResult):
     assert ae, "the 78% four-hour A&E target of 2025/26 was not extracted"
     (c,) = ae
     assert c.kind == "changed" and "value" in c.aspects
-    assert isinstance(c.new, Target) and c.new.value is not None and c.new.value > 78
-    assert "4 hours" in c.new.evidence.sentence
+    # The framework's 4-hour figures: 82% by March 2027 (every trust), 85% national in 2028/29.
+    assert isinstance(c.new, Target) and c.new.value in (82, 85)
 
 
 def test_rtt_18_week_standard_is_followed(real: DiffResult):
