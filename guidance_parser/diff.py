@@ -232,8 +232,8 @@ def record_anchors(r: Record, doc: Document | None = None) -> frozenset[str]:
     # numbered standards ("62-day and 28-day ... 75% and 80% respectively"): then it is ambiguous.
     found = own | ctx if not own or sum(a[0].isdigit() for a in ctx) <= 1 else own
     if isinstance(r, Target) and r.value is not None and r.unit:
-        own = fold(f"{_num(r.value)} {r.unit}").replace(" ", "")
-        found = frozenset(a for a in found if a != own)
+        value_token = fold(f"{_num(r.value)} {r.unit}").replace(" ", "")
+        found = frozenset(a for a in found if a != value_token)
     return found
 
 
