@@ -150,6 +150,8 @@ class QuantityTagger:
             [{"TEXT": {"REGEX": r"^(?!(19|20)\d\d$)\d{4,}$"}}],
             [num, {"LOWER": {"IN": ["thousand", "million", "billion"]}}],
         ])
+        # "170 community diagnostic centres will be open": small counts, kept only in a commitment frame
+        self.matcher.add("SMALLCOUNT", [[{"TEXT": {"REGEX": r"^[1-9]\d{1,2}$"}}]])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
@@ -462,6 +464,8 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
     if q.label == "MONEY":
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 6):min(sent.end, q.end + 4)])
         return bool(re.search(r"\b(sav(e|es|ing|ings)|efficienc|reduc|cut|release|deliver)", near))
+    if q.label == "SMALLCOUNT":
+        return _small_count_target(doc, sent, q, mentions, edition)
     if q.label == "COUNT":
         # a count of something: "700,000 additional urgent dental appointments", "73,500 people"
         j = q.end
@@ -484,6 +488,35 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
         dated = any(not _is_history(m, edition) for m in mentions)
         return cue or dated
     return False
+
+
+_BUILD_VERBS = {"establish", "open", "build", "recruit", "train", "create", "deliver", "provide", "launch", "fund",
+                "employ", "hire", "commission", "roll", "set", "expand", "add", "deploy"}
+
+
+def _small_count_target(doc: Doc, sent: Span, q: Quantity, mentions: list[TimeMention],
+                        edition: Edition | None) -> bool:
+    """'170 community diagnostic centres will be open by March 2025', 'establish 50 new hubs by 2027'.
+
+    Small numbers are mostly parts of names and lists ("the 10 high impact actions", "in 4 key areas"),
+    so a small count is a target only when it heads a noun phrase that a future-dated commitment binds.
+    """
+    prev = doc[q.start - 1].lower_ if q.start > sent.start else ""
+    if prev in ("the", "these", "those", "our", "their", "all", "first", "initial", "key", "of", "in", "at",
+                "to", "for", "on", "per", "with", "by", "from", "and", "or", "-", "–", "(", "£", "q", "phase"):
+        return False
+    noun = _count_noun(doc, q.end, sent.end)
+    if noun is None or doc[q.end:q.end + 1].text in ("-", "–", "%", "/"):
+        return False
+    dated = any(not _is_history(m, edition) and m.prep in STRONG_PREPS for m in mentions)
+    following = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 7)])
+    modal_after = re.search(r"\b(will|must|should|are expected to|is expected to)\b", following) is not None
+    verb_before = prev in _BUILD_VERBS or (q.start - 2 >= sent.start and doc[q.start - 2].lower_ in _BUILD_VERBS
+                                           and prev in ("a", "an", "additional", "further", "up", "at"))
+    if not (dated and (modal_after and q.start == sent.start or verb_before)):
+        return False
+    q.label, q.unit = "COUNT", noun
+    return True
 
 
 def _count_noun(doc: Doc, start: int, end: int) -> str | None:
@@ -1000,8 +1033,15 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
         i = j
 
 
+@lru_cache(maxsize=8192)
+def _title_words(text: str) -> frozenset[str]:
+    # Cached: _priorities compares every priority title with every target's section headings,
+    # and normalising the same few headings again each time was a third of extract at 320 pages.
+    return frozenset(normalise_for_id(text).split())
+
+
 def _same_title(a: str, b: str) -> bool:
-    wa, wb = set(normalise_for_id(a).split()), set(normalise_for_id(b).split())
+    wa, wb = _title_words(a), _title_words(b)
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.8
 
 

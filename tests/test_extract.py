@@ -239,3 +239,13 @@ def test_a_results_table_is_not_a_list_of_targets() -> None:
         "5.2% o/w first attendances",
     )
     assert ex.targets == []
+
+
+def test_small_counts_only_in_a_dated_commitment() -> None:
+    ex = run("120 community diagnostic hubs will be open by March 2026, with one in each ICB.")
+    assert [(t.value, t.unit, t.deadline and t.deadline.label) for t in ex.targets] == [(120, "hubs", "2026-03")]
+    ex = run(
+        "Providers should implement the 10 high impact actions by March 2026.",
+        "In 2025/26 the task is to apply the learning in 4 key areas.",
+    )
+    assert ex.targets == []
