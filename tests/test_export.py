@@ -143,3 +143,26 @@ def test_write_atomic_missing_folder_is_a_guidance_error(tmp_path: Path):
 def test_diff_summary_line():
     s = export.diff_summary(diff_editions(_editions()))
     assert s.startswith("2025/26 -> 2026/27:") and "1 added" in s and "1 dropped" in s
+
+
+def test_cli_extract_outputs_validate(tmp_path: Path, monkeypatch):
+    """`guidance extract` JSON / JSONL / CSV on the demo Markdown sources: valid, one row per record."""
+    from cli import main
+
+    src = sorted((Path(__file__).resolve().parent.parent / "corpora" / "demo" / "src").glob("*.md"))
+    if len(src) < 2:
+        pytest.skip("demo sources not present under corpora/demo/src")
+    monkeypatch.setenv("GUIDANCE_CACHE_DIR", str(tmp_path / "cache"))
+    files = [str(f) for f in src]
+    js, jl, cs = tmp_path / "x.json", tmp_path / "x.jsonl", tmp_path / "x.csv"
+    for fmt, out in (("json", js), ("jsonl", jl), ("csv", cs)):
+        assert main(["extract", *files, "--format", fmt, "-o", str(out), "-j", "1"]) == 0
+    data = json.loads(js.read_text(encoding="utf-8"))
+    export.validate(data, "extraction")
+    n = sum(len(x["targets"]) + len(x["deadlines"]) + len(x["priorities"]) for x in data["extractions"])
+    lines = jl.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == n and n > 0
+    for line in lines:
+        export.validate(json.loads(line), "extraction_line")
+    rows = list(csv.DictReader(cs.open(encoding="utf-8")))
+    assert len(rows) == n and [r["id"] for r in rows] == [json.loads(x)["record"]["id"] for x in lines]
