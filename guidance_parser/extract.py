@@ -235,6 +235,7 @@ class Passage:
     own_end: int = 0  # where this block's text ends; anything after is borrowed from the next block
     cells: list[tuple[int, int]] = field(default_factory=list)  # table row: (start, end) of each cell in text
     header: tuple[str, ...] = ()  # table row: the cells of its table's first row
+    column_years: tuple[str, ...] = ()  # flattened table: its column headers that name a year ("2028/29 target")
 
     def cell_at(self, offset: int) -> int | None:
         for i, (a, b) in enumerate(self.cells):
@@ -279,6 +280,7 @@ def _passages(doc: Document) -> list[Passage]:
     out: list[Passage] = []
     intro: str | None = None
     header: tuple[str, ...] = ()
+    column_years: list[str] = []
     for i, b in enumerate(blocks):
         if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
                 header = tuple(clean_text(c) for c in b.cells)
@@ -287,6 +289,14 @@ def _passages(doc: Document) -> list[Passage]:
             continue
         if b.kind == "heading" and not re.search(r"\w[.]$", text):
             intro = None
+            # A table the conversion flattened keeps its column headers as short lines ("2026/27 target");
+            # they hold until the next ordinary heading.
+            if _COLUMN_HEADER.match(text):
+                prev_head = i > 0 and blocks[i - 1].kind == "heading" and \
+                    _COLUMN_HEADER.match(clean_text(blocks[i - 1].text))
+                column_years = (column_years if prev_head else []) + [text]
+            elif not re.match(r"(success )?measures?$|priority$|metric$", text, re.I):
+                column_years = []
             continue
         if b.kind != "list_item":
             nxt = next((x for x in blocks[i + 1:] if x.text.strip()), None)
@@ -321,7 +331,8 @@ def _passages(doc: Document) -> list[Passage]:
                 pos = start + len(ct)
         out.append(Passage(text=own + trailing, block_index=i, block=b, footnotes=footnotes, markers=markers,
                            intro=intro if b.kind == "list_item" else None, context=len(context),
-                           own_end=len(own), cells=cells, header=header if b.kind == "table_row" else ()))
+                           own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),
+                           column_years=tuple(column_years)))
     return out
 
 
@@ -925,6 +936,11 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         return s_t[best[1]].when, best[1]
     if passage.cells:
         return _column_year(passage, q_char, edition), None
+    if len(passage.column_years) == 1:
+        # one target column ("2028/29 target"): every value under it is for that year
+        years = find_times(passage.column_years[0], edition)
+        if len(years) == 1:
+            return years[0].when, None
     return None, None
 
 
@@ -939,6 +955,8 @@ def _column_year(passage: Passage, q_char: int, edition: Edition | None) -> When
 
 # Priorities -----------------------------------------------------------------------------------
 
+_COLUMN_HEADER = re.compile(r"^(?:(?:target|ambition|trajectory)\s+(?:for\s+)?)?(?:20\d\d\s?/\s?\d\d|20\d\d)"
+                            r"(?:\s+(?:target|ambition|trajectory|plan))?$", re.IGNORECASE)
 _PRIORITY_INTRO = re.compile(r"\b(priorit(y|ies)|objectives?|ambitions?|success measures?)\b", re.IGNORECASE)
 
 

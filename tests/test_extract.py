@@ -249,3 +249,15 @@ def test_small_counts_only_in_a_dated_commitment() -> None:
         "In 2025/26 the task is to apply the learning in 4 key areas.",
     )
     assert ex.targets == []
+
+
+def test_a_flattened_table_with_one_year_column_dates_its_values() -> None:
+    ex = run(
+        Block("heading", "Success measure"),
+        Block("heading", "2028/29 target"),
+        Block("paragraph", "Reduce reliance on inpatient care, delivering a minimum 15% reduction year-on-year"),
+        Block("heading", "3.7 Workforce"),
+        Block("paragraph", "Trusts should reduce sickness absence by 1%."),
+        edition=ED_MTPF,
+    )
+    assert [(t.value, t.deadline and t.deadline.label) for t in ex.targets] == [(15, "2028/29"), (1, None)]
