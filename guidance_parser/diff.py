@@ -339,13 +339,16 @@ _AREA_RES = [(name, re.compile(p)) for name, p in AREAS]
 OTHER_AREA = "Other commitments"
 
 
-def area_of(r: Record) -> str:
+_AREA_NAMES = {name for name, _ in AREAS}
+
+
+def area_of(r: Record, doc: Document | None = None) -> str:
     """The policy area a record belongs to, for grouping in the report.
 
-    Looked for, in order, in the record's own words, the headings above it (deepest first), the
-    priority it sits under and its source sentence.
+    Looked for, in order, in the record's own words, its row label (with the document), the
+    headings above it (deepest first), the priority it sits under and its source sentence.
     """
-    texts = [record_text(r), *reversed(r.evidence.section)]
+    texts = [record_text(r), _row_label(r, doc), *reversed(r.evidence.section)]
     if isinstance(r, Target) and r.priority:
         texts.append(r.priority)
     texts.append(r.evidence.sentence)
@@ -439,8 +442,9 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
             out.append(moved)
     if wording_key(record_text(old)) != wording_key(record_text(new)):
         out.append(FieldChange("wording", clean(record_text(old)), clean(record_text(new))))
-    if area_of(old) != area_of(new):
-        out.append(FieldChange("area", area_of(old), area_of(new)))
+    a_old, a_new = area_of(old), area_of(new)
+    if a_old != a_new and a_old in _AREA_NAMES and a_new in _AREA_NAMES:
+        out.append(FieldChange("area", a_old, a_new))
     return out
 
 
@@ -564,6 +568,15 @@ def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
     return bonus
 
 
+def _pair_area(o: Record, n: Record, old_doc: Document, new_doc: Document) -> str:
+    """A matched pair's area: the new edition's, unless only the old one names a known area."""
+    a_new = area_of(n, new_doc)
+    if a_new in _AREA_NAMES:
+        return a_new
+    a_old = area_of(o, old_doc)
+    return a_old if a_old in _AREA_NAMES else a_new
+
+
 def _unique(base: str, used: set[str]) -> str:
     if base not in used:
         used.add(base)
@@ -593,21 +606,21 @@ def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Seq
         details = classify(o, n, old_edition, new_edition)
         kind: ChangeKind = "changed" if details else "unchanged"
         changes.append(Change(
-            id=old_lineage[i], record_type=record_type(n), kind=kind, area=area_of(n),
+            id=old_lineage[i], record_type=record_type(n), kind=kind, area=_pair_area(o, n, old_doc, new_doc),
             label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=n,
             aspects=[d.aspect for d in details], details=details, similarity=round(float(sim[i, j]), 3),
             summary=summarise(kind, o, n, details)))
     for i, o in enumerate(old):
         if i not in matched_old:
             changes.append(Change(
-                id=old_lineage[i], record_type=record_type(o), kind="dropped", area=area_of(o),
+                id=old_lineage[i], record_type=record_type(o), kind="dropped", area=area_of(o, old_doc),
                 label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=None,
                 summary=summarise("dropped", o, None, [])))
     for j, n in enumerate(new):
         if new_lineage[j] is None:
             new_lineage[j] = _unique(n.id, used)
             changes.append(Change(
-                id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n),
+                id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n, new_doc),
                 label=clean(record_text(n)), old_edition=old_ed, new_edition=new_ed, old=None, new=n,
                 summary=summarise("added", None, n, [])))
     return changes, [x or "" for x in new_lineage]
