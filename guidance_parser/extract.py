@@ -831,6 +831,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
     for sent in doc.sents:
         s_q = [q for q in quantities if sent.start <= q.start < sent.end]
         s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
+        # dates in the borrowed start of a cut sentence still date its values (not new deadlines)
+        s_t_all = [m for m in doc.user_data.get("time_mentions", [])
+                   if sent.start_char <= m.expr_start < min(sent.end_char, hi_c)]
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
         targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent, s_t, edition)]
         consumed: set[int] = set()
@@ -868,7 +871,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             for q, met in zip(group, metrics, strict=True):
                 q_char = doc[q.start].idx
                 others = [doc[o.start].idx for o in targets_q if o is not q and o not in group]
-                when, used = _target_deadline(doc, sent, q, s_t, passage, edition, others)
+                when, used_at = _target_deadline(doc, sent, q, s_t_all, passage, edition, others)
+                used = next((k for k, m in enumerate(s_t) if used_at is not None and m is s_t_all[used_at]),
+                            None)
                 if used is not None:
                     consumed.add(used)
                 out.targets.append(Target(
@@ -928,6 +933,8 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         if m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
                 not re.search(r"respectively", doc.text[q_char:m.start]):
             continue  # "94% coverage ..., reaching 100% by 2029": the date binds the nearer value
+        if m.expr_start > q_char and re.search(r"\bthat\s*$", doc.text[q_char:m.start]):
+            continue  # "... 25 minutes, so that by the end of 2028/29 ... 18 minutes": opens the next clause
         dist = m.expr_start - q_char
         score = dist if dist >= 0 else -dist * 1.5
         if best is None or score < best[0]:
