@@ -61,7 +61,7 @@ def test_loads_without_errors_and_hostile_text_stays_text(page: Any, artifacts_d
     assert page.locator("img").count() == 0
     quotes = " ".join(page.locator(".c-ev blockquote").all_text_contents())
     assert SCRIPT in quotes and IMG in quotes  # shown literally, as the document says
-    assert page.locator("#f-count").text_content() == "Showing 4 of 6 records"  # unchanged hidden by default
+    assert page.locator("#f-count").text_content() == "Showing 5 of 7 records"  # unchanged hidden by default
     page.screenshot(path=str(artifacts_dir / "report.png"), full_page=True)
     assert (artifacts_dir / "report.png").stat().st_size > 10_000
 
@@ -73,6 +73,8 @@ def test_kind_filters_hide_and_show_rows(page: Any):
     page.uncheck("input[name=kind][value=changed]")
     kinds = visible_kinds(page)
     assert kinds and "changed" not in kinds
+    page.uncheck("input[name=kind][value=reworded]")
+    assert "reworded" not in visible_kinds(page)
     page.click("button[data-only=dropped]")
     assert set(visible_kinds(page)) == {"dropped"}
     assert page.problems == []
@@ -92,7 +94,7 @@ def test_area_type_and_search_filters(page: Any):
     page.fill("#f-q", "two-hour")
     assert visible_kinds(page) == ["dropped"]
     page.fill("#f-q", "")
-    assert len(visible_kinds(page)) == 4
+    assert len(visible_kinds(page)) == 5
 
 
 def test_section_diff_expands(page: Any):
@@ -120,10 +122,10 @@ def test_demo_report_in_browser(browser: Any, tmp_path: Path, artifacts_dir: Pat
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(out.as_uri())
+    pg.screenshot(path=str(artifacts_dir / "demo-report.png"), full_page=True)  # kept even on failure
     visible = " ".join(pg.locator("tr.change:not([hidden])").all_text_contents()).lower()
+    pg.close()
+    assert errors == []
     for words in (["urgent community response", "70%"], ["4 hours", "76%", "78%"], ["65 weeks", "september 2024"],
                   ["faster diagnosis standard", "77%"]):
         assert all(w in visible for w in words), words
-    pg.screenshot(path=str(artifacts_dir / "demo-report.png"), full_page=True)
-    pg.close()
-    assert errors == []

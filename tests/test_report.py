@@ -28,12 +28,14 @@ def hostile_result() -> DiffResult:
     old = edition("2025/26", [target(AE, 78, deadline="2026-03",
                                      sentence=f"{AE} to 78% by March 2026 {SCRIPT}"),
                               target("UCR two-hour standard", 70, deadline="2025-12", page=7),
-                              target(CAT2_ := "Category 2 ambulance response times", 30, "minutes")],
+                              target(CAT2_ := "Category 2 ambulance response times", 30, "minutes"),
+                              target("adult general and acute bed occupancy", 92)],
                   [deadline("Submit final operational plans", "2025-03")],
                   [priority("Improve A&E waiting times")], blocks=blocks_old)
     new = edition("2026/27", [target(AE, 82, deadline="2027-03", sentence=f"{AE} to 82% by March 2027 {IMG}",
                                      page=31),
                               target(CAT2_, 30, "minutes"),
+                              target("general and acute bed occupancy for adults", 92),
                               target("Virtual ward capacity " + SCRIPT, 40, "per 100,000 population")],
                   [deadline("Submit final operational plans", "2026-02")],
                   [priority("Improve A&E waiting times")], blocks=blocks_new)
@@ -73,10 +75,12 @@ def test_csp_admits_only_our_script(html: str):
 def test_rows_per_change_with_kinds_and_areas(html: str):
     result = hostile_result()
     kinds = re.findall(r'<tr class="change k-(\w+)"', html)
-    assert sorted(kinds) == sorted(c.kind for c in result.pairs[0].changes)
+    shown = ["reworded" if c.kind == "changed" and c.aspects == ["wording"] else c.kind
+             for c in result.pairs[0].changes]
+    assert sorted(kinds) == sorted(shown) and "reworded" in kinds
     assert 'data-area="Urgent and emergency care"' in html
-    for k, n in result.pairs[0].counts.items():
-        assert re.search(rf'data-only="{k}"[^>]*>\s*<span class="n">{n}</span>', html)
+    for k in ("changed", "reworded", "added", "dropped", "unchanged"):
+        assert re.search(rf'data-only="{k}"[^>]*>\s*<span class="n">{shown.count(k)}</span>', html)
 
 
 def test_change_shows_old_and_new_value_deadline_and_pages(html: str):
@@ -121,3 +125,32 @@ def test_where_falls_back_to_section_without_pages():
     assert report.where(Evidence("x", 12, ("A",), 0)) == "p. 12"
     no_page = Evidence("x", None, ("Part 1", "**Elective care**"), 0)
     assert report.where(no_page) == "section: Part 1 › Elective care"
+
+
+def test_markup_is_well_formed(html: str):
+    from html.parser import HTMLParser
+
+    void = {"meta", "br", "input", "img", "hr", "link", "col", "wbr", "source"}
+
+    class Check(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.errors: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not self.stack or self.stack.pop() != tag:
+                self.errors.append(f"{tag} at {self.getpos()}")
+
+    c = Check()
+    c.feed(html)
+    assert c.errors == [] and c.stack == []
+
+
+def test_wording_only_change_is_shown_as_reworded(html: str):
+    row = re.search(r'<tr class="change k-reworded".*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert "now worded: “general and acute bed occupancy for adults”" in row
