@@ -63,7 +63,8 @@ COMMITMENT_CUES = (
     "increasing", "maintain", "maintaining", "provide", "providing", "publish", "launch", "introduce",
     "implement", "establish", "develop", "submit", "complete", "put in place", "reach", "reaching",
     "supporting the target", "minimum", "at least", "no more than", "expectation", "launching", "introducing",
-    "publishing", "rolling out", "roll out", "implementing", "establishing", "available for adoption",
+    "publishing", "rolling out", "roll out", "implementing", "establishing", "available for adoption", "meet",
+    "meeting", "exceed", "exceeding",
 )
 FACT_CUES = (
     "delivered", "generated", "grew", "grown", "improved productivity", "increased by", "decreased",
@@ -864,9 +865,13 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             prev_metric = prev_metric or metric
             col = passage.cell_at(doc[q0.start].idx) if passage.cells else None
             if col is not None and col > 0:
-                a, b = passage.cells[0]
-                label = _clean_metric(doc.text[a:b])
-                metric = label if len(label.split()) >= 2 else metric
+                # the row's label: the nearest cell to the left that is words, not figures
+                for k in range(col - 1, -1, -1):
+                    a, b = passage.cells[k]
+                    label = _clean_metric(doc.text[a:b])
+                    if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d", label):
+                        metric = label
+                        break
             metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics, strict=True):
                 q_char = doc[q.start].idx
@@ -980,8 +985,9 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
     out: list[Priority] = []
     spans: list[tuple[Priority, int, int]] = []  # priority, first block, last block (inclusive)
     for i, p in enumerate(passages):
+        heading = p.block.section[-1] if p.block.section else ""
         if p.block.kind != "list_item" or p.block.level > 1 or not p.intro or \
-                not _PRIORITY_INTRO.search(p.intro):
+                not (_PRIORITY_INTRO.search(p.intro) or re.search(r"\bpriorit|\bobjectives\b", heading, re.I)):
             continue
         if re.search(r"\b(we ask|focus on|expect)\b", p.intro, re.I) or (
                 re.search(r"\b(must|should)\b|\bto:$", p.intro, re.I) and
@@ -1009,8 +1015,10 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
                 break
         else:
             # a section named after a priority ("Reduce the time people wait for elective care")
+            # or a table row whose first cell names it ("Urgent and emergency care | Patients seen ... | 78%")
+            row_label = t.evidence.sentence.split(" | ")[0] if " | " in t.evidence.sentence else ""
             for prio in out:
-                if any(_same_title(prio.title, s) for s in t.evidence.section):
+                if any(_same_title(prio.title, s) for s in (*t.evidence.section, row_label) if s):
                     prio.target_ids.append(t.id)
                     t.priority = prio.title
                     break
@@ -1032,7 +1040,7 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
         if blocks[i].kind != "heading":
             i += 1
             continue
-        first, title = i, clean_text(blocks[i].text)
+        first, title = i, re.sub(r"^\d{1,2}[.)]\s+", "", clean_text(blocks[i].text))
         if title[:1].islower():
             # the second half of a heading a column break separated from its first half
             prev = next((k for k in range(i - 1, max(-1, i - 4), -1) if blocks[k].kind == "heading"), None)
@@ -1047,7 +1055,9 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
         while j < len(blocks) and blocks[j].kind != "heading":
             j += 1
         items = [k for k in range(i + 1, j) if blocks[k].kind == "list_item" and by_block.get(k)]
-        if len(items) >= 2 and title[:1].isupper() and not re.search(r"(by|to|:)\s*$", title) and \
+        # under a heading that announces objectives ("National objectives"), one stated target is enough
+        needed = 1 if any(_PRIORITY_INTRO.search(h) for h in blocks[first].section) else 2
+        if len(items) >= needed and title[:1].isupper() and not re.search(r"(by|to|:)\s*$", title) and \
                 len(title.split()) <= 12 and \
                 not any(k in taken for k in items):
             prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
