@@ -526,17 +526,47 @@ def dedupe(records: Sequence[Record], doc: Document | None = None) -> list[Recor
     the same figure and date whose texts are alike (``_restatement_bar``) are merged, keeping
     the prose statement (it carries the fuller sentence) or else the first one, in document order.
     """
+    return [r for r, _ in dedupe_grouped(records, doc)]
+
+
+def dedupe_grouped(records: Sequence[Record],
+                   doc: Document | None = None) -> list[tuple[Record, list[Record]]]:
+    """``dedupe`` keeping, for each record kept, the restatements merged into it."""
     if len(records) < 2:
-        return list(records)
+        return [(r, []) for r in records]
     sim = record_similarity(records, records, doc, doc)
     names = [record_anchors(r, doc) for r in records]
     order = sorted(range(len(records)), key=lambda i: (_is_table(records[i], doc), i))
-    kept: list[int] = []
+    kept: dict[int, list[int]] = {}
     for i in order:
-        bars = [(k, _restatement_bar(records[k], records[i], doc, names[k], names[i])) for k in kept]
-        if not any(bar is not None and sim[i, k] >= bar for k, bar in bars):
-            kept.append(i)
-    return [records[i] for i in sorted(kept)]
+        home = next((k for k in kept if (bar := _restatement_bar(records[k], records[i], doc, names[k],
+                                                                  names[i])) is not None and sim[i, k] >= bar),
+                    None)
+        if home is None:
+            kept[i] = []
+        else:
+            kept[home].append(i)
+    return [(records[i], [records[j] for j in sorted(kept[i])]) for i in sorted(kept)]
+
+
+def _best_cell(text: str) -> str:
+    """A table row's most telling cell (the one naming most standards, then the longest)."""
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    if len(cells) < 2:
+        return clean(text.strip(" |"))
+    return clean(max(cells, key=lambda c: (len(anchors(fold(c))), len(c.split()))))
+
+
+def display_label(r: Record, restatements: Sequence[Record] = ()) -> str:
+    """How the report names a record: its own text, unless that names no standard and one of its
+    restatements does ("Consistently meet or exceed" vs the table's "2-hour urgent community
+    response (UCR) standard"). Table rows are named by their most telling cell."""
+    own = _best_cell(record_text(r))
+    if anchors(fold(own)):
+        return own
+    others = [_best_cell(record_text(x)) for x in restatements]
+    named = [o for o in others if anchors(fold(o))]
+    return max(named, key=lambda o: len(anchors(fold(o)))) if named else own
 
 
 def _value_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
@@ -589,8 +619,8 @@ def _unique(base: str, used: set[str]) -> str:
 
 
 def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Sequence[str],
-                  used: set[str], old_doc: Document, new_doc: Document,
-                  threshold: float) -> tuple[list[Change], list[str]]:
+                  used: set[str], old_doc: Document, new_doc: Document, threshold: float,
+                  labels: dict[int, str]) -> tuple[list[Change], list[str]]:
     """Match one record type across a pair; returns the changes and the new records' lineage ids."""
     old_edition, new_edition = old_doc.edition, new_doc.edition
     old_ed, new_ed = old_edition.label, new_edition.label
@@ -607,21 +637,24 @@ def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Seq
         kind: ChangeKind = "changed" if details else "unchanged"
         changes.append(Change(
             id=old_lineage[i], record_type=record_type(n), kind=kind, area=_pair_area(o, n, old_doc, new_doc),
-            label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=n,
+            label=labels.get(id(o)) or clean(record_text(o)), old_edition=old_ed, new_edition=new_ed,
+            old=o, new=n,
             aspects=[d.aspect for d in details], details=details, similarity=round(float(sim[i, j]), 3),
             summary=summarise(kind, o, n, details)))
     for i, o in enumerate(old):
         if i not in matched_old:
             changes.append(Change(
                 id=old_lineage[i], record_type=record_type(o), kind="dropped", area=area_of(o, old_doc),
-                label=clean(record_text(o)), old_edition=old_ed, new_edition=new_ed, old=o, new=None,
+                label=labels.get(id(o)) or clean(record_text(o)), old_edition=old_ed, new_edition=new_ed,
+                old=o, new=None,
                 summary=summarise("dropped", o, None, [])))
     for j, n in enumerate(new):
         if new_lineage[j] is None:
             new_lineage[j] = _unique(n.id, used)
             changes.append(Change(
                 id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n, new_doc),
-                label=clean(record_text(n)), old_edition=old_ed, new_edition=new_ed, old=None, new=n,
+                label=labels.get(id(n)) or clean(record_text(n)), old_edition=old_ed, new_edition=new_ed,
+                old=None, new=n,
                 summary=summarise("added", None, n, [])))
     return changes, [x or "" for x in new_lineage]
 
@@ -859,9 +892,18 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
 
 # --- entry point ------------------------------------------------------------------------------
 
-def _records(doc: Document, x: Extraction) -> dict[RecordType, list[Record]]:
-    return {"target": dedupe(x.targets, doc), "deadline": dedupe(x.deadlines, doc),
-            "priority": dedupe(x.priorities, doc)}
+def _records(doc: Document, x: Extraction,
+             labels: dict[int, str]) -> dict[RecordType, list[Record]]:
+    """The edition's records without restatements; fills ``labels`` (by object id) for the report."""
+    out: dict[RecordType, list[Record]] = {}
+    groups: tuple[tuple[RecordType, Sequence[Record]], ...] = (
+        ("target", x.targets), ("deadline", x.deadlines), ("priority", x.priorities))
+    for rtype, records in groups:
+        grouped = dedupe_grouped(records, doc)
+        out[rtype] = [r for r, _ in grouped]
+        for r, again in grouped:
+            labels[id(r)] = display_label(r, again)
+    return out
 
 
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
@@ -882,17 +924,18 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                             "give two different editions of the guidance")
     pairs: list[EditionDiff] = []
     used: set[str] = set()
-    first_recs = _records(*ordered[0])
+    labels: dict[int, str] = {}
+    first_recs = _records(*ordered[0], labels)
     lineage: dict[RecordType, list[str]] = {
         t: [_unique(r.id, used) for r in recs] for t, recs in first_recs.items()}
     prev_recs = first_recs
     for (old_doc, _), (new_doc, new_x) in zip(ordered, ordered[1:], strict=False):
-        new_recs = _records(new_doc, new_x)
+        new_recs = _records(new_doc, new_x, labels)
         changes: list[Change] = []
         next_lineage: dict[RecordType, list[str]] = {}
         for rtype in ("target", "deadline", "priority"):
             ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
-                                    old_doc, new_doc, threshold)
+                                    old_doc, new_doc, threshold, labels)
             changes.extend(ch)
             next_lineage[rtype] = ids
         counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}

@@ -287,3 +287,16 @@ def test_empty_editions_do_not_crash_and_everything_is_added():
     assert r.pairs[0].sections == []
     from guidance_parser.report import render_html
     assert "What changed from 2025/26 to 2026/27" in render_html(r)
+
+
+def test_prose_and_table_restatement_is_one_record_named_by_the_table():
+    prose = target("Consistently meet or exceed", 70, page=3,
+                   sentence="Consistently meet or exceed the 70% 2-hour urgent community response (UCR) standard.")
+    row = target("Community health services | 2-hour urgent community response (UCR) standard |", 70, page=4,
+                 sentence="Community health services | 2-hour urgent community response (UCR) standard | 70% or more")
+    other = target("adult general and acute bed occupancy", 70, page=3)  # same figure, different commitment
+    r = one_pair([prose, row, other], [])
+    dropped = {c.label: c for c in r.pairs[0].changes}
+    assert set(dropped) == {"2-hour urgent community response (UCR) standard", "adult general and acute bed occupancy"}
+    ucr = dropped["2-hour urgent community response (UCR) standard"]
+    assert ucr.old is prose and ucr.old.evidence.page == 3  # the prose sentence stays the evidence
