@@ -793,8 +793,49 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _year_labels(edition: Edition | None) -> set[str]:
+    """How an edition names its own years: "2024/25", "2024-25", "2024/2025"."""
+    if edition is None:
+        return set()
+    out = set()
+    for y in range(edition.first_year, edition.last_year + 1):
+        out |= {f"{y}/{(y + 1) % 100:02d}", f"{y}-{(y + 1) % 100:02d}", f"{y}/{y + 1}"}
+    return out
+
+
+def _only_edition_years(deleted: str, inserted: str, old_ed: Edition | None, new_ed: Edition | None) -> bool:
+    """Is this edit just the edition's own year rolled forward ("for 2023/24" -> "for 2024/25")?"""
+    a = [w.strip(".,;:()") for w in deleted.split()]
+    b = [w.strip(".,;:()") for w in inserted.split()]
+    olds, news = _year_labels(old_ed), _year_labels(new_ed)
+    return bool(a) and len(a) == len(b) and all(x in olds for x in a) and all(y in news for y in b)
+
+
+def _inline_counts(op: TextOp, old_ed: Edition | None, new_ed: Edition | None) -> tuple[int, int]:
+    """Words added and removed in a reworded paragraph, not counting a rolled-forward edition year."""
+    added = removed = 0
+    parts = list(op.inline)
+    i = 0
+    while i < len(parts):
+        x = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if x.op == "delete" and nxt is not None and nxt.op == "insert" and \
+                _only_edition_years(x.old, nxt.new, old_ed, new_ed):
+            i += 2
+            continue
+        if x.op == "insert":
+            added += _words(x.new)
+        elif x.op == "delete":
+            removed += _words(x.old)
+        i += 1
+    return added, removed
+
+
 def _section_diff(status: ChangeKind, old: _Section | None, new: _Section | None,
-                  similarity: float | None) -> SectionDiff:
+                  similarity: float | None, old_ed: Edition | None = None,
+                  new_ed: Edition | None = None) -> SectionDiff:
+    """Diff one aligned section pair. A paragraph whose only edit rolls the edition's own year
+    forward still shows in ``ops`` but is not counted as reworded."""
     ops = text_diff(old.units if old else [], new.units if new else [])
     added = removed = 0
     for op in ops:
@@ -803,8 +844,8 @@ def _section_diff(status: ChangeKind, old: _Section | None, new: _Section | None
         elif op.op == "delete":
             removed += _words(op.old)
         elif op.op == "replace":
-            added += sum(_words(x.new) for x in op.inline if x.op == "insert")
-            removed += sum(_words(x.old) for x in op.inline if x.op == "delete")
+            a, r = _inline_counts(op, old_ed, new_ed)
+            added, removed = added + a, removed + r
     if status in ("changed", "unchanged"):
         status = "changed" if (added or removed) else "unchanged"
         if status == "unchanged" and old and new and wording_key(old.heading) != wording_key(new.heading):
@@ -849,7 +890,8 @@ def diff_sections(old_doc: Document, new_doc: Document, depth: int = SECTION_DEP
             continue
         flush_dropped(i)
         emitted_old.add(i)
-        out.append(_section_diff("changed", old_s[i], s, round(float(score[i, j]), 3)))
+        out.append(_section_diff("changed", old_s[i], s, round(float(score[i, j]), 3),
+                                 old_doc.edition, new_doc.edition))
     flush_dropped(len(old_s))
     return out
 

@@ -300,3 +300,14 @@ def test_prose_and_table_restatement_is_one_record_named_by_the_table():
     assert set(dropped) == {"2-hour urgent community response (UCR) standard", "adult general and acute bed occupancy"}
     ucr = dropped["2-hour urgent community response (UCR) standard"]
     assert ucr.old is prose and ucr.old.evidence.page == 3  # the prose sentence stays the evidence
+
+
+def test_rolling_the_edition_year_forward_is_not_a_rewording():
+    old = _doc("2023/24", [("Annex", ["National objectives for 2023/24 are listed below."]),
+                           ("Elective", ["Eliminate waits of over 65 weeks by March 2024."])])
+    new = _doc("2024/25", [("Annex", ["National objectives for 2024/25 are listed below."]),
+                           ("Elective", ["Eliminate waits of over 65 weeks by March 2025."])])
+    got = {s.new_heading: s for s in diff_sections(old, new)}
+    assert got["Annex"].status == "unchanged" and got["Annex"].words_added == 0
+    assert [op.op for op in got["Annex"].ops] == ["replace"]  # still visible in the text diff
+    assert got["Elective"].status == "changed"  # a year inside a deadline is a real change
