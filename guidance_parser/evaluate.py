@@ -334,6 +334,7 @@ def run_eval(corpus: Path, gold_dir: Path) -> int:
     print(format_scores(scores))
     held = gold_dir / "heldout"
     if held.is_dir() and any(held.glob("*.json")):
-        print("\n\nHELD-OUT (annotated after the rules were written; not used for tuning)\n")
+        print("\n\nHELD-OUT (annotated after the rules were written; "
+              "what changed after its first run: tests/gold/README.md)\n")
         print(format_scores(evaluate_dir(corpus, held)))
     return 0
