@@ -86,11 +86,17 @@ def build_pdf(texts: list[Path], pages: int, name: str) -> Path:
 
 @dataclass
 class Run:
-    """One measurement from a fresh process: wall seconds of the timed work and the process's peak RSS."""
+    """One measurement from a fresh process: wall and CPU seconds of the timed work, and peak RSS.
+
+    CPU seconds (user + system of that process, ``time.process_time``) are what the speed tables
+    compare: on a shared machine, other work stretches wall time but hardly CPU time. Parallel runs
+    can only be judged by wall time, which is why their load is printed beside them.
+    """
 
     seconds: float
     rss_mib: float
     detail: dict[str, Any]
+    cpu: float = 0.0
 
 
 def run_child(script: Path, args: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Run:
@@ -101,7 +107,7 @@ def run_child(script: Path, args: list[str], env: dict[str, str] | None = None, 
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"child {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    return Run(seconds=data.pop("seconds"), rss_mib=data.pop("rss_mib"), detail=data)
+    return Run(seconds=data.pop("seconds"), rss_mib=data.pop("rss_mib"), cpu=data.pop("cpu", 0.0), detail=data)
 
 
 def peak_rss_mib() -> float:
@@ -112,8 +118,8 @@ def peak_rss_mib() -> float:
     return kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
 
 
-def child_result(seconds: float, **detail: Any) -> None:
-    print(json.dumps({"seconds": seconds, "rss_mib": peak_rss_mib(), **detail}))
+def child_result(seconds: float, cpu: float = 0.0, **detail: Any) -> None:
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_mib": peak_rss_mib(), **detail}))
 
 
 def load() -> str:
