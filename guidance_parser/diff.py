@@ -52,7 +52,7 @@ from guidance_parser.model import (
     When,
 )
 
-DEFAULT_THRESHOLD = 0.35  # match score below which two records are not the same one
+DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
 VALUE_BONUS = 0.15  # added to the match score when two targets state the same figure and unit
 SECTION_THRESHOLD = 0.30  # sections share headings and boilerplate, so a lower bar still aligns them
 SECTION_DEPTH = 2  # heading levels that delimit a section in the text diff
