@@ -83,13 +83,15 @@ class TypeScore:
     false_positives: list[str] = field(default_factory=list)
     field_errors: list[str] = field(default_factory=list)
 
+    # A document can rightly have no records of a type (a process framework sets no targets): then there is
+    # nothing to miss (recall 1) and anything found is wrong (precision 0), so F1 is 1 only for finding nothing.
     @property
     def precision(self) -> float:
-        return self.tp / self.extracted if self.extracted else 0.0
+        return self.tp / self.extracted if self.extracted else (0.0 if self.gold else 1.0)
 
     @property
     def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
+        return self.tp / self.gold if self.gold else 1.0
 
     @property
     def f1(self) -> float:
@@ -98,8 +100,8 @@ class TypeScore:
 
     @property
     def strict_f1(self) -> float:
-        p = self.strict_tp / self.extracted if self.extracted else 0.0
-        r = self.strict_tp / self.gold if self.gold else 0.0
+        p = self.strict_tp / self.extracted if self.extracted else (0.0 if self.gold else 1.0)
+        r = self.strict_tp / self.gold if self.gold else 1.0
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
