@@ -123,6 +123,25 @@ def load_gold(path: Path) -> dict[str, Any]:
     return data
 
 
+def gold_files(gold_dir: Path) -> list[Path]:
+    """The extraction gold files in ``gold_dir``: JSON naming the ``document`` it annotates.
+
+    Other JSON kept beside them (the differ's cross-edition pair annotations, which name an ``old`` and a
+    ``new`` gold file) is not extraction gold and is left to its own tests.
+    """
+    out = []
+    for path in sorted(gold_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            out.append(path)  # load_gold reports it properly
+            continue
+        if isinstance(data, dict) and "document" not in data and {"old", "new"} <= data.keys():
+            continue
+        out.append(path)
+    return out
+
+
 def _located(quote: str, sentence: str) -> float:
     q, s = norm(quote), norm(sentence)
     if not q or not s:
@@ -308,12 +327,12 @@ def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
     from guidance_parser.extract import extract
     from guidance_parser.ingest import ingest_file
 
-    gold_files = sorted(gold_dir.glob("*.json"))
-    if not gold_files:
+    files = gold_files(gold_dir)
+    if not files:
         raise GuidanceError(str(gold_dir), "no gold annotation files (*.json) found",
                             "pass --gold pointing at tests/gold")
     scores = []
-    for gf in gold_files:
+    for gf in files:
         gold = load_gold(gf)
         path = corpus / "md" / gold["document"]
         if not path.is_file():
@@ -335,7 +354,7 @@ def run_eval(corpus: Path, gold_dir: Path) -> int:
     scores = evaluate_dir(corpus, gold_dir)
     print(format_scores(scores))
     held = gold_dir / "heldout"
-    if held.is_dir() and any(held.glob("*.json")):
+    if held.is_dir() and gold_files(held):
         print("\n\nHELD-OUT (annotated after the rules were written; "
               "what changed after its first run: tests/gold/README.md)\n")
         print(format_scores(evaluate_dir(corpus, held)))

@@ -12,6 +12,7 @@ from conftest import CORPUS, MEDIUM_TERM, PLANNING_2025, corpus_file
 from guidance_parser.evaluate import (
     DocScore,
     evaluate_dir,
+    gold_files,
     norm,
     run_eval,
     score_deadlines,
@@ -114,12 +115,14 @@ def test_quote_normalisation_survives_conversion_artefacts_and_units_fold() -> N
 
 @pytest.mark.parametrize(
     "gold_file",
-    sorted(GOLD.glob("*.json")) + sorted(GOLD.glob("heldout/*.json")),
+    gold_files(GOLD) + gold_files(GOLD / "heldout"),
     ids=lambda p: p.parent.name + "/" + p.stem[:30],
 )
 def test_gold_files_are_well_formed_and_anchored_in_the_text(gold_file: Path) -> None:
     gold = json.loads(gold_file.read_text())
-    assert gold["targets"] and gold["deadlines"]
+    # a document may rightly set no targets (a process framework), but every gold file annotates something
+    assert isinstance(gold["targets"], list) and isinstance(gold["deadlines"], list)
+    assert gold["targets"] or gold["deadlines"]
     for t in gold["targets"]:
         assert len(t["quote"].split()) <= 12
         assert t["value"] is None or isinstance(t["value"], (int, float))
@@ -177,11 +180,31 @@ def test_guidance_eval_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> 
     assert re.search(r"nhs-planning-guidance-2025-26\.md\s+targets\s+\d+\s+\d+\s+\d+\s+[01]\.\d\d", out)
 
 
-def test_held_out_sections_meet_their_floors() -> None:
-    """Sections annotated after the rules were written (tests/gold/README.md): first measured targets F1 0.86,
-    deadlines 0.69; now 0.92 and 0.83 after two general fixes its misses suggested."""
-    corpus_file(MEDIUM_TERM)
-    (score,) = evaluate_dir(CORPUS, GOLD / "heldout")
-    assert score.types["targets"].f1 >= 0.88
-    assert score.types["deadlines"].f1 >= 0.75
-    assert score.types["targets"].fields["value"].accuracy >= 0.95
+BOARD_PAPER = "nhs-england-board-paper-productivity-2024-12.md"
+PLANNING_FRAMEWORK = "nhs-planning-framework-2025.md"
+
+# Held-out floors (tests/gold/README.md). MTPF 3.3-3.6: first measured targets F1 0.86, deadlines 0.69; 0.92 and
+# 0.83 after two general fixes its misses suggested. The two whole documents annotated blind: first measured
+# Board paper targets 0.70, deadlines 0.44; planning framework targets 1.00 (none found, none annotated),
+# deadlines 0.83.
+HELD_OUT_FLOORS = {
+    MEDIUM_TERM: {"targets": 0.88, "deadlines": 0.75},
+    BOARD_PAPER: {"targets": 0.65, "deadlines": 0.40},
+    PLANNING_FRAMEWORK: {"targets": 0.95, "deadlines": 0.80},
+}
+
+
+@pytest.fixture(scope="module")
+def held_out_scores() -> dict[str, DocScore]:
+    for name in HELD_OUT_FLOORS:
+        corpus_file(name)
+    return {s.document: s for s in evaluate_dir(CORPUS, GOLD / "heldout")}
+
+
+@pytest.mark.parametrize("document", list(HELD_OUT_FLOORS))
+def test_held_out_documents_meet_their_floors(held_out_scores: dict[str, DocScore], document: str) -> None:
+    types = held_out_scores[document].types
+    for kind, floor in HELD_OUT_FLOORS[document].items():
+        assert types[kind].f1 >= floor, (kind, types[kind].f1, types[kind].false_positives, types[kind].misses)
+    if types["targets"].fields["value"].total:
+        assert types["targets"].fields["value"].accuracy >= 0.95
