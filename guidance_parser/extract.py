@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import spacy
@@ -40,12 +41,20 @@ from guidance_parser.lexicon import (
     BASELINE_RE,
     COMMITMENT_CUES,
     DURATION_UNITS,
+    EXAMPLE_RE,
+    EXAMPLE_START_RE,
     FACT_CUES,
     INCREASE,
     MAINTAIN,
+    MODAL_CUES,
     MULTIPLIERS,
+    NON_COMMITMENT_COUNT_NOUNS,
     REDUCE,
+    REFERENCE_BEFORE_RE,
     SCOPE_RE,
+    TITLE_AFTER_RE,
+    TITLE_BEFORE_RE,
+    URL_RE,
 )
 from guidance_parser.model import (
     Block,
@@ -147,10 +156,10 @@ def make_cue_tagger(nlp: Language, name: str) -> CueTagger:
 
 
 class CueTagger:
-    """Marks cue phrases as ``doc.spans["cues"]``: COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX."""
+    """Marks cue phrases as ``doc.spans["cues"]``: COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX, MODAL."""
 
     GROUPS = {"COMMIT": COMMITMENT_CUES, "FACT": FACT_CUES, "BASELINE": BASELINE_CUES, "INC": INCREASE,
-              "RED": REDUCE, "MAINT": MAINTAIN, "MIN": AT_LEAST, "MAX": AT_MOST}
+              "RED": REDUCE, "MAINT": MAINTAIN, "MIN": AT_LEAST, "MAX": AT_MOST, "MODAL": MODAL_CUES}
 
     def __init__(self, nlp: Language) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -192,6 +201,7 @@ class Passage:
     cells: list[tuple[int, int]] = field(default_factory=list)  # table row: (start, end) of each cell in text
     header: tuple[str, ...] = ()  # table row: the cells of its table's first row
     column_years: tuple[str, ...] = ()  # flattened table: its column headers that name a year ("2028/29 target")
+    example: bool = False  # inside worked examples / illustrative data: figures there set nothing
 
     def cell_at(self, offset: int) -> int | None:
         for i, (a, b) in enumerate(self.cells):
@@ -237,7 +247,9 @@ def _passages(doc: Document) -> list[Passage]:
     intro: str | None = None
     header: tuple[str, ...] = ()
     column_years: list[str] = []
+    example = False
     for i, b in enumerate(blocks):
+        example = _in_example(blocks, i, example)
         if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
                 header = tuple(clean_text(c) for c in b.cells)
         text = clean_text(b.text)
@@ -288,8 +300,28 @@ def _passages(doc: Document) -> list[Passage]:
         out.append(Passage(text=own + trailing, block_index=i, block=b, footnotes=footnotes, markers=markers,
                            intro=intro if b.kind == "list_item" else None, context=len(context),
                            own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),
-                           column_years=tuple(column_years)))
+                           column_years=tuple(column_years), example=example))
     return out
+
+
+def _in_example(blocks: list[Block], i: int, was: bool) -> bool:
+    """Whether block ``i`` belongs to a stretch of worked examples or illustrative data.
+
+    The stretch opens at a block announcing it ("Worked examples of how scoring ... Example 1: ...",
+    "the data is for illustrative purposes only") and runs over the tables that follow (whose cells the
+    conversion often turns into short headings) until a heading that starts a new topic: one that follows
+    a finished sentence and is followed by prose, and is not the next "Example 2".
+    """
+    text = clean_text(blocks[i].text)
+    if EXAMPLE_START_RE.search(text):
+        return True
+    if not was or blocks[i].kind != "heading" or re.match(r"example\b", text, re.I):
+        return was
+    prev = next((clean_text(b.text) for b in reversed(blocks[:i]) if b.text.strip()), "")
+    nxt = next((b for b in blocks[i + 1:] if b.text.strip()), None)
+    ends_topic = re.search(r"[.!?:]$", prev) is not None and blocks[i - 1].kind != "heading"
+    prose_follows = nxt is not None and nxt.kind != "heading" and len(nxt.text.split()) >= 12
+    return not (ends_topic and prose_follows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,6 +417,33 @@ def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
     return True
 
 
+def _reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention], edition: Edition | None) -> bool:
+    """A sentence that reports what happened or what is, and commits to nothing.
+
+    It has a report cue ("has been delivered", "was", "includes", "continued") that is not a future passive
+    ("should be achieved"), and no modal or ask anywhere ("will", "must", "expected to", "aim"). Its
+    figures are results ("from 83.5% in 2023/24 to 84.2% in 2024/25") and its dates say when things
+    happened ("In August 2024 the leaver rate was ..."). Lists of asks ("Reduce ... to 78%") and dated
+    commitments ("by March 2026") are not reports whatever their wording.
+    """
+    cues = [c for c in doc.spans["cues"] if sent.start <= c.start and c.end <= sent.end]
+    if any(c.label_ == "MODAL" for c in cues):
+        return False
+    if not any(c.label_ == "FACT" and not (c.start > 0 and doc[c.start - 1].lower_ in ("be", "being"))
+               for c in cues):
+        return False
+    if passage.intro is not None and re.search(r"\b(will|must|should|expected|asked?|need)\b", passage.intro, re.I):
+        return False
+    for start in (sent.text, passage.text[passage.context:] if passage.block.kind == "list_item" else ""):
+        start = re.sub(r"^[\W\d]*(?:[a-z][.)]\s+)?", "", start)
+        if _LEAD_VERB.match(start) and not re.match(r"(the|an?)\b", start, re.I):
+            return False  # an imperative ask, or a sentence inside one: "Reduce agency spend by 30%"
+    # a date in the planning period ahead is not something that already happened
+    return not any((m.prep in STRONG_PREPS and m.prep != "from" and not _is_history(m, edition)) or
+                   (m.prep is not None and _is_future(m, edition))
+                   for m in mentions if sent.start_char <= m.expr_start < sent.end_char)
+
+
 def _commit_between(doc: Doc, lo: int, hi: int) -> bool:
     return any(c.label_ == "COMMIT" for c in _cues_before(doc, lo, hi))
 
@@ -397,6 +456,8 @@ _TARGET_PRE = {"additional", "deliver", "delivering", "provide", "providing", "a
 def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
                         edition: Edition | None) -> bool:
     lo, hi = _clause_bounds(sent, q.start)
+    if EXAMPLE_RE.search(doc.text[sent.start_char:doc[q.start].idx]):
+        return False  # "For example, if the scores range from 2.50 to 2.80", "Example 1: a standard of 80%"
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
     after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
     # Comparative facts: "19% more staff", "an organisation almost 35% smaller than ..."
@@ -441,7 +502,7 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
             j += 1
         if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
             q.unit = _count_noun(doc, q.end, sent.end) or q.unit
-            return True
+            return q.unit.lower() not in NON_COMMITMENT_COUNT_NOUNS
         return bool(before) and before[-1] in ("provide", "providing", "deliver", "delivering") or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
     if q.label in ("PERCENT", "POINTS"):
@@ -473,7 +534,7 @@ def _small_count_target(doc: Doc, sent: Span, q: Quantity, mentions: list[TimeMe
                 "to", "for", "on", "per", "with", "by", "from", "and", "or", "-", "–", "(", "£", "q", "phase"):
         return False
     noun = _count_noun(doc, q.end, sent.end)
-    if noun is None or doc[q.end:q.end + 1].text in ("-", "–", "%", "/"):
+    if noun is None or noun.lower() in NON_COMMITMENT_COUNT_NOUNS or doc[q.end:q.end + 1].text in ("-", "–", "%", "/"):
         return False
     dated = any(not _is_history(m, edition) and m.prep in STRONG_PREPS for m in mentions)
     following = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 7)])
@@ -636,7 +697,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     # a date standing as an adverb before a modal: "(in) 2026/27 all ICBs must:" after a line break lost "in"
     adverbial = m.prep is None and w.granularity in ("financial_year", "month") and \
         re.search(r"\b(the|a|an|of|our|their|its|this|that)\s*$", before) is None and \
-        re.match(r"^[,\s]*(?:[\w’'-]+\s+){0,4}?(must|should|will|are expected|is expected)\b",
+        re.match(r"^[,\s]*(?:[\w’'-]+\s+){1,4}?(must|should|will|are expected|is expected)\b",
                  text_after) is not None
     if m.prep is None and not (kind_free or adverbial):
         return False
@@ -644,16 +705,24 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
         return False
     if m.prep == "to" and not kind_free:
         return False
-    if _NAME_AFTER.match(text_after):
+    if _NAME_AFTER.match(text_after) or _names_a_document(doc, sent, m):
         return False
     if re.search(r"\b(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
                  before):
+        return False
+    if _in_subject(doc, sent, m):
         return False
     if _is_history(m, edition):
         return False
     lo, _ = _clause_bounds(sent, tok_start)
     lo = min(lo, tok_start)
-    if _is_fact(doc, max(sent.start, lo - 5), tok_start):
+    # a participle right before a date in the planning period ahead ("the platform launched in 2026") tells
+    # of a future event, not a past one
+    prep_tok = doc.char_span(m.start, m.end, alignment_mode="expand")
+    k = prep_tok.start - 1 if prep_tok is not None else -1
+    future_participle = _is_future(m, edition) and k > sent.start and doc[k].lower_.endswith("ed") and \
+        doc[k - 1].lower_ not in ("has", "have", "had")
+    if not future_participle and _is_fact(doc, max(sent.start, lo - 5), tok_start):
         return False
     in_list = passage.block.kind == "list_item" or passage.intro is not None
     starts_sentence = doc.text[sent.start_char:m.start].strip() == ""
@@ -666,6 +735,43 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     window = doc[tok_start:min(sent.end, tok_start + 14)]
     return not any(c.label_ == "FACT" and c.start >= window.start and c.end <= window.end and
                    not _commit_between(doc, tok_start, c.start) for c in doc.spans["cues"])
+
+
+def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
+    """The date is part of a document's or event's name, or says which document is meant.
+
+    "Spending Review 2025", "Better Care Fund policy framework for 2025 to 2026", "the 2025/26 NHS Standard
+    Contract" (a capitalised name ending in a document noun next to the date), and "the Board paper on
+    productivity in May 2024" (a document, then the date it appeared, with no action before it).
+    """
+    before = doc.text[max(sent.start_char, m.start - 80):m.start]
+    if m.prep in (None, "for", "of") and TITLE_BEFORE_RE.search(before):
+        return True
+    if m.prep in (None, "for", "of") and TITLE_AFTER_RE.match(doc.text[m.end:m.end + 80]):
+        return True
+    if m.prep in ("in", "of", "from", None) and REFERENCE_BEFORE_RE.search(before):
+        head = doc.char_span(sent.start_char, m.start, alignment_mode="contract")
+        return head is None or not any(c.label_ in ("COMMIT", "MODAL") for c in doc.spans["cues"]
+                                       if head.start <= c.start and c.end <= head.end)
+    return False
+
+
+def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
+    """The date qualifies the sentence's subject, before its verb: "Expectations for 2026/27 and beyond will
+    be set ...", "Learning from work in 2025/26 will inform ..." (the period talked about, not a deadline).
+    A sentence that opens with the date ("In 2026/27, ICBs will ...") uses it as an adverb instead."""
+    if m.prep not in ("for", "in", "during", "across", "over") or doc.text[m.start:m.start + 1].isupper():
+        return False  # "... services In 2026/27, all ICBs must": a capital says a new sentence began there
+    head = doc.text[sent.start_char:m.start]
+    words = head.split()
+    if not 1 <= len(words) <= 6 or "," in head or not words[0][:1].isupper():
+        return False
+    span = doc.char_span(sent.start_char, m.start, alignment_mode="contract")
+    if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in doc.spans["cues"]
+                           if span.start <= c.start and c.end <= span.end):
+        return False
+    rest = doc.text[m.end:sent.end_char]
+    return re.match(r"^(?:\s*(?:and beyond|onwards)?[,\s\w’'-]{0,80}?)\b(will|must|should|would)\b", rest) is not None
 
 
 def _action(doc: Doc, sent: Span, m: TimeMention, next_text: str | None) -> str:
@@ -781,7 +887,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                   out: Extraction, used_ids: dict[str, int]) -> list[int]:
     """Targets and deadlines of one passage; returns indexes (in out.targets) of new targets."""
     lo_c, hi_c = passage.context, passage.own_end or len(doc.text)
-    mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c]
+    urls = [(u.start(), u.end()) for u in URL_RE.finditer(doc.text)]
+    mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c and
+                not any(a <= m.expr_start < b for a, b in urls)]
     quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := _quantity(s))]
     new_targets: list[int] = []
     for sent in doc.sents:
@@ -789,7 +897,10 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
         # dates in the borrowed start of a cut sentence still date its values (not new deadlines)
         s_t_all = [m for m in doc.user_data.get("time_mentions", [])
-                   if sent.start_char <= m.expr_start < min(sent.end_char, hi_c)]
+                   if sent.start_char <= m.expr_start < min(sent.end_char, hi_c) and
+                   not any(a <= m.expr_start < b for a, b in urls)]
+        if passage.example or _reported(doc, sent, passage, s_t_all, edition):
+            continue
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
         targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent, s_t, edition)]
         consumed: set[int] = set()
@@ -868,9 +979,25 @@ def _is_history(m: TimeMention, edition: Edition | None) -> bool:
     if edition is None:
         return False
     w = m.when
-    if w.end.year * 100 + w.end.month < (edition.first_year - 1) * 100 + 4:
+    if "/" not in edition.label:
+        # a paper dated by calendar year (a Board paper of December 2024): a period that began before that
+        # year ("2023/24", "2023") is over or closing, not a date anything is being committed to
+        if w.start.year < edition.first_year:
+            return True
+    elif w.end.year * 100 + w.end.month < (edition.first_year - 1) * 100 + 4:
         return True
     return m.prep == "from" and w.granularity == "financial_year" and w.start.year < edition.first_year
+
+
+def _is_future(m: TimeMention, edition: Edition | None) -> bool:
+    """A date that reaches into the period the edition plans for (for a paper dated by calendar year: a
+    date that starts after that year)."""
+    if edition is None:
+        return False
+    w = m.when
+    if "/" not in edition.label:
+        return w.start.year > edition.first_year
+    return w.end >= date(edition.first_year, 4, 1)
 
 
 def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
@@ -882,7 +1009,8 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         before = doc.text[max(sent.start_char, m.start - 30):m.start].lower()
         if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
             continue
-        if _NAME_AFTER.match(doc.text[m.end:m.end + 40]) or (m.prep is None and m.when.granularity in (
+        if _NAME_AFTER.match(doc.text[m.end:m.end + 40]) or _names_a_document(doc, sent, m) or (
+                m.prep is None and m.when.granularity in (
                 "calendar_year", "financial_year") and "/" not in m.when.text):
             continue
         if m.prep is None and m.when.granularity == "financial_year" and \

@@ -33,6 +33,10 @@ FACT_CUES = (
     "last year", "over the last", "in the first", "so far", "has delivered", "have delivered", "worked",
     "has reduced", "have reduced", "has published", "was met", "were met", "today", "accounts for",
     "account for", "is likely to", "are likely to",
+    # reports of the past or present state: "This includes a 33% reduction", "We continued to invest",
+    # "is currently at £1.2 billion", "the work done through", "considered the 250,000 contributions"
+    "includes", "included", "has included", "continued", "launched", "considered", "done",
+    "currently", "to date", "year to date", "saved", "has saved", "have saved",
 )
 BASELINE_CUES = ("compared to", "compared with", "than", "since", "against", "relative to", "baseline",
                  "versus", "vs", "levels", "pre-pandemic", "pre-covid", "on current spending",
@@ -65,3 +69,45 @@ BASELINE_RE = re.compile(
     r"|(?:to|below|above) ((?:[A-Z][a-z]+ )?20\d\d(?:/\d\d)? levels|pre-\w+ levels)"
     r"|(?:against|than) (pre-\w+(?: levels)?)"
     r"|(?:improve|improving) upon (20\d\d/\d\d)", re.IGNORECASE)
+
+# Words that bind a sentence to the future (a modal, an ask, an aim). Narrower than COMMITMENT_CUES, whose
+# verbs ("increase", "deliver") also occur as nouns in reports of the past ("an increase ... has been
+# delivered"): a sentence that reports (FACT_CUES) and has none of these is not a commitment.
+MODAL_CUES = (
+    "will", "shall", "must", "should", "would", "expect", "expected", "expects", "expecting", "ask", "asked",
+    "asking", "aim", "aims", "aiming", "ambition", "ambitions", "plan to", "plans to", "planning to", "need to",
+    "needs to", "required", "require", "requires", "commit", "committed", "committing", "commitment",
+    "commitments", "due to",
+    "intend", "intends", "intended", "propose", "proposing", "going to", "is to", "are to", "we want",
+    "forecasting", "forecast to", "on course to", "on track to",
+)
+
+# Marks a figure given as an illustration: an example, a hypothetical case, data "for illustrative purposes".
+EXAMPLE_RE = re.compile(
+    r"\b(?:for example|for instance|e\.\s?g\.?|eg|worked examples?|example \d+|illustrative|illustration|"
+    r"hypothetical(?:ly)?|suppose|imagine)\b", re.IGNORECASE)
+# A block that opens a stretch of worked examples / illustrative data (its tables follow it).
+EXAMPLE_START_RE = re.compile(
+    r"\b(?:worked examples?|example \d+\s*:|for illustrative purposes|illustrative (?:example|data|only)|"
+    r"hypothetical example)", re.IGNORECASE)
+
+# Counts of what people said or sent, not of services delivered: "250,000 contributions", "1,200 responses".
+NON_COMMITMENT_COUNT_NOUNS = frozenset({
+    "contributions", "responses", "respondents", "submissions", "comments", "participants", "attendees",
+    "views", "ideas", "stories", "signatures", "visitors", "downloads", "followers", "subscribers",
+    "conversations", "replies", "entries", "votes", "nominations",
+})
+
+# Document and event names: a date inside one names the document ("Spending Review 2025", "Better Care Fund
+# policy framework for 2025 to 2026", "the 2025/26 NHS Standard Contract"), it does not bind an action.
+_DOC_NOUN = (r"(?:framework|guidance|plan|strategy|review|report|statement|budget|survey|contract|mandate|"
+             r"settlement|specification|handbook|manual|policy|letter|programme|standards?|regulations?|"
+             r"act|paper|prospectus|toolkit)")
+TITLE_BEFORE_RE = re.compile(
+    r"(?:\b[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\s*$")
+TITLE_AFTER_RE = re.compile(r"^\s*(?:[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\b")
+# "the Board paper on productivity in May 2024": which document is meant, not when something is due.
+REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:paper|report|letter|publication|announcement|consultation|survey|budget|statement|review|"
+    r"guidance|plan)(?:\s+(?:on|about|into|of)(?:\s+[\w-]+){1,3})?\s*$", re.IGNORECASE)
+URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
