@@ -53,6 +53,10 @@ from guidance_parser.model import (
 )
 
 DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
+# Deadlines are matched on action phrases, which share generic words ("publish", "develop", "commission",
+# "ICBs") far more than target metrics do: unrelated actions score 0.35-0.45 where unrelated metrics score
+# under 0.3 (measured on the gold pairs, benchmarks/eval_matching.py), so their bar is this much higher.
+DEADLINE_MARGIN = 0.10
 VALUE_BONUS = 0.15  # added to the match score when two targets state the same figure and unit
 SECTION_THRESHOLD = 0.30  # sections share headings and boilerplate, so a lower bar still aligns them
 SECTION_DEPTH = 2  # heading levels that delimit a section in the text diff
@@ -75,6 +79,8 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"\burgent community response\b|\bucr\b", "urgentcommunityresponse"),
     (r"\breferral to treatment\b|\brtt\b|\b18week\b", "referraltotreatment18w"),
     (r"\bfaster diagnosis standard\b|\bfds\b", "fasterdiagnosisstandard"),
+    # the 18-week wait for a first (outpatient) appointment is measured apart from the wait for treatment
+    (r"\bfirst (?:outpatient )?appointments?\b", "firstappointment"),
     (r"\bcategory 2\b|\bcat ?2\b", "category2"),
     (r"\bhospital at home\b|\bvirtual wards?\b", "virtualward"),
     (r"\bcommunity diagnostic cent(?:re|er)s?\b|\bcdcs?\b", "communitydiagnosticcentre"),
@@ -122,8 +128,10 @@ def fold(text: str) -> str:
 # Tokens that name a specific standard. Two metrics naming different standards (the 4-hour vs the
 # 12-hour A&E standard, 62-day vs 31-day cancer) are different targets however alike the rest of
 # their words; two naming the same ones very probably are the same target reworded.
-_ANCHOR_RE = re.compile(r"\b(?:\d+(?:hour|day|week|minute|month|year)|emergencydept|urgentcommunityresponse|"
-                        r"referraltotreatment18w|fasterdiagnosisstandard|category2|virtualward|"
+# Durations count in minutes to weeks only: NHS standards are 15-minute, 4-hour, 62-day, 18-week waits;
+# "2 years" or "6 months" is a time span ("over the next 2 years"), not the name of a standard.
+_ANCHOR_RE = re.compile(r"\b(?:\d+(?:hour|day|week|minute)|emergencydept|urgentcommunityresponse|"
+                        r"referraltotreatment18w|fasterdiagnosisstandard|firstappointment|category2|virtualward|"
                         r"communitydiagnosticcentre|sameday_emergencycare)\b")
 ANCHOR_WEIGHT = 0.4
 
@@ -319,7 +327,7 @@ AREAS: list[tuple[str, str]] = [
      r"urgent and emergency|\buec\b|corridor|handover|\b111\b|sameday_emergencycare|discharge|"
      r"bed occupancy|\bbeds?\b"),
     ("Elective care and diagnostics",
-     r"referraltotreatment18w|elective|\b52week\b|outpatient|waiting list|first appointment|"
+     r"referraltotreatment18w|elective|\b52week\b|outpatient|waiting list|firstappointment|"
      r"diagnostic|communitydiagnosticcentre|\b65week\b|surgical hub"),
     ("Mental health", r"mentalhealth|talking therap|psychosis|dementia|out of area placement"),
     ("Learning disability and autism", r"learningdisabilit|autis"),
@@ -360,6 +368,17 @@ def area_of(r: Record, doc: Document | None = None) -> str:
     if isinstance(r, Target) and r.priority:
         return clean(r.priority)
     return OTHER_AREA
+
+
+def areas_named(r: Record, doc: Document | None = None) -> frozenset[str]:
+    """Every NHS policy area a record's own words name ("Elective, cancer and diagnostics" names two);
+    without any, the one ``area_of`` finds from its context (if it is a known area)."""
+    folded = fold(record_text(r))
+    own = frozenset(name for name, pattern in _AREA_RES if pattern.search(folded))
+    if own:
+        return own
+    area = area_of(r, doc)
+    return frozenset({area}) if area in _AREA_NAMES else frozenset()
 
 
 # --- classifying a matched pair ---------------------------------------------------------------
@@ -584,6 +603,108 @@ def _value_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
     return bonus
 
 
+_TIME_UNITS = {"minute", "hour", "day", "week", "month", "year"}
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """What a unit measures: "percent" (percentages and percentage points), "time", "money", "count"."""
+    u = _norm_unit(unit)
+    if u is None:
+        return None
+    if u == "%" or u.startswith(("percent", "percentage point", "point")) or u in ("pp", "% points"):
+        return "percent"
+    if u.rstrip("s") in _TIME_UNITS:
+        return "time"
+    if u.startswith(("£", "gbp")) or u in ("pounds", "billion", "million"):
+        return "money"
+    return "count"
+
+
+# Who a figure binds: the nation as a whole, every trust / provider, or every system / ICB. NHS targets
+# are often set as a national level with a floor for each trust ("national target of 85%", "every trust to
+# maintain or improve to 82%"), and the two levels are separate commitments.
+_LEVEL_RES = [
+    ("provider", re.compile(r"\b(?:every|each|all|individual)\s+(?:nhs\s+|acute\s+)?(?:trusts?|providers?)\b|"
+                            r"\b(?:trust|provider)[- ]level\b|\btrust limits?\b")),
+    ("system", re.compile(r"\b(?:every|each|all)\s+(?:systems?|icbs?|integrated care boards?)\b")),
+    ("national", re.compile(r"\bnational(?:ly)?\b|\bacross england\b")),
+]
+_LEVEL_WORDS_BEFORE = 8
+_LEVEL_WORDS_AFTER = 2
+
+
+def _levels(text: str) -> set[str]:
+    t = clean(text).lower()
+    return {name for name, rx in _LEVEL_RES if rx.search(t)}
+
+
+def scope_level(r: Record) -> str | None:
+    """The level a target binds ("national", "provider", "system"), or None when not evident.
+
+    Read from the metric's own words, else from the words just around the figure in the source
+    sentence (back to the previous figure, a couple after it: "every trust to ... 82%", "65%
+    nationally"), else from the extracted ``scope``. Several levels at one place say nothing.
+    """
+    if not isinstance(r, Target):
+        return None
+    own = _levels(r.metric)
+    if len(own) == 1:
+        return next(iter(own))
+    if r.value is not None:
+        sentence = clean(r.evidence.sentence)
+        m = re.search(rf"(?<![\d.,]){re.escape(_num(r.value))}(?![\d,]|\.\d)", sentence)
+        if m:
+            before = re.split(r"\d", sentence[: m.start()])[-1].split()[-_LEVEL_WORDS_BEFORE:]
+            after = sentence[m.end():].split()[:_LEVEL_WORDS_AFTER]
+            near = _levels(" ".join(before)) or _levels(" ".join(after))
+            if len(near) == 1:
+                return next(iter(near))
+    scoped = _levels(r.scope or "")
+    return next(iter(scoped)) if len(scoped) == 1 else None
+
+
+LEVEL_MISMATCH = 0.6  # factor on the assignment score of two targets binding different levels
+PRIORITY_SAME_AREA = 0.5  # match score of two priorities heading the same NHS policy area
+
+
+def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: Document | None = None,
+                        new_doc: Document | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Match scores of records across two editions: ``(score, preference)``.
+
+    ``score`` is text similarity (``record_similarity``) plus the value bonus, checked against what the
+    records measure; pairs below the threshold on it are not matched:
+
+    - targets whose units measure different things (a percentage vs a time vs a count) are never the
+      same target (score 0): "78% within 4 hours" is not "children seen within 4 hours";
+    - priorities name policy areas in whatever words each edition chooses ("Reduce the time people
+      wait for elective care" -> "Elective, cancer and diagnostics"): two naming a common NHS policy
+      area (``areas_named``) score at least ``PRIORITY_SAME_AREA``.
+
+    ``preference`` (zero or negative) only steers the one-to-one assignment between candidates:
+    targets binding different levels (national vs every trust vs every system, ``scope_level``) count
+    ``LEVEL_MISMATCH`` of their score there. A level changed between editions ("all systems" ->
+    "a national target") does not by itself unmatch a target, but a same-level candidate wins.
+    """
+    sim = record_similarity(old, new, old_doc, new_doc) + _value_bonus(old, new)
+    pref = np.zeros_like(sim)
+    if not old or not new:
+        return sim, pref
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            if isinstance(o, Target) and isinstance(n, Target):
+                ko, kn = unit_kind(o.unit), unit_kind(n.unit)
+                if ko and kn and ko != kn:
+                    sim[i, j] = 0.0
+                    continue
+                lo, ln = scope_level(o), scope_level(n)
+                if lo and ln and lo != ln:
+                    pref[i, j] = -(1 - LEVEL_MISMATCH) * min(1.0, sim[i, j])
+            elif isinstance(o, Priority) and isinstance(n, Priority) and \
+                    areas_named(o, old_doc) & areas_named(n, new_doc):
+                sim[i, j] = max(sim[i, j], PRIORITY_SAME_AREA)
+    return np.clip(sim, 0.0, 1.0), pref
+
+
 def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
     """Tiny preference for same value / same deadline between equally similar candidates."""
     bonus = np.zeros((len(old), len(new)))
@@ -624,8 +745,8 @@ def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Seq
     """Match one record type across a pair; returns the changes and the new records' lineage ids."""
     old_edition, new_edition = old_doc.edition, new_doc.edition
     old_ed, new_ed = old_edition.label, new_edition.label
-    sim = np.clip(record_similarity(old, new, old_doc, new_doc) + _value_bonus(old, new), 0.0, 1.0)
-    pairs = assign(sim, threshold, _tie_bonus(old, new))
+    sim, preference = cross_edition_score(old, new, old_doc, new_doc)
+    pairs = assign(sim, threshold, preference + _tie_bonus(old, new))
     changes: list[Change] = []
     new_lineage: list[str | None] = [None] * len(new)
     matched_old = set()
@@ -976,8 +1097,9 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
         changes: list[Change] = []
         next_lineage: dict[RecordType, list[str]] = {}
         for rtype in ("target", "deadline", "priority"):
+            bar = threshold + DEADLINE_MARGIN if rtype == "deadline" else threshold
             ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
-                                    old_doc, new_doc, threshold, labels)
+                                    old_doc, new_doc, bar, labels)
             changes.extend(ch)
             next_lineage[rtype] = ids
         counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}
@@ -989,5 +1111,6 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
     return DiffResult(
         editions=[DocumentRef.of(d) for d, _ in ordered], pairs=pairs,
         timelines=_timelines(pairs) if len(ordered) > 2 else [],
-        settings={"threshold": threshold, "section_threshold": SECTION_THRESHOLD,
+        settings={"threshold": threshold, "deadline_threshold": round(threshold + DEADLINE_MARGIN, 3),
+                  "section_threshold": SECTION_THRESHOLD,
                   "section_depth": section_depth, "generator": f"guidance-parser {__version__}"})

@@ -1,0 +1,302 @@
+"""How well the differ pairs records across editions, measured against tests/gold/pairs-2025-26-vs-mtpf.json.
+
+python benchmarks/eval_matching.py [--gold tests/gold] [--threshold 0.30] [--curve]
+
+The matcher is isolated from extraction: Target / Deadline / Priority records are built from the gold
+annotations of both documents themselves (metric, value, unit, direction, deadline, scope, baseline; the
+gold quote stands as the evidence sentence) and compared with ``diff.diff_editions``, exactly as it
+compares extracted records (restatements merged within each edition, then one-to-one matching).
+
+Scoring (per record type and over all types):
+
+- a predicted pair (old record, new record) is right when the pairs gold lists the new record among the
+  counterparts of the old record's commitment; it is wrong when the old record's commitment is paired
+  with other records, was dropped, or has its counterpart outside the annotated span (``unknown``: that
+  counterpart is not among the inputs, so any in-span partner is wrong);
+- precision = right pairs / predicted pairs; recall = gold commitments with at least one right pair /
+  gold commitments with a counterpart (``optional`` pairs count when found and are not misses);
+- classification accuracy over right pairs: the differ's aspects read as changed_value (value or unit),
+  deadline_moved (any deadline aspect), unchanged, or reworded (anything else), against ``expected`` /
+  ``also_accept``.
+
+The end-to-end figure (extracted records of the real documents) needs a public record-to-gold alignment
+from guidance_parser.evaluate; it has none (``_assign`` is private), so only the isolated figure is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from guidance_parser.diff import DEFAULT_THRESHOLD, diff_editions  # noqa: E402
+from guidance_parser.model import (  # noqa: E402
+    Change,
+    Deadline,
+    Document,
+    DocumentRef,
+    Edition,
+    Evidence,
+    Extraction,
+    Priority,
+    RecordType,
+    Target,
+    When,
+)
+from guidance_parser.when import normalise  # noqa: E402
+
+PAIRS_FILE = "pairs-2025-26-vs-mtpf.json"
+KINDS: dict[RecordType, str] = {"target": "targets", "deadline": "deadlines", "priority": "priorities"}
+Record = Target | Deadline | Priority
+
+
+def key_of(rtype: str, g: dict[str, Any]) -> str:
+    """The stable key of a gold record: type, line, quote and (targets) value."""
+    value = g.get("value") if rtype == "target" else None
+    return f"{rtype}|{g['line']}|{g['quote']}|{value}"
+
+
+def gold_when(label: str | None, edition: Edition) -> When | None:
+    """A gold ``When`` label ("2026-03", "2025/26", "autumn 2025", "end of Parliament") as a When."""
+    if not label:
+        return None
+    text = label
+    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
+        text = f"{calendar.month_name[int(label[5:])]} {label[:4]}"
+    elif label == "end of Parliament":
+        text = "by the end of the Parliament"
+    w = normalise(text, edition)
+    if w is None or w.label != label:
+        raise ValueError(f"gold date label {label!r} does not normalise to itself (got {w and w.label!r})")
+    return w
+
+
+def gold_extraction(gold: dict[str, Any]) -> tuple[Document, Extraction, dict[str, str]]:
+    """Model records built from a gold file; returns the document, the extraction and record id -> key."""
+    edition = Edition.from_label(gold["edition"])
+    path = f"gold/{gold['document']}"
+    doc = Document(path=path, title=gold["document"], edition=edition, blocks=[], source_format="markdown",
+                   sha256=hashlib.sha256(path.encode()).hexdigest())
+    keys: dict[str, str] = {}
+    targets, deadlines, priorities = [], [], []
+    for rtype, kind in KINDS.items():
+        for n, g in enumerate(gold.get(kind, [])):
+            rid = f"{rtype[0]}-gold-{g['line']}-{n}"
+            keys[rid] = key_of(rtype, g)
+            ev = Evidence(g["quote"], g.get("page"), (), g["line"])
+            if rtype == "target":
+                targets.append(Target(id=rid, metric=g["metric"], value=g.get("value"), unit=g.get("unit"),
+                                      direction=g.get("direction"), baseline=g.get("baseline"),
+                                      deadline=gold_when(g.get("deadline"), edition), scope=g.get("scope"),
+                                      priority=None, evidence=ev))
+            elif rtype == "deadline":
+                w = gold_when(g["when"], edition)
+                assert w is not None
+                deadlines.append(Deadline(id=rid, action=g["action"], when=w, evidence=ev))
+            else:
+                priorities.append(Priority(id=rid, title=g["title"], target_ids=[], evidence=ev))
+    return doc, Extraction(DocumentRef.of(doc), targets, deadlines, priorities), keys
+
+
+@dataclass
+class Entry:
+    """One commitment of the old edition in the pairs gold."""
+
+    rtype: str
+    status: str  # pair / dropped / unknown
+    old: list[str]
+    new: list[str]
+    expected: str | None
+    accept: list[str]
+    optional: bool
+    note: str
+
+
+def load_pairs(gold_dir: Path) -> tuple[list[Entry], dict[str, Any], dict[str, Any]]:
+    """The pairs gold with every key checked against the two gold files it refers to."""
+    data = json.loads((gold_dir / PAIRS_FILE).read_text(encoding="utf-8"))
+    old_gold = json.loads((gold_dir / data["old"]).read_text(encoding="utf-8"))
+    new_gold = json.loads((gold_dir / data["new"]).read_text(encoding="utf-8"))
+    known_old = {key_of(t, g) for t, k in KINDS.items() for g in old_gold.get(k, [])}
+    known_new = {key_of(t, g) for t, k in KINDS.items() for g in new_gold.get(k, [])}
+    entries = []
+    for e in data["entries"]:
+        entry = Entry(e["type"], e["status"], [key_of(e["type"], k) for k in e["old"]],
+                      [key_of(e["type"], k) for k in e.get("new", [])], e.get("expected"),
+                      e.get("also_accept", []), bool(e.get("optional")), e.get("note", ""))
+        missing = [k for k in entry.old if k not in known_old] + [k for k in entry.new if k not in known_new]
+        if missing:
+            raise ValueError(f"{PAIRS_FILE}: keys not in the gold files (were they edited?): {missing}")
+        entries.append(entry)
+    return entries, old_gold, new_gold
+
+
+def change_class(c: Change) -> str:
+    """The differ's verdict on a matched pair in the gold's four classes."""
+    if "value" in c.aspects or "unit" in c.aspects:
+        return "changed_value"
+    if any(a.startswith("deadline") for a in c.aspects):
+        return "deadline_moved"
+    return "unchanged" if c.kind == "unchanged" else "reworded"
+
+
+@dataclass
+class Pred:
+    rtype: str
+    old: str
+    new: str
+    cls: str
+    similarity: float | None
+    summary: str
+
+
+@dataclass
+class TypeScore:
+    predicted: int = 0
+    right: int = 0
+    gold: int = 0
+    found: int = 0
+    cls_right: int = 0
+    cls_total: int = 0
+    wrong: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    misclassified: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: TypeScore) -> None:
+        for f in ("predicted", "right", "gold", "found", "cls_right", "cls_total"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.wrong += other.wrong
+        self.missed += other.missed
+        self.misclassified += other.misclassified
+
+
+def _short(key: str) -> str:
+    rtype, line, quote, value = key.split("|", 3)
+    v = "" if value == "None" else f" [{value}]"
+    return f"L{line} {quote[:48]}{v}"
+
+
+def predictions(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Pred], dict[str, str]]:
+    """Run the differ on records built from both gold files; the pairs it makes, by gold key."""
+    _, old_gold, new_gold = load_pairs(gold_dir)
+    old_doc, old_x, old_keys = gold_extraction(old_gold)
+    new_doc, new_x, new_keys = gold_extraction(new_gold)
+    result = diff_editions([(old_doc, old_x), (new_doc, new_x)], threshold=threshold)
+    keys = {**old_keys, **new_keys}
+    out = []
+    for c in result.pairs[0].changes:
+        if c.old is not None and c.new is not None:
+            out.append(Pred(c.record_type, keys[c.old.id], keys[c.new.id], change_class(c), c.similarity,
+                            c.summary))
+    return out, keys
+
+
+def score(preds: Sequence[Pred], entries: Sequence[Entry],
+          in_span: Any = lambda key: True) -> dict[str, TypeScore]:
+    """Scores per record type and "all". ``in_span(new_key)`` says whether a new record lies in the
+    annotated span (end-to-end runs: pairs of ``unknown`` commitments with records outside it are not scored)."""
+    by_old = {k: e for e in entries for k in e.old}
+    scores: dict[str, TypeScore] = {t: TypeScore() for t in KINDS}
+    found: set[int] = set()
+    for p in preds:
+        e = by_old.get(p.old)
+        ts = scores[p.rtype]
+        if e is None or (e.status == "unknown" and not in_span(p.new)):
+            continue
+        ts.predicted += 1
+        line = f"{_short(p.old)}  ->  {_short(p.new)}  (sim {p.similarity})"
+        if e.status == "pair" and p.new in e.new:
+            ts.right += 1
+            if id(e) not in found:
+                found.add(id(e))
+                ts.cls_total += 1
+                ok = p.cls == e.expected or p.cls in e.accept
+                ts.cls_right += ok
+                if not ok:
+                    ts.misclassified.append(f"{line}: got {p.cls}, gold {e.expected} ({p.summary})")
+        else:
+            why = {"pair": "gold counterpart is another record", "dropped": "gold: dropped",
+                   "unknown": "gold: counterpart outside the annotated span"}[e.status]
+            ts.wrong.append(f"{line}  [{why}]")
+    for e in entries:
+        if e.status != "pair":
+            continue
+        ts = scores[e.rtype]
+        if id(e) in found:
+            ts.found += not e.optional
+            ts.gold += not e.optional
+        elif not e.optional:
+            ts.gold += 1
+            got = [p for p in preds if p.old in e.old]
+            what = "; ".join(f"matched to {_short(p.new)}" for p in got) or "left unmatched"
+            ts.missed.append(f"{_short(e.old[0])}  should pair with {_short(e.new[0])}: {what}")
+    total = TypeScore()
+    for ts in scores.values():
+        total.add(ts)
+    return {**scores, "all": total}
+
+
+def evaluate(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD) -> dict[str, TypeScore]:
+    entries, _, _ = load_pairs(gold_dir)
+    preds, _ = predictions(gold_dir, threshold)
+    return score(preds, entries)
+
+
+def format_scores(scores: dict[str, TypeScore], details: bool = True) -> str:
+    lines = [f"{'type':9} {'pred':>4} {'right':>5} {'gold':>4} {'found':>5}  {'P':>5} {'R':>5} {'F1':>5}  class",
+             "-" * 62]
+    for name, ts in scores.items():
+        lines.append(f"{name:9} {ts.predicted:4d} {ts.right:5d} {ts.gold:4d} {ts.found:5d}  {ts.precision:5.2f} "
+                     f"{ts.recall:5.2f} {ts.f1:5.2f}  {ts.cls_right}/{ts.cls_total}")
+    if details:
+        total = scores["all"]
+        for title, items in (("wrong pairs", total.wrong), ("missed pairs", total.missed),
+                             ("misclassified (right pair, wrong class)", total.misclassified)):
+            lines.append(f"\n{title} ({len(items)}):")
+            lines += [f"  {x}" for x in items]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--curve", action="store_true", help="P/R/F1 over a range of thresholds")
+    args = ap.parse_args()
+    print(f"ISOLATED MATCHER (records built from the gold annotations), threshold {args.threshold:.2f}\n")
+    print(format_scores(evaluate(args.gold, args.threshold)))
+    if args.curve:
+        print("\nthreshold curve (all types):  thr   P     R     F1   pred right")
+        for i in range(5, 66, 5):
+            s = evaluate(args.gold, i / 100)["all"]
+            print(f"{'':30}{i / 100:4.2f}  {s.precision:4.2f}  {s.recall:4.2f}  {s.f1:4.2f}  "
+                  f"{s.predicted:4d} {s.right:4d}")
+    print("\nEND-TO-END: not reported. guidance_parser.evaluate has no public record-to-gold alignment "
+          "(its _assign is private), so extracted records cannot be mapped to gold keys without duplicating it.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
