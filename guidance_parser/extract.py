@@ -749,10 +749,14 @@ def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
         return True
     if m.prep in (None, "for", "of") and TITLE_AFTER_RE.match(doc.text[m.end:m.end + 80]):
         return True
-    if m.prep in ("in", "of", "from", None) and REFERENCE_BEFORE_RE.search(before):
-        head = doc.char_span(sent.start_char, m.start, alignment_mode="contract")
-        return head is None or not any(c.label_ in ("COMMIT", "MODAL") for c in doc.spans["cues"]
-                                       if head.start <= c.start and c.end <= head.end)
+    ref = REFERENCE_BEFORE_RE.search(before) if m.prep in ("in", "of", "from", None) else None
+    if ref is not None:
+        # unless an action governs the document: "publish a report on progress in March 2026"
+        noun = doc.char_span(m.start - len(before) + ref.start(), m.start, alignment_mode="expand")
+        if noun is None:
+            return True
+        return not any(c.label_ in ("COMMIT", "MODAL") for c in doc.spans["cues"]
+                       if max(sent.start, noun.start - 5) <= c.start and c.end <= noun.start)
     return False
 
 

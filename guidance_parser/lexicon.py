@@ -107,7 +107,8 @@ TITLE_BEFORE_RE = re.compile(
     r"(?:\b[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\s*$")
 TITLE_AFTER_RE = re.compile(r"^\s*(?:[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\b")
 # "the Board paper on productivity in May 2024": which document is meant, not when something is due.
+# Only documents that have appeared: a review, consultation or plan "in the spring" is usually still to come.
 REFERENCE_BEFORE_RE = re.compile(
-    r"\b(?:paper|report|letter|publication|announcement|consultation|survey|budget|statement|review|"
-    r"guidance|plan)(?:\s+(?:on|about|into|of)(?:\s+[\w-]+){1,3})?\s*$", re.IGNORECASE)
+    r"\b(?:paper|report|letter|publication|announcement)(?:\s+(?:on|about|into|of)(?:\s+[\w-]+){1,3})?\s*$",
+    re.IGNORECASE)
 URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
