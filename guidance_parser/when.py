@@ -55,6 +55,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("next_years", r"(?<=within\s)(?:the\s+)?(?:next|coming)\s+"
                    r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years"),
     ("quarter", rf"Q([1-4])\s*(?:of\s+)?({_FY})"),
+    # a quarter without its year ("in Q4", "the first half of quarter four", "the third quarter"): read
+    # against the edition like a month without a year, by the quarter's first month
+    ("quarter_bare", r"(?:the\s+(?:first|second)\s+half\s+of\s+)?(?:quarter\s+(?:one|two|three|four|[1-4])|"
+                     r"(?:the\s+)?(?:first|second|third|fourth|final)\s+quarter|Q[1-4])"
+                     r"(?!\s*(?:of\s+)?(?:the\s+)?(?:20\d\d|\d\d/|year|financial))"),
     ("day", rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(20\d\d)"),
     ("month_year", rf"({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
     ("fy", rf"(?:(?:the\s+)?financial\s+year\s+)?({_FY})"),
@@ -193,6 +198,22 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         first_month = (first_month - 1) % 12 + 1
         return When(text, f"Q{q} {_fy_label(fy)}", date(sy, first_month, 1), _month_end(sy, first_month + 2),
                     "quarter")
+    if kind == "quarter_bare":
+        low = text.lower()
+        words = {"one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
+                 "final": 4}
+        found = re.search(r"q([1-4])\b|quarter\s+(one|two|three|four|[1-4])|(first|second|third|fourth|final)"
+                          r"\s+quarter", low)
+        assert found is not None
+        tok = next(g for g in found.groups() if g)
+        q = int(tok) if tok.isdigit() else words[tok]
+        first_month = (4 + 3 * (q - 1) - 1) % 12 + 1
+        month_year = _year_for_month(first_month, edition)
+        if month_year is None:
+            return None
+        fy = month_year if first_month >= 4 else month_year - 1
+        start = date(month_year, first_month, 1)
+        return When(text, f"Q{q} {_fy_label(fy)}", start, _month_end(month_year, first_month + 2), "quarter")
     if kind == "day":
         d = _parse_date(text)
         if d is None:

@@ -64,3 +64,23 @@ def test_a_calendar_year_edition_reads_bare_months_in_that_year() -> None:
     assert normalise("in May", board).label == "2024-05"  # type: ignore[union-attr]
     assert normalise("later this year", board).label == "2024"  # type: ignore[union-attr]
     assert normalise("from April", ED).label == "2026-04"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("agreed during the first half of quarter four", "Q4 2025/26"),  # Jan-Mar before the first FY
+        ("signed off by Q2", "Q2 2025/26"),  # July-September of the publication year
+        ("starting in quarter 1", "Q1 2026/27"),  # April opens the first financial year
+        ("in the third quarter", "Q3 2025/26"),
+        ("by Q3 2027/28", "Q3 2027/28"),  # a stated year wins
+    ],
+)
+def test_quarter_without_a_year_is_read_against_the_edition(text: str, label: str) -> None:
+    when = normalise(text, ED)
+    assert when is not None and when.label == label and when.granularity == "quarter"
+
+
+def test_quarter_words_that_are_not_dates() -> None:
+    assert normalise("a quarter of all trusts", ED) is None
+    assert normalise("the first quarter of the year", ED) is None
