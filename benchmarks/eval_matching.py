@@ -80,9 +80,17 @@ def gold_when(label: str | None, edition: Edition) -> When | None:
     return w
 
 
-def gold_extraction(gold: dict[str, Any]) -> tuple[Document, Extraction, dict[str, str]]:
-    """Model records built from a gold file; returns the document, the extraction and record id -> key."""
+def gold_extraction(gold: dict[str, Any], corpus: Path | None = None
+                    ) -> tuple[Document, Extraction, dict[str, str]]:
+    """Model records built from a gold file; returns the document, the extraction and record id -> key.
+
+    The evidence sentence is the gold quote; with ``corpus`` (the folder holding ``md/``) it is the whole
+    source line the quote sits on instead, damage and all (a robustness view: more context, more noise).
+    """
     edition = Edition.from_label(gold["edition"])
+    lines: list[str] = []
+    if corpus is not None:
+        lines = (corpus / "md" / gold["document"]).read_text(encoding="utf-8").splitlines()
     path = f"gold/{gold['document']}"
     doc = Document(path=path, title=gold["document"], edition=edition, blocks=[], source_format="markdown",
                    sha256=hashlib.sha256(path.encode()).hexdigest())
@@ -92,7 +100,8 @@ def gold_extraction(gold: dict[str, Any]) -> tuple[Document, Extraction, dict[st
         for n, g in enumerate(gold.get(kind, [])):
             rid = f"{rtype[0]}-gold-{g['line']}-{n}"
             keys[rid] = key_of(rtype, g)
-            ev = Evidence(g["quote"], g.get("page"), (), g["line"])
+            sentence = lines[g["line"] - 1] if 0 < g["line"] <= len(lines) else g["quote"]
+            ev = Evidence(sentence, g.get("page"), (), g["line"])
             if rtype == "target":
                 targets.append(Target(id=rid, metric=g["metric"], value=g.get("value"), unit=g.get("unit"),
                                       direction=g.get("direction"), baseline=g.get("baseline"),
@@ -198,11 +207,12 @@ def _short(key: str) -> str:
     return f"L{line} {quote[:48]}{v}"
 
 
-def predictions(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Pred], dict[str, str]]:
+def predictions(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD,
+                corpus: Path | None = None) -> tuple[list[Pred], dict[str, str]]:
     """Run the differ on records built from both gold files; the pairs it makes, by gold key."""
     _, old_gold, new_gold = load_pairs(gold_dir)
-    old_doc, old_x, old_keys = gold_extraction(old_gold)
-    new_doc, new_x, new_keys = gold_extraction(new_gold)
+    old_doc, old_x, old_keys = gold_extraction(old_gold, corpus)
+    new_doc, new_x, new_keys = gold_extraction(new_gold, corpus)
     result = diff_editions([(old_doc, old_x), (new_doc, new_x)], threshold=threshold)
     keys = {**old_keys, **new_keys}
     out = []
@@ -258,9 +268,11 @@ def score(preds: Sequence[Pred], entries: Sequence[Entry],
     return {**scores, "all": total}
 
 
-def evaluate(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD) -> dict[str, TypeScore]:
+def evaluate(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD,
+             corpus: Path | None = None) -> dict[str, TypeScore]:
+    """Pair scores of the isolated matcher (see the module docstring); ``corpus``: see ``gold_extraction``."""
     entries, _, _ = load_pairs(gold_dir)
-    preds, _ = predictions(gold_dir, threshold)
+    preds, _ = predictions(gold_dir, threshold, corpus)
     return score(preds, entries)
 
 
@@ -279,21 +291,63 @@ def format_scores(scores: dict[str, TypeScore], details: bool = True) -> str:
     return "\n".join(lines)
 
 
+def _curve(gold_dir: Path, corpus: Path | None) -> list[str]:
+    out = ["threshold curve (all types; deadlines need threshold + DEADLINE_MARGIN):",
+           "   thr    P     R     F1  pred right"]
+    for i in range(10, 61, 5):
+        s = evaluate(gold_dir, i / 100, corpus)["all"]
+        out.append(f"  {i / 100:4.2f}  {s.precision:4.2f}  {s.recall:4.2f}  {s.f1:4.2f}  {s.predicted:4d} {s.right:4d}")
+    return out
+
+
+# The constants the matcher's measured features hang on, and values around the chosen ones.
+SENSITIVITY = {"LEVEL_MISMATCH": (0.4, 0.5, 0.6, 0.7, 0.8, 1.0), "PRIORITY_SAME_AREA": (0.0, 0.35, 0.5, 0.7),
+               "DEADLINE_MARGIN": (0.0, 0.05, 0.1, 0.15, 0.2), "VALUE_BONUS": (0.0, 0.1, 0.15, 0.2),
+               "ANCHOR_WEIGHT": (0.2, 0.3, 0.4, 0.5), "CONTEXT_WEIGHT": (0.0, 0.2, 0.35, 0.5)}
+
+
+def _sensitivity(gold_dir: Path, corpus: Path | None) -> list[str]:
+    """F1 (all types) with one constant of diff.py varied at a time, the others as shipped."""
+    from guidance_parser import diff
+
+    out = ["sensitivity (F1 all types, one constant varied at a time):"]
+    for name, values in SENSITIVITY.items():
+        shipped = getattr(diff, name)
+        cells = []
+        for v in values:
+            setattr(diff, name, v)
+            try:
+                f1 = evaluate(gold_dir, corpus=corpus)["all"].f1
+            finally:
+                setattr(diff, name, shipped)
+            cells.append(f"{v:g}{'*' if v == shipped else ''}: {f1:.2f}")
+        out.append(f"  {name:18} " + "  ".join(cells))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus",
+                    help="folder holding md/; for the whole-line evidence view (skipped when absent)")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--curve", action="store_true", help="P/R/F1 over a range of thresholds")
+    ap.add_argument("--sensitivity", action="store_true", help="F1 with each matcher constant varied")
     args = ap.parse_args()
-    print(f"ISOLATED MATCHER (records built from the gold annotations), threshold {args.threshold:.2f}\n")
-    print(format_scores(evaluate(args.gold, args.threshold)))
-    if args.curve:
-        print("\nthreshold curve (all types):  thr   P     R     F1   pred right")
-        for i in range(5, 66, 5):
-            s = evaluate(args.gold, i / 100)["all"]
-            print(f"{'':30}{i / 100:4.2f}  {s.precision:4.2f}  {s.recall:4.2f}  {s.f1:4.2f}  "
-                  f"{s.predicted:4d} {s.right:4d}")
-    print("\nEND-TO-END: not reported. guidance_parser.evaluate has no public record-to-gold alignment "
+    views: list[tuple[str, Path | None]] = [("gold quote as evidence", None)]
+    if (args.corpus / "md").is_dir():
+        views.append(("whole source line as evidence", args.corpus))
+    else:
+        print(f"(corpus not found under {args.corpus}: whole-line view skipped)\n")
+    for title, corpus in views:
+        print(f"ISOLATED MATCHER, records built from the gold annotations, {title}; threshold {args.threshold:.2f}\n")
+        print(format_scores(evaluate(args.gold, args.threshold, corpus)))
+        if args.curve:
+            print("\n" + "\n".join(_curve(args.gold, corpus)))
+        if args.sensitivity:
+            print("\n" + "\n".join(_sensitivity(args.gold, corpus)))
+        print()
+    print("END-TO-END: not reported. guidance_parser.evaluate has no public record-to-gold alignment "
           "(its _assign is private), so extracted records cannot be mapped to gold keys without duplicating it.")
     return 0
 
