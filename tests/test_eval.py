@@ -141,13 +141,13 @@ def real_scores() -> dict[str, DocScore]:
     return {s.document: s for s in evaluate_dir(CORPUS, GOLD)}
 
 
-# Floors a little under what was measured (see the closing report): 2025/26 targets F1 1.00, deadlines 0.90,
-# target deadlines right 1.00; Medium Term Planning Framework to 3.2: targets 0.93, deadlines 0.86, target
+# Floors a little under what was measured: 2025/26 targets F1 1.00, deadlines 0.90, target deadlines right 1.00;
+# Medium Term Planning Framework to 3.2: targets 0.94, deadlines 0.87 (0.93 / 0.86 before issue 4), target
 # deadlines right 0.53 (its success-measure tables were flattened by the conversion, so most cells lose the
 # column year that dates them).
 FLOORS = {
     PLANNING_2025: {"targets": 0.95, "deadlines": 0.85, "target_deadline": 0.95},
-    MEDIUM_TERM: {"targets": 0.88, "deadlines": 0.82, "target_deadline": 0.50},
+    MEDIUM_TERM: {"targets": 0.90, "deadlines": 0.84, "target_deadline": 0.50},
 }
 
 
@@ -184,13 +184,14 @@ BOARD_PAPER = "nhs-england-board-paper-productivity-2024-12.md"
 PLANNING_FRAMEWORK = "nhs-planning-framework-2025.md"
 
 # Held-out floors (tests/gold/README.md). MTPF 3.3-3.6: first measured targets F1 0.86, deadlines 0.69; 0.92 and
-# 0.83 after two general fixes its misses suggested. The two whole documents annotated blind: first measured
-# Board paper targets 0.70, deadlines 0.44; planning framework targets 1.00 (none found, none annotated),
-# deadlines 0.83.
+# 0.83 after two general fixes its misses suggested, deadlines 0.86 after issue 4. The two whole documents
+# annotated blind: first run Board paper targets 0.70, deadlines 0.44; planning framework targets 1.00 (none
+# annotated, none found), deadlines 0.83. After the issue-4 rules (no longer blind): 1.00 / 1.00 and 1.00 / 1.00.
+# A type with no gold records scores 1.0 only when nothing is found, so 0.95 there means "find none".
 HELD_OUT_FLOORS = {
-    MEDIUM_TERM: {"targets": 0.88, "deadlines": 0.75},
-    BOARD_PAPER: {"targets": 0.65, "deadlines": 0.40},
-    PLANNING_FRAMEWORK: {"targets": 0.95, "deadlines": 0.80},
+    MEDIUM_TERM: {"targets": 0.88, "deadlines": 0.80},
+    BOARD_PAPER: {"targets": 0.90, "deadlines": 0.80},
+    PLANNING_FRAMEWORK: {"targets": 0.95, "deadlines": 0.90},
 }
 
 
