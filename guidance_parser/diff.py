@@ -629,6 +629,8 @@ _LEVEL_RES = [
     ("system", re.compile(r"\b(?:every|each|all)\s+(?:systems?|icbs?|integrated care boards?)\b")),
     ("national", re.compile(r"\bnational(?:ly)?\b|\bacross england\b")),
 ]
+# another figure ends the words that can belong to this one; a duration names a standard ("18 weeks")
+_FIGURE_RE = re.compile(r"(?<![\d.,])\d[\d,.]*(?![\d.,])(?!\s*-?\s*(?:hour|day|week|minute|month|year)s?\b)")
 _LEVEL_WORDS_BEFORE = 8
 _LEVEL_WORDS_AFTER = 2
 
@@ -654,7 +656,7 @@ def scope_level(r: Record) -> str | None:
         sentence = clean(r.evidence.sentence)
         m = re.search(rf"(?<![\d.,]){re.escape(_num(r.value))}(?![\d,]|\.\d)", sentence)
         if m:
-            before = re.split(r"\d", sentence[: m.start()])[-1].split()[-_LEVEL_WORDS_BEFORE:]
+            before = _FIGURE_RE.split(sentence[: m.start()])[-1].split()[-_LEVEL_WORDS_BEFORE:]
             after = sentence[m.end():].split()[:_LEVEL_WORDS_AFTER]
             near = _levels(" ".join(before)) or _levels(" ".join(after))
             if len(near) == 1:
