@@ -9,6 +9,11 @@ department", "UCR" = "urgent community response", "RTT" = "18 weeks" ...). Word 
 n-gram TF-IDF vectors give a cosine similarity; scipy's ``linear_sum_assignment`` then finds the
 best one-to-one pairing, and pairs below ``threshold`` are left unmatched (added / dropped).
 Character n-grams keep matching robust to PDF damage such as lost "ll" ligatures ("wil").
+Across editions the score also checks what records measure (``cross_edition_score``): targets whose
+units measure different things never match, the level a figure binds (national / every trust / every
+system) steers the assignment, priorities match by the NHS policy area they name, and deadlines need
+``DEADLINE_MARGIN`` more. These were measured on hand-made cross-edition pairs (tests/gold,
+benchmarks/eval_matching.py).
 
 Sections are aligned the same way (heading + body similarity) and diffed with ``difflib``, paragraph
 by paragraph with a word-level diff inside reworded paragraphs.
