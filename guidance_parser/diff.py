@@ -670,6 +670,42 @@ def scope_level(r: Record) -> str | None:
     return next(iter(scoped)) if len(scoped) == 1 else None
 
 
+def _figure_at(r: Target) -> tuple[str, str] | None:
+    """The source sentence before and after a target's own figure (None if it cannot be found)."""
+    if r.value is None:
+        return None
+    sentence = clean(r.evidence.sentence)
+    m = re.search(rf"(?<![\d.,]){re.escape(_num(r.value))}(?![\d,]|\.\d)", sentence)
+    return (sentence[: m.start()], sentence[m.end():]) if m else None
+
+
+_CHANGE_AFTER_RE = re.compile(r"^\s*%?\s*(?:[\w-]+\s+){0,2}?(?:improvement|reduction|increase|decrease|growth|"
+                              r"uplift|cut)s?\b", re.I)
+_LEVEL_BEFORE_RE = re.compile(r"\b(?:to|at|of|reach(?:ing|es)?|than|below|above)\s*$", re.I)
+_LEVEL_AFTER_RE = re.compile(r"^\s*%?\s*of\b", re.I)
+
+
+def figure_kind(r: Record) -> str | None:
+    """Whether a percentage target states a ``"change"`` ("a 5% point improvement", "a 30% reduction",
+    "increase by 3%") or a ``"level"`` ("to 65%", "92% of patients", "no more than 14%"); None when
+    the figure is not a percentage or the words around it do not say."""
+    if not isinstance(r, Target) or unit_kind(r.unit) != "percent":
+        return None
+    unit = _norm_unit(r.unit) or ""
+    if unit.startswith(("percentage point", "point", "pp")):
+        return "change"
+    around = _figure_at(r)
+    if around is None:
+        return None
+    before, after = around
+    words = _FIGURE_RE.split(before)[-1].split()[-3:]  # "by 2029 to 5%" is a level
+    if "by" in (w.lower() for w in words) or _CHANGE_AFTER_RE.match(after):
+        return "change"
+    if _LEVEL_BEFORE_RE.search(before) or _LEVEL_AFTER_RE.match(after):
+        return "level"
+    return None
+
+
 LEVEL_MISMATCH = 0.6  # factor on the assignment score of two targets binding different levels
 PRIORITY_SAME_AREA = 0.5  # match score of two priorities heading the same NHS policy area
 
@@ -681,8 +717,10 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
     ``score`` is text similarity (``record_similarity``) plus the value bonus, checked against what the
     records measure; pairs below the threshold on it are not matched:
 
-    - targets whose units measure different things (a percentage vs a time vs a count) are never the
-      same target (score 0): "78% within 4 hours" is not "children seen within 4 hours";
+    - targets whose units measure different things (a percentage vs a time vs a count), or where one
+      percentage is a change and the other a level (``figure_kind``), are never the same target
+      (score 0): "78% within 4 hours" is not "children seen within 4 hours", "a 5 point improvement"
+      is not "92% of patients";
     - priorities name policy areas in whatever words each edition chooses ("Reduce the time people
       wait for elective care" -> "Elective, cancer and diagnostics"): two naming a common NHS policy
       area (``areas_named``) score at least ``PRIORITY_SAME_AREA``.
@@ -700,7 +738,8 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
         for j, n in enumerate(new):
             if isinstance(o, Target) and isinstance(n, Target):
                 ko, kn = unit_kind(o.unit), unit_kind(n.unit)
-                if ko and kn and ko != kn:
+                fo, fn = figure_kind(o), figure_kind(n)
+                if (ko and kn and ko != kn) or (fo and fn and fo != fn):
                     sim[i, j] = 0.0
                     continue
                 lo, ln = scope_level(o), scope_level(n)

@@ -11,6 +11,7 @@ from guidance_parser.diff import (
     anchors,
     areas_named,
     diff_editions,
+    figure_kind,
     fold,
     record_similarity,
     scope_level,
@@ -117,3 +118,27 @@ def test_deadlines_need_a_higher_bar():
     same = deadline("publish guidance to support ICBs in their commissioning of ambulance services", "2026-09")
     (c,) = run({"deadlines": [a]}, {"deadlines": [same]}).pairs[0].changes
     assert c.kind == "changed" and c.aspects == ["deadline_later"]
+
+
+def test_figure_kind_tells_a_change_from_a_level():
+    assert figure_kind(target("18-week", 5, "percentage points", sentence="a minimum 5% point improvement")) == "change"
+    assert figure_kind(target("agency spend", 30, sentence="deliver a 30% reduction in agency spend")) == "change"
+    assert figure_kind(target("productivity", 2, sentence="a sustained 2% year-on-year improvement")) == "change"
+    assert figure_kind(target("cost base", 1, sentence="reduce their cost base by at least 1%")) == "change"
+    assert figure_kind(target("18-week", 65, sentence="waiting under 18 weeks to 65% nationally")) == "level"
+    assert figure_kind(target("18-week", 92, sentence="at least 92% of patients waiting")) == "level"
+    assert figure_kind(target("diagnostics", 14, sentence="performance of no more than 14%")) == "level"
+    assert figure_kind(target("waits", 5, sentence="reduced by 2029 to 5%")) == "level"
+    assert figure_kind(target("coverage", 94, sentence="94% coverage of teams")) is None
+    assert figure_kind(target("response", 30, "minutes", sentence="30 minutes reduction")) is None
+
+
+def test_a_change_never_matches_a_level():
+    rtt = "18-week referral to treatment performance"
+    old = [target(rtt, 5, "percentage points", sentence=f"every trust to deliver a 5% point improvement in {rtt}")]
+    new = [target(rtt, 92, sentence=f"at least 92% of patients on {rtt}")]
+    r = run({"targets": old}, {"targets": new})
+    assert pairs_of(r) == []
+    new.append(target(rtt, 7, sentence=f"every trust delivering a minimum 7% improvement in {rtt}"))
+    (c,) = [c for c in run({"targets": old}, {"targets": new}).pairs[0].changes if c.kind == "changed"]
+    assert c.new is not None and c.new.value == 7
