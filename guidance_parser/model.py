@@ -76,6 +76,9 @@ class Document:
     source_format: SourceFormat
     sha256: str
     page_count: int | None = None
+    # the publication date the document states on its first page / opening lines (a month-only date
+    # is the 1st of that month); None when it states none. Bare months and quarters are read from it.
+    published: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

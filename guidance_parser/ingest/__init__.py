@@ -10,7 +10,8 @@ Public API (other stages use only these):
 
 Sub-modules, one concern each: ``pdf`` (pdfplumber and pypdfium2 readers), ``markup`` (HTML,
 Markdown, text readers), ``structure`` (the shared clean-up into a Document), ``repair`` (word
-repairs), ``edition`` (year detection), ``sources`` (file dispatch and decoding).
+repairs), ``edition`` (year detection), ``published`` (the stated publication date), ``sources``
+(file dispatch and decoding).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each reader (PDF, HTML, Markdown, text) produces ``RawBlock``s in reading order.
 what happens next, identically for all of them: cleaning conversion artefacts, the ligature and
 hyphen repairs (document-wide, see ``repair``), dropping stray page numbers, rejoining paragraphs
 that a page or column break split mid-sentence, the section path of every block, the title, the
-edition, and the "no text at all" error.
+edition, the publication date, and the "no text at all" error.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest.edition import require_edition
+from guidance_parser.ingest.published import detect_published
 from guidance_parser.ingest.repair import (
     clean_chars,
     join_hyphenated,
@@ -195,7 +196,8 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
     blocks = _sections(cleaned)
     return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
-                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count)
+                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
+                    published=detect_published([b.text for b in cleaned]))
 
 
 def _repair_blocks(blocks: list[RawBlock]) -> None:

@@ -1,0 +1,68 @@
+"""When a document says it was published: read from its opening blocks, never guessed.
+
+Evidence, strongest first, looked for in the first ``OPENING_BLOCKS`` blocks (the title page of a PDF,
+the metadata lines at the top of a web long read):
+
+1. a publication label followed by a date: "Date published: 8 September, 2025", "Published 26 June
+   2025", "Publication date: 3 March 2025", "First published: ...";
+2. otherwise the first line that is a date and nothing else ("July 2025" printed on a title page, a
+   Board paper's meeting date "5 December 2024"), or a meeting-date label ("Date of meeting: ...").
+
+Lines about revision ("Date last updated: 25 March, 2025", "Updated 10 Sept 2025") are never read: the
+last update is not the publication date. A label only counts on a short metadata line, not inside a
+sentence ("the report published 3 May 2023 showed ..." names another document). The patterns only find
+the candidate text; ``dateparser`` reads the date. A month without a day gives the first of that
+month. No evidence -> None.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import dateparser
+
+OPENING_BLOCKS = 15
+_MAX_LABEL_WORDS = 14  # a metadata line, not a sentence of the body
+
+_MONTH = "|".join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"}, key=len, reverse=True))
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+# "8 September, 2025", "26 June 2025", "September 8, 2025", "July 2025", "08/09/2025"
+_DATE = (rf"{_WEEKDAY}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\.?,?\s+(?:19|20)\d\d"
+         rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+         rf"|(?:{_MONTH})\.?,?\s+(?:19|20)\d\d"
+         r"|\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d)(?!\d)")
+_PUBLISHED = re.compile(rf"\b(?:date\s+(?:first\s+)?published|(?:first\s+)?published(?:\s+on)?|"
+                        rf"publication\s+date|date\s+of\s+publication)\s*[:\-–]?\s*(?P<date>{_DATE})",
+                        re.IGNORECASE)
+_MEETING = re.compile(rf"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|board\s+meeting|date)\s*[:\-–]?\s*"
+                      rf"(?P<date>{_DATE})\s*$", re.IGNORECASE)
+_DATE_ONLY = re.compile(rf"^\s*(?P<date>{_DATE})\s*[.]?\s*$", re.IGNORECASE)
+
+
+def parse_date(text: str) -> date | None:
+    """A day or month-and-year date as written ("8 September, 2025", "July 2025"), day-first."""
+    parsed = dateparser.parse(text, languages=["en"],
+                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                                        "REQUIRE_PARTS": ["month", "year"]})
+    return parsed.date() if parsed else None
+
+
+def detect_published(texts: Sequence[str]) -> date | None:
+    """The publication date the opening blocks state (``texts`` in reading order), else None."""
+    opening = [" ".join(t.split()) for t in texts[:OPENING_BLOCKS]]
+    for text in opening:
+        m = _PUBLISHED.search(text)
+        if m and len(text.split()) <= _MAX_LABEL_WORDS:
+            found = parse_date(m.group("date"))
+            if found:
+                return found
+    for text in opening:
+        m = _MEETING.match(text) or _DATE_ONLY.match(text)
+        if m:
+            found = parse_date(m.group("date"))
+            if found:
+                return found
+    return None
