@@ -19,8 +19,10 @@ Scoring (per record type and over all types):
   deadline_moved (any deadline aspect), unchanged, or reworded (anything else), against ``expected`` /
   ``also_accept``.
 
-The end-to-end figure (extracted records of the real documents) needs a public record-to-gold alignment
-from guidance_parser.evaluate; it has none (``_assign`` is private), so only the isolated figure is given.
+End to end (``end_to_end``, needs the corpus): the real documents are ingested and extracted, extracted
+records are located at gold records with guidance_parser.evaluate's public scorers (its own one-to-one
+alignment is private, so they are asked one pair at a time), the differ matches the extracted records,
+and pairs whose two records are both located are scored as above; the others are listed as unjudged.
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guidance_parser.diff import DEFAULT_THRESHOLD, diff_editions  # noqa: E402
+from guidance_parser.diff import DEFAULT_THRESHOLD, clean, diff_editions  # noqa: E402
 from guidance_parser.model import (  # noqa: E402
     Change,
     Deadline,
@@ -223,17 +228,29 @@ def predictions(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD,
     return out, keys
 
 
+UNALIGNED = "x"  # key prefix of an extracted record that no gold record is located at
+
+
 def score(preds: Sequence[Pred], entries: Sequence[Entry],
-          in_span: Any = lambda key: True) -> dict[str, TypeScore]:
-    """Scores per record type and "all". ``in_span(new_key)`` says whether a new record lies in the
-    annotated span (end-to-end runs: pairs of ``unknown`` commitments with records outside it are not scored)."""
+          unjudged: list[str] | None = None) -> dict[str, TypeScore]:
+    """Scores per record type and "all".
+
+    End to end, a pair whose old or new record is not located at any gold record (keys starting with
+    ``UNALIGNED``: outside the annotated span, or not a gold record) cannot be judged; it is listed in
+    ``unjudged`` and left out of the scores, and its commitment counts neither as found nor as missed.
+    """
     by_old = {k: e for e in entries for k in e.old}
     scores: dict[str, TypeScore] = {t: TypeScore() for t in KINDS}
     found: set[int] = set()
+    open_entries: set[int] = set()
     for p in preds:
         e = by_old.get(p.old)
         ts = scores[p.rtype]
-        if e is None or (e.status == "unknown" and not in_span(p.new)):
+        if e is None or p.new.startswith(UNALIGNED + "|"):
+            if e is not None:
+                open_entries.add(id(e))  # its fate cannot be judged: neither found nor missed
+            if unjudged is not None:
+                unjudged.append(f"{p.rtype}: {_short(p.old)}  ->  {_short(p.new)}  (sim {p.similarity})")
             continue
         ts.predicted += 1
         line = f"{_short(p.old)}  ->  {_short(p.new)}  (sim {p.similarity})"
@@ -257,7 +274,7 @@ def score(preds: Sequence[Pred], entries: Sequence[Entry],
         if id(e) in found:
             ts.found += not e.optional
             ts.gold += not e.optional
-        elif not e.optional:
+        elif not e.optional and id(e) not in open_entries:
             ts.gold += 1
             got = [p for p in preds if p.old in e.old]
             what = "; ".join(f"matched to {_short(p.new)}" for p in got) or "left unmatched"
@@ -274,6 +291,71 @@ def evaluate(gold_dir: Path, threshold: float = DEFAULT_THRESHOLD,
     entries, _, _ = load_pairs(gold_dir)
     preds, _ = predictions(gold_dir, threshold, corpus)
     return score(preds, entries)
+
+
+def _align(rtype: str, gold: list[dict[str, Any]], records: Sequence[Record]) -> dict[int, str]:
+    """Which gold record (key) each extracted record is, by ``id``, one to one.
+
+    ``guidance_parser.evaluate`` keeps its alignment private, so its public per-type scorers are asked
+    about one (gold, record) pair at a time: a true positive there means the gold quote is located in the
+    record's evidence (and, for the strict count, the value / date agrees). The one-to-one choice then
+    prefers located-and-agreeing pairs, as the evaluator's own assignment does.
+    """
+    from guidance_parser.evaluate import score_deadlines, score_priorities, score_targets
+
+    scorer: Any = {"target": score_targets, "deadline": score_deadlines, "priority": score_priorities}[rtype]
+    if not gold or not records:
+        return {}
+    weight = np.zeros((len(gold), len(records)))
+    for i, g in enumerate(gold):
+        for j, r in enumerate(records):
+            ts = scorer([g], [r])
+            if ts.tp:
+                weight[i, j] = 1.0 + ts.strict_tp
+            elif g.get("optional") and rtype != "priority" and ts.extracted == 0:
+                weight[i, j] = 1.0  # located at an optional gold record (the scorer does not count it)
+    rows, cols = linear_sum_assignment(-weight)
+    return {id(records[j]): key_of(rtype, gold[i]) for i, j in zip(rows, cols, strict=True) if weight[i, j] > 0}
+
+
+def end_to_end(gold_dir: Path, corpus: Path,
+               threshold: float = DEFAULT_THRESHOLD) -> tuple[dict[str, TypeScore], list[str], str]:
+    """Extracted records of both real documents matched by the differ and scored against the pairs gold.
+
+    Returns the scores (over pairs whose both records are located at gold records), the unjudged pairs,
+    and a line on how many gold pairs extraction made possible at all.
+    """
+    from guidance_parser.extract import extract
+    from guidance_parser.ingest import ingest_file
+
+    entries, old_gold, new_gold = load_pairs(gold_dir)
+    eds, keys = [], {}
+    for gold in (old_gold, new_gold):
+        doc = ingest_file(corpus / "md" / gold["document"])
+        x = extract(doc)
+        eds.append((doc, x))
+        for rtype, recs in (("target", x.targets), ("deadline", x.deadlines), ("priority", x.priorities)):
+            keys.update(_align(rtype, gold.get(KINDS[rtype], []), recs))  # type: ignore[index]
+    result = diff_editions(eds, threshold=threshold)
+
+    def key(r: Record) -> str:
+        if id(r) in keys:
+            return keys[id(r)]
+        value = r.value if isinstance(r, Target) else None
+        return f"{UNALIGNED}|b{r.evidence.block_index}|{clean(r.evidence.sentence)}|{value}"
+
+    preds = [Pred(c.record_type, key(c.old), key(c.new), change_class(c), c.similarity, c.summary)
+             for c in result.pairs[0].changes if c.old is not None and c.new is not None]
+    unjudged: list[str] = []
+    scores = score(preds, entries, unjudged)
+    located = set(keys.values())
+    possible = [e for e in entries if e.status == "pair" and not e.optional
+                and any(k in located for k in e.old) and any(k in located for k in e.new)]
+    total = sum(e.status == "pair" and not e.optional for e in entries)
+    found = sum(1 for e in possible if any(p.old in e.old and p.new in e.new for p in preds))
+    note = (f"gold pairs (not optional) with both sides extracted: {len(possible)}/{total}; "
+            f"the differ pairs {found}/{len(possible)} of those")
+    return scores, unjudged, note
 
 
 def format_scores(scores: dict[str, TypeScore], details: bool = True) -> str:
@@ -347,8 +429,17 @@ def main() -> int:
         if args.sensitivity:
             print("\n" + "\n".join(_sensitivity(args.gold, corpus)))
         print()
-    print("END-TO-END: not reported. guidance_parser.evaluate has no public record-to-gold alignment "
-          "(its _assign is private), so extracted records cannot be mapped to gold keys without duplicating it.")
+    if not (args.corpus / "md").is_dir():
+        print("END-TO-END: skipped (corpus not found)")
+        return 0
+    print(f"END-TO-END: extracted records of both documents, threshold {args.threshold:.2f}. Pairs are judged when "
+          "both records are located at gold records\n(the evaluator's public scorers locate them one pair at a time; "
+          "its own alignment is private).\n")
+    e2e, unjudged, note = end_to_end(args.gold, args.corpus, args.threshold)
+    print(format_scores(e2e))
+    print(f"\n{note}")
+    print(f"\nunjudged pairs (a record outside the annotated span or not a gold record) ({len(unjudged)}):")
+    print("\n".join(f"  {u}" for u in unjudged))
     return 0
 
 
