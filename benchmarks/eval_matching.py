@@ -318,17 +318,15 @@ def _align(rtype: str, gold: list[dict[str, Any]], records: Sequence[Record]) ->
     return {id(records[j]): key_of(rtype, gold[i]) for i, j in zip(rows, cols, strict=True) if weight[i, j] > 0}
 
 
-def end_to_end(gold_dir: Path, corpus: Path,
-               threshold: float = DEFAULT_THRESHOLD) -> tuple[dict[str, TypeScore], list[str], str]:
-    """Extracted records of both real documents matched by the differ and scored against the pairs gold.
+Extracted = tuple[list[tuple[Document, Extraction]], dict[int, str]]
 
-    Returns the scores (over pairs whose both records are located at gold records), the unjudged pairs,
-    and a line on how many gold pairs extraction made possible at all.
-    """
+
+def extract_pair(gold_dir: Path, corpus: Path) -> Extracted:
+    """Ingest and extract both real documents; gold keys of the extracted records located at gold ones."""
     from guidance_parser.extract import extract
     from guidance_parser.ingest import ingest_file
 
-    entries, old_gold, new_gold = load_pairs(gold_dir)
+    _, old_gold, new_gold = load_pairs(gold_dir)
     eds, keys = [], {}
     for gold in (old_gold, new_gold):
         doc = ingest_file(corpus / "md" / gold["document"])
@@ -336,6 +334,19 @@ def end_to_end(gold_dir: Path, corpus: Path,
         eds.append((doc, x))
         for rtype, recs in (("target", x.targets), ("deadline", x.deadlines), ("priority", x.priorities)):
             keys.update(_align(rtype, gold.get(KINDS[rtype], []), recs))  # type: ignore[index]
+    return eds, keys
+
+
+def end_to_end(gold_dir: Path, corpus: Path, threshold: float = DEFAULT_THRESHOLD,
+               extracted: Extracted | None = None) -> tuple[dict[str, TypeScore], list[str], str]:
+    """Extracted records of both real documents matched by the differ and scored against the pairs gold.
+
+    Returns the scores (over pairs whose both records are located at gold records), the unjudged pairs,
+    and a line on how many gold pairs extraction made possible at all. ``extracted``: a previous
+    ``extract_pair`` result, to score several thresholds without extracting again.
+    """
+    entries, _, _ = load_pairs(gold_dir)
+    eds, keys = extracted or extract_pair(gold_dir, corpus)
     result = diff_editions(eds, threshold=threshold)
 
     def key(r: Record) -> str:
@@ -435,11 +446,19 @@ def main() -> int:
     print(f"END-TO-END: extracted records of both documents, threshold {args.threshold:.2f}. Pairs are judged when "
           "both records are located at gold records\n(the evaluator's public scorers locate them one pair at a time; "
           "its own alignment is private).\n")
-    e2e, unjudged, note = end_to_end(args.gold, args.corpus, args.threshold)
+    extracted = extract_pair(args.gold, args.corpus)
+    e2e, unjudged, note = end_to_end(args.gold, args.corpus, args.threshold, extracted)
     print(format_scores(e2e))
     print(f"\n{note}")
     print(f"\nunjudged pairs (a record outside the annotated span or not a gold record) ({len(unjudged)}):")
     print("\n".join(f"  {u}" for u in unjudged))
+    if args.curve:
+        print("\nthreshold curve, end to end (all types; judged pairs):\n   thr    P     R     F1  pred right unjudged")
+        for i in range(10, 61, 5):
+            scores, unj, _ = end_to_end(args.gold, args.corpus, i / 100, extracted)
+            a = scores["all"]
+            print(f"  {i / 100:4.2f}  {a.precision:4.2f}  {a.recall:4.2f}  {a.f1:4.2f}  {a.predicted:4d} {a.right:4d} "
+                  f"{len(unj):4d}")
     return 0
 
 
