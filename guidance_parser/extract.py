@@ -6,7 +6,7 @@ blank English model with a sentencizer and three rule components registered as n
 
 - ``guidance_quantities`` (``Matcher``): percentages, percentage points, money, durations, counts;
 - ``guidance_times`` (regex grammar in ``when``): dates, financial years, quarters, relative periods,
-  normalised against the document's edition;
+  normalised against the document's edition and stated publication date;
 - ``guidance_cues`` (``PhraseMatcher``): words that mark a commitment ("will", "must", "expected to"),
   a fact about the past ("delivered", "grew", "has increased"), a baseline ("compared to") or a
   direction ("reduce", "at least").
@@ -133,12 +133,13 @@ def make_time_tagger(nlp: Language, name: str) -> TimeTagger:
 class TimeTagger:
     """Marks time expressions as ``doc.spans["times"]``; the normalised mentions go to user_data.
 
-    The edition (for "in November", "this autumn") is read from ``doc.user_data["edition"]``.
+    The edition and publication date (for "in November", "this autumn") are read from
+    ``doc.user_data["edition"]`` and ``doc.user_data["published"]``.
     """
 
     def __call__(self, doc: Doc) -> Doc:
         edition = doc.user_data.get("edition")
-        mentions = find_times(doc.text, edition if isinstance(edition, Edition) else None)
+        mentions = find_times(doc.text, edition if isinstance(edition, Edition) else None, _published(doc))
         spans, kept = [], []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label="TIME", alignment_mode="expand")
@@ -148,6 +149,12 @@ class TimeTagger:
         doc.spans["times"] = spans
         doc.user_data["time_mentions"] = kept
         return doc
+
+
+def _published(doc: Doc) -> date | None:
+    """The document's stated publication date, set on each passage by ``_prepare``."""
+    published = doc.user_data.get("published")
+    return published if isinstance(published, date) else None
 
 
 @Language.factory("guidance_cues")
@@ -1034,21 +1041,21 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
     if best is not None:
         return s_t[best[1]].when, best[1]
     if passage.cells:
-        return _column_year(passage, q_char, edition), None
+        return _column_year(passage, q_char, edition, _published(doc)), None
     if len(passage.column_years) == 1:
         # one target column ("2028/29 target"): every value under it is for that year
-        years = find_times(passage.column_years[0], edition)
+        years = find_times(passage.column_years[0], edition, _published(doc))
         if len(years) == 1:
             return years[0].when, None
     return None, None
 
 
-def _column_year(passage: Passage, q_char: int, edition: Edition | None) -> When | None:
+def _column_year(passage: Passage, q_char: int, edition: Edition | None, published: date | None) -> When | None:
     """A table cell's target year from its column header ("2026/27 target", "By March 2027")."""
     col = passage.cell_at(q_char)
     if col is None or col >= len(passage.header):
         return None
-    years = find_times(passage.header[col], edition)
+    years = find_times(passage.header[col], edition, published)
     return years[0].when if len(years) == 1 else None
 
 
@@ -1177,6 +1184,7 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
         for p in passages:
             d = nlp.make_doc(p.text)
             d.user_data["edition"] = doc.edition
+            d.user_data["published"] = doc.published
             yield d
     return passages, nlp.pipe(docs(), batch_size=256)
 

@@ -6,11 +6,15 @@ labels (see ``model.When``):
 - UK financial years "2025/26", "2025-26", "24/25" -> "2025/26" (1 April 2025 - 31 March 2026), and
   quarters "Q3 2025/26" (financial quarters: Q1 = April-June);
 - months and days "March 2026", "end of June 2028", "31 March 2026" (parsed by ``dateparser``);
-  a month without a year ("by the end of March", "in November") is read against the edition:
-  guidance is published before its first financial year starts, so May-December fall in the year
-  before that financial year, and January-April in the year it starts (April opens it);
+  a month, season or quarter without a year ("by the end of March", "in the Spring", "before the end
+  of quarter 2") is read from the publication date when the document states one: the first such
+  period not yet over when it was published (a deadline lies ahead of its document, or is the period
+  it appears in). Without a publication date it is read against the edition: guidance is published
+  before its first financial year starts, so May-December fall in the year before that financial
+  year, and January-April in the year it starts (April opens it);
 - calendar years "2029", seasons ("this autumn", "spring of 2025", "winter"), "early 2025",
-  "this year" / "later this year" (the publication year: the year before the first financial year),
+  "this year" / "later this year" (the publication year: stated, else the year before the first
+  financial year), "this / next financial year" (from the publication date when stated),
   "within / over the next N years" (counted in financial years from the edition's first one) and
   "the end of the Parliament" (from the dates Parliaments first met; dissolution is automatic five
   years later).
@@ -125,7 +129,22 @@ def _publication_year(edition: Edition | None) -> int | None:
     return edition.first_year if _calendar_edition(edition) else edition.first_year - 1
 
 
-def _year_for_month(month: int, edition: Edition | None) -> int | None:
+def _next_start_year(first_month: int, months: int, published: date) -> int:
+    """Start year of the first period of ``months`` months opening in ``first_month`` that is not over
+    by the publication month: "by March" in a December paper is next March, "this winter" in January
+    the winter it is in."""
+    pub = published.year * 12 + published.month - 1
+    for year in (published.year - 1, published.year):
+        if year * 12 + first_month - 1 + months - 1 >= pub:
+            return year
+    return published.year + 1
+
+
+def _year_for_month(month: int, edition: Edition | None, published: date | None = None,
+                    months: int = 1) -> int | None:
+    """The year a yearless month (or a period of ``months`` opening in it) starts in."""
+    if published is not None:
+        return _next_start_year(month, months, published)
     if edition is None:
         return None
     if _calendar_edition(edition):
@@ -153,12 +172,14 @@ def _parse_date(text: str) -> date | None:
     return parsed.date() if parsed else None
 
 
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}  # months of three each
+
+
 def _season(text: str, season: str, year: int | None, qualifier: str | None = None) -> When | None:
     season = season.lower()
     if year is None:
         return None
-    starts = {"spring": (year, 3), "summer": (year, 6), "autumn": (year, 9), "winter": (year, 12)}
-    y, m = starts[season]
+    y, m = year, _SEASON_START[season]
     start = date(y, m, 1)
     end_y, end_m = (y + (m + 2 > 12), (m + 2 - 1) % 12 + 1)
     end = _month_end(end_y, end_m)
@@ -171,13 +192,13 @@ def _season(text: str, season: str, year: int | None, qualifier: str | None = No
 _SEASON_PREPS = ("in", "during", "by", "before", "until", "from", "by the end of", "ahead of")
 
 
-def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | None:
+def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: date | None) -> When | None:
     text = m.group("expr")
     prep = re.sub(r"\s+", " ", m.group("prep").lower()) if m.group("prep") else None
     if kind in ("season", "season_this", "part_year") and re.search(r"\bspring\w", text, re.I):
         return None
     g = m.group
-    pub = _publication_year(edition)
+    pub = published.year if published else _publication_year(edition)
     if kind == "parliament":
         end = parliament_end(edition)
         return When(text, "end of Parliament", end, end, "day")
@@ -208,7 +229,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         tok = next(g for g in found.groups() if g)
         q = int(tok) if tok.isdigit() else words[tok]
         first_month = (4 + 3 * (q - 1) - 1) % 12 + 1
-        month_year = _year_for_month(first_month, edition)
+        month_year = _year_for_month(first_month, edition, published, months=3)
         if month_year is None:
             return None
         fy = month_year if first_month >= 4 else month_year - 1
@@ -238,7 +259,12 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         yr = re.search(r"20\d\d", text)
         if kind == "season" and not yr and not (text.lower().startswith("the ") and prep in _SEASON_PREPS):
             return None  # a bare "spring" is too often a word; "over the summer" tells of the past
-        season_year = int(yr.group(0)) if yr else pub
+        if yr:
+            season_year: int | None = int(yr.group(0))
+        elif published is not None:
+            season_year = _next_start_year(_SEASON_START[sm.group(0).lower()], 3, published)
+        else:
+            season_year = pub
         return _season(text, sm.group(0), season_year, qual.group(1) if qual else None)
     if kind == "part_year":
         year = int(re.search(r"20\d\d", text).group(0))  # type: ignore[union-attr]
@@ -248,10 +274,13 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         a, b = spans.get(which.rstrip("-"), (1, 12))
         return When(text, f"{which.rstrip('-')} {year}", date(year, a, 1), _month_end(year, b), "period")
     if kind == "fy_relative":
-        if edition is None:
+        if published is not None:  # the financial year the publication date falls in
+            current = published.year if published.month >= 4 else published.year - 1
+        elif edition is not None:  # else published during the financial year before the edition's first one
+            current = edition.first_year - 1
+        else:
             return None
-        # published during the financial year before the edition's first one
-        return fy_when(text, edition.first_year if "next" in text.lower() else edition.first_year - 1)
+        return fy_when(text, current + 1 if "next" in text.lower() else current)
     if kind == "this_year":
         if pub is None:
             return None
@@ -260,7 +289,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
         month = _month_num(text)
         if month is None:
             return None
-        month_year = _year_for_month(month, edition)
+        month_year = _year_for_month(month, edition, published)
         return month_when(text, month_year, month) if month_year else None
     if kind == "year":
         years = [int(y) for y in re.findall(r"20\d\d", text)]
@@ -271,8 +300,9 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None) -> When | N
     return None
 
 
-def find_times(text: str, edition: Edition | None = None) -> list[TimeMention]:
-    """Every time expression in ``text``, in order, normalised against ``edition``."""
+def find_times(text: str, edition: Edition | None = None, published: date | None = None) -> list[TimeMention]:
+    """Every time expression in ``text``, in order, normalised against ``edition`` and, for periods
+    written without a year, the document's stated ``published`` date when known."""
     out: list[TimeMention] = []
     for m in _TIME_RE.finditer(text):
         kind = next(n for n, _ in _PATTERNS if m.group(n) is not None)
@@ -284,7 +314,7 @@ def find_times(text: str, edition: Edition | None = None) -> list[TimeMention]:
         if kind in ("season", "month") and re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) and \
                 m.group("expr").split()[-1][0].isupper():
             continue  # "the Autumn Budget", "the Spring Statement": names of events, not dates
-        when = _normalise(kind, m, edition)
+        when = _normalise(kind, m, edition, published)
         if when is None:
             continue
         out.append(TimeMention(m.start(), m.end(), m.start("expr"),
@@ -292,7 +322,7 @@ def find_times(text: str, edition: Edition | None = None) -> list[TimeMention]:
     return out
 
 
-def normalise(text: str, edition: Edition | None = None) -> When | None:
+def normalise(text: str, edition: Edition | None = None, published: date | None = None) -> When | None:
     """The ``When`` for a phrase such as "by March 2026" or "Q3 2025/26" (None when it holds no date)."""
-    found = find_times(text, edition)
+    found = find_times(text, edition, published)
     return found[0].when if found else None
