@@ -3,7 +3,8 @@
 Records are built from the hand annotations of the 2025/26 guidance and the medium-term planning framework
 (see benchmarks/eval_matching.py), so these numbers measure matching and classification alone, not
 extraction. Floors sit a little under the measured figures (all types P 0.95 R 1.00 F1 0.97 with the gold
-quote as evidence; the same with the whole source line, which needs ../shared/corpus).
+quote as evidence; the same with the whole source line, which needs ../shared/corpus, and with the held-out
+sections' records as extra candidates). Before the matcher was changed on this gold: F1 0.59 / 0.67 / 0.59.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def test_whole_source_line_as_evidence_meets_floors(ev: ModuleType):
     corpus_file(PLANNING_2025)
     corpus_file(MEDIUM_TERM)
     _check(ev.evaluate(GOLD, corpus=CORPUS))
+
+
+def test_more_candidates_from_the_next_sections_meet_floors(ev: ModuleType):
+    """The framework's held-out sections 3.3-3.6 as extra candidates (restatements and distractors)."""
+    try:
+        scores = ev.evaluate(GOLD, heldout=True)
+    except (OSError, ValueError) as err:  # the held-out file is maintained elsewhere and may move
+        pytest.skip(f"held-out candidates unavailable: {err}")
+    _check(scores)
 
 
 def test_named_standards_follow_their_counterparts(ev: ModuleType):
