@@ -1,4 +1,5 @@
-"""Time normalisation: UK financial years, quarters, months against the edition, relative periods."""
+"""Time normalisation: UK financial years, quarters, months against the publication date or the
+edition, relative periods."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from guidance_parser.model import Edition
+from guidance_parser.extract import extract
+from guidance_parser.model import Block, Document, Edition
 from guidance_parser.when import find_times, normalise
 
 ED = Edition.from_label("2026/27 to 2028/29")
@@ -84,3 +86,64 @@ def test_quarter_without_a_year_is_read_against_the_edition(text: str, label: st
 def test_quarter_words_that_are_not_dates() -> None:
     assert normalise("a quarter of all trusts", ED) is None
     assert normalise("the first quarter of the year", ED) is None
+
+
+# --- periods without a year, read from the stated publication date -------------------------------
+
+BOARD = Edition.from_label("2024")  # a paper dated by calendar year
+DEC_2024 = date(2024, 12, 5)
+MANUAL = Edition.from_label("2025/26")
+JUN_2025 = date(2025, 6, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "edition", "published", "label"),
+    [
+        # a December paper: the next March / spring, its own December
+        ("by March", BOARD, DEC_2024, "2025-03"),
+        ("in the Spring", BOARD, DEC_2024, "spring 2025"),
+        ("in December", BOARD, DEC_2024, "2024-12"),
+        ("later this year", BOARD, DEC_2024, "2024"),
+        ("this financial year", BOARD, DEC_2024, "2024/25"),
+        ("next financial year", BOARD, DEC_2024, "2025/26"),
+        # a manual published in June of its own financial year
+        ("before the end of quarter 2", MANUAL, JUN_2025, "Q2 2025/26"),
+        ("by Q1", MANUAL, JUN_2025, "Q1 2025/26"),  # the quarter it is published in is not over yet
+        ("in quarter 4", MANUAL, JUN_2025, "Q4 2025/26"),
+        ("in June", MANUAL, JUN_2025, "2025-06"),  # at the publication month
+        ("by May", MANUAL, JUN_2025, "2026-05"),
+        ("later this summer", MANUAL, JUN_2025, "summer 2025"),
+        ("this winter", MANUAL, JUN_2025, "winter 2025/26"),
+        ("this year", MANUAL, JUN_2025, "2025"),
+        ("this financial year", MANUAL, JUN_2025, "2025/26"),
+        # published in January: the winter it is in; March and April of that year
+        ("this winter", MANUAL, date(2025, 1, 29), "winter 2024/25"),
+        ("by the end of March", MANUAL, date(2025, 1, 29), "2025-03"),
+        # a stated year is never moved
+        ("by March 2024", BOARD, DEC_2024, "2024-03"),
+        ("in Q2 2024/25", MANUAL, JUN_2025, "Q2 2024/25"),
+        ("in the spring of 2024", BOARD, DEC_2024, "spring 2024"),
+    ],
+)
+def test_periods_without_a_year_follow_the_publication_date(text: str, edition: Edition, published: date,
+                                                             label: str) -> None:
+    when = normalise(text, edition, published)
+    assert when is not None and when.label == label
+
+
+def test_without_a_publication_date_the_edition_rule_stays() -> None:
+    # the same phrases, publication date unknown: read against the edition as before
+    assert normalise("by March", BOARD).label == "2024-03"  # type: ignore[union-attr]
+    assert normalise("before the end of quarter 2", MANUAL).label == "Q2 2024/25"  # type: ignore[union-attr]
+    assert normalise("this financial year", MANUAL).label == "2024/25"  # type: ignore[union-attr]
+
+
+def test_extraction_reads_bare_months_from_the_document_publication_date() -> None:
+    text = "We will achieve 92% of secondary care trusts having an electronic patient record by March."
+    doc = Document(path="paper.md", title="Board paper", edition=BOARD, source_format="markdown",
+                   blocks=[Block("paragraph", text)], sha256="0" * 64, published=DEC_2024)
+    (target,) = extract(doc).targets
+    assert target.deadline is not None and target.deadline.label == "2025-03"
+    doc.published = None
+    (target,) = extract(doc).targets
+    assert target.deadline is not None and target.deadline.label == "2024-03"
