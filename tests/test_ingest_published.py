@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pdfbuild
 import pytest
 from conftest import corpus_file
 
@@ -84,3 +86,12 @@ def test_real_publication_dates(name: str, expected: date | None) -> None:
     doc = ingest_file(corpus_file(name))
     print(f"{name}: published {doc.published}")
     assert doc.published == expected
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_a_pdf_title_page_date(tmp_path: Path, engine: str) -> None:
+    src = ("# Example priorities and operational planning guidance 2025/26\n\nJanuary 2025\n\n"
+           "## Introduction\n\nSystems should deliver a balanced position by March.")
+    pdfbuild.build_pdf(src, tmp_path / "guidance.pdf", header=None, footer=None)
+    doc = ingest_file(tmp_path / "guidance.pdf", engine=engine)  # type: ignore[arg-type]
+    assert doc.published == date(2025, 1, 1)
