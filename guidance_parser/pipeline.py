@@ -209,7 +209,8 @@ def _emit(text: str, output: Path | None) -> None:
 
 def document_as_text(doc: Document) -> str:
     """Human-readable dump of a document model: one block per line, with page and kind."""
-    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   format: {doc.source_format}   "
+    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   published: {doc.published or '-'}   "
+             f"format: {doc.source_format}   "
              f"pages: {doc.page_count if doc.page_count is not None else '-'}   blocks: {len(doc.blocks)}"]
     for b in doc.blocks:
         page = f"p{b.page}" if b.page is not None else "-"
