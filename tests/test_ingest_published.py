@@ -28,6 +28,8 @@ from guidance_parser.ingest.published import detect_published
         (["Productivity update", "Agenda item: 5", "Paper type: For information", "5 December 2024"],
          date(2024, 12, 5)),
         (["Board paper", "Date of meeting: Thursday 5 December 2024"], date(2024, 12, 5)),
+        # a web page's metadata list: label and date on lines of their own
+        (["Guidance", "Last updated", "10 September 2025", "Published", "8 September 2025"], date(2025, 9, 8)),
         # a stated publication label beats a date line above it
         (["January 2030", "Date published: 2 February, 2025"], date(2025, 2, 2)),
     ],
@@ -43,6 +45,7 @@ def test_stated_publication_dates(lines: list[str], expected: date) -> None:
         # the last update is not the publication date
         ["Date last updated: 25 March, 2025", "Neighbourhood guidelines"],
         ["Updated 10 September 2025", "A framework"],
+        ["A framework", "Last updated:", "10 September 2025"],
         # a date inside a sentence names something else
         ["Our plan", "The review published 3 May 2023 found that waiting lists grew by 4% across every region "
          "and every type of provider."],

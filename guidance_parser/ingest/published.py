@@ -4,7 +4,8 @@ Evidence, strongest first, looked for in the first ``OPENING_BLOCKS`` blocks (th
 the metadata lines at the top of a web long read):
 
 1. a publication label followed by a date: "Date published: 8 September, 2025", "Published 26 June
-   2025", "Publication date: 3 March 2025", "First published: ...";
+   2025", "Publication date: 3 March 2025", "First published: ...", or a label line alone with the
+   date on the next line (a web page's metadata list);
 2. otherwise the first line that is a date and nothing else ("July 2025" printed on a title page, a
    Board paper's meeting date "5 December 2024"), or a meeting-date label ("Date of meeting: ...").
 
@@ -34,9 +35,12 @@ _DATE = (rf"{_WEEKDAY}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\.?,?\s+(?:19|2
          rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
          rf"|(?:{_MONTH})\.?,?\s+(?:19|20)\d\d"
          r"|\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d)(?!\d)")
-_PUBLISHED = re.compile(rf"\b(?:date\s+(?:first\s+)?published|(?:first\s+)?published(?:\s+on)?|"
-                        rf"publication\s+date|date\s+of\s+publication)\s*[:\-–]?\s*(?P<date>{_DATE})",
-                        re.IGNORECASE)
+_LABEL = (r"(?:date\s+(?:first\s+)?published|(?:first\s+)?published(?:\s+on)?|publication\s+date"
+          r"|date\s+of\s+publication)")
+_PUBLISHED = re.compile(rf"\b{_LABEL}\s*[:\-–]?\s*(?P<date>{_DATE})", re.IGNORECASE)
+# a web page's metadata list puts the label and the date on lines of their own ("Published" / "26 June 2025")
+_LABEL_ONLY = re.compile(rf"^{_LABEL}\s*:?$", re.IGNORECASE)
+_UPDATED_LABEL = re.compile(r"\b(?:updated|revised|modified|reviewed)\s*:?$", re.IGNORECASE)
 _MEETING = re.compile(rf"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|board\s+meeting|date)\s*[:\-–]?\s*"
                       rf"(?P<date>{_DATE})\s*$", re.IGNORECASE)
 _DATE_ONLY = re.compile(rf"^\s*(?P<date>{_DATE})\s*[.]?\s*$", re.IGNORECASE)
@@ -53,15 +57,17 @@ def parse_date(text: str) -> date | None:
 def detect_published(texts: Sequence[str]) -> date | None:
     """The publication date the opening blocks state (``texts`` in reading order), else None."""
     opening = [" ".join(t.split()) for t in texts[:OPENING_BLOCKS]]
-    for text in opening:
+    for i, text in enumerate(opening):
         m = _PUBLISHED.search(text)
+        if not m and _LABEL_ONLY.match(text) and i + 1 < len(opening):
+            m = _DATE_ONLY.match(opening[i + 1])
         if m and len(text.split()) <= _MAX_LABEL_WORDS:
             found = parse_date(m.group("date"))
             if found:
                 return found
-    for text in opening:
+    for i, text in enumerate(opening):
         m = _MEETING.match(text) or _DATE_ONLY.match(text)
-        if m:
+        if m and not (i and _UPDATED_LABEL.search(opening[i - 1])):  # the date of an "Updated" label
             found = parse_date(m.group("date"))
             if found:
                 return found
