@@ -33,7 +33,8 @@ def demo() -> tuple[dict[str, Any], dict[str, Extraction]]:
 def _hits(ex: Extraction, kinds: list[str], sentence: str) -> list[tuple[str, float | None, str | None]]:
     out = []
     for kind in kinds:
-        records: list[Any] = {"target": ex.targets, "deadline": ex.deadlines, "priority": ex.priorities}[kind]
+        groups: dict[str, list[Any]] = {"target": ex.targets, "deadline": ex.deadlines, "priority": ex.priorities}
+        records = groups[kind]
         for r in records:
             if fuzz.partial_ratio(norm(sentence)[:80], norm(r.evidence.sentence)) >= 90:
                 when = getattr(r, "deadline", None) or getattr(r, "when", None)
