@@ -96,8 +96,10 @@ def main() -> int:
     print(f"machine: {bl.machine_line(m)}", flush=True)
     warm = [bl.build_pdf(texts[:2], 3, "par-warm-a"), bl.build_pdf(texts[2:4], 3, "par-warm-b")]
     files = []
-    for i in range(EDITIONS):  # edition i: three texts from a rotating start, so neighbours overlap
-        sel = [texts[(i + k) % len(texts)] for k in range(3)]
+    for i in range(EDITIONS):
+        # edition i: texts from a rotating start, so neighbours overlap; one more text each time the
+        # rotation wraps, so no two editions are the same document
+        sel = [texts[(i + k) % len(texts)] for k in range(3 + i // len(texts))]
         files.append(bl.build_pdf(sel, args.pages, f"edition{i:02d}"))
     labels = [label(i) for i in range(EDITIONS)]
     total_pages = EDITIONS * args.pages
