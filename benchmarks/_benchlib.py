@@ -57,7 +57,7 @@ def _builder() -> Any:
     return pdfbuild
 
 
-def build_pdf(texts: list[Path], pages: int, name: str) -> Path:
+def build_pdf(texts: list[Path] | list[str], pages: int, name: str) -> Path:
     """A PDF of exactly ``pages`` pages made from ``texts`` (repeated as needed), cached by name.
 
     The layout is an NHS-style one: running header, footer, bare page numbers, bold-line headings,
@@ -70,7 +70,7 @@ def build_pdf(texts: list[Path], pages: int, name: str) -> Path:
 
     key = hashlib.sha256(Path(pdfbuild.__file__).read_bytes())
     for t in texts:
-        key.update(t.read_bytes())
+        key.update(t.read_bytes() if isinstance(t, Path) else t.encode())
     out = PDF_DIR / f"{name}-{pages}p-{key.hexdigest()[:10]}.pdf"
     if out.is_file():
         return out
