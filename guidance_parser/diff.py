@@ -29,8 +29,6 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError
@@ -153,6 +151,10 @@ def similarity_matrix(old: Sequence[str], new: Sequence[str], anchor_weight: flo
     ``anchor_weight`` > 0, pairs that both name standards blend in the Jaccard overlap of those
     names (see ``anchors``).
     """
+    # Imported here, not at the top: scikit-learn takes about a second to load, and the exporters
+    # import this module for its display helpers only (`guidance extract` never compares texts).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if not old or not new:
         return np.zeros((len(old), len(new)))
     a = [fold(t) for t in old]
@@ -183,6 +185,8 @@ def assign(sim: np.ndarray, threshold: float, bonus: np.ndarray | None = None) -
     ``bonus`` (small, added only to the assignment objective) breaks ties between equally similar
     candidates, e.g. prefers the restatement with the same value when a metric appears twice.
     """
+    from scipy.optimize import linear_sum_assignment  # deferred like sklearn in similarity_matrix
+
     if sim.size == 0:
         return []
     score = sim + (bonus if bonus is not None else 0.0)
