@@ -144,12 +144,11 @@ def anchors(folded: str) -> frozenset[str]:
     return frozenset(_ANCHOR_RE.findall(folded))
 
 
-def similarity_matrix(old: Sequence[str], new: Sequence[str], anchor_weight: float = 0.0) -> np.ndarray:
+def similarity_matrix(old: Sequence[str], new: Sequence[str]) -> np.ndarray:
     """Similarity of folded texts in [0, 1].
 
-    The mean cosine of word (1-2 gram) and character (3-5 gram) TF-IDF vectors; with
-    ``anchor_weight`` > 0, pairs that both name standards blend in the Jaccard overlap of those
-    names (see ``anchors``).
+    The mean cosine of word (1-2 gram) and character (3-5 gram) TF-IDF vectors. Records blend in
+    the standards they name on top of this (``record_similarity``).
     """
     # Imported here, not at the top: scikit-learn takes about a second to load, and the exporters
     # import this module for its display helpers only (`guidance extract` never compares texts).
@@ -169,13 +168,6 @@ def similarity_matrix(old: Sequence[str], new: Sequence[str], anchor_weight: flo
             continue
         sims.append((m[: len(a)] @ m[len(a):].T).toarray())
     sim = np.asarray((sims[0] + sims[1]) / 2.0)
-    if anchor_weight > 0:
-        aa, ab = [anchors(t) for t in a], [anchors(t) for t in b]
-        for i, x in enumerate(aa):
-            for j, y in enumerate(ab):
-                if x and y:
-                    jacc = len(x & y) / len(x | y)
-                    sim[i, j] = (1 - anchor_weight) * sim[i, j] + anchor_weight * jacc
     return np.clip(sim, 0.0, 1.0)
 
 
