@@ -653,15 +653,13 @@ def scope_level(r: Record) -> str | None:
     own = _levels(r.metric)
     if len(own) == 1:
         return next(iter(own))
-    if r.value is not None:
-        sentence = clean(r.evidence.sentence)
-        m = re.search(rf"(?<![\d.,]){re.escape(_num(r.value))}(?![\d,]|\.\d)", sentence)
-        if m:
-            before = _FIGURE_RE.split(sentence[: m.start()])[-1].split()[-_LEVEL_WORDS_BEFORE:]
-            after = sentence[m.end():].split()[:_LEVEL_WORDS_AFTER]
-            near = _levels(" ".join(before)) or _levels(" ".join(after))
-            if len(near) == 1:
-                return next(iter(near))
+    around = _figure_at(r)
+    if around is not None:
+        before = _FIGURE_RE.split(around[0])[-1].split()[-_LEVEL_WORDS_BEFORE:]
+        after = around[1].split()[:_LEVEL_WORDS_AFTER]
+        near = _levels(" ".join(before)) or _levels(" ".join(after))
+        if len(near) == 1:
+            return next(iter(near))
     scoped = _levels(r.scope or "")
     return next(iter(scoped)) if len(scoped) == 1 else None
 
