@@ -824,13 +824,17 @@ _KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "unchanged": 3}
 _TYPE_ORDER = {"target": 0, "deadline": 1, "priority": 2}
 
 
-def _area_rank(area: str) -> int:
-    names = [n for n, _ in AREAS]
-    return names.index(area) if area in names else len(names) + (area == OTHER_AREA)
+_AREA_RANK = {name: i for i, (name, _) in enumerate(AREAS)}
+
+
+def area_rank(area: str) -> int:
+    """Where an area sorts (here and in the report): the NHS areas in ``AREAS`` order, then areas
+    named after a priority title, then ``OTHER_AREA`` last."""
+    return _AREA_RANK.get(area, len(AREAS) + (area == OTHER_AREA))
 
 
 def _sort_changes(changes: list[Change]) -> list[Change]:
-    return sorted(changes, key=lambda c: (_area_rank(c.area), c.area, _TYPE_ORDER[c.record_type],
+    return sorted(changes, key=lambda c: (area_rank(c.area), c.area, _TYPE_ORDER[c.record_type],
                                           _KIND_ORDER[c.kind], c.label.lower()))
 
 
@@ -1089,7 +1093,7 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
         if e.points:
             e.first_seen, e.last_seen = e.points[0].edition, e.points[-1].edition
             out.append(e)
-    return sorted(out, key=lambda e: (_area_rank(e.area), e.area, _TYPE_ORDER[e.record_type],
+    return sorted(out, key=lambda e: (area_rank(e.area), e.area, _TYPE_ORDER[e.record_type],
                                       e.label.lower()))
 
 

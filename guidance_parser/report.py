@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from guidance_parser import __version__
-from guidance_parser.diff import AREAS, OTHER_AREA, display_value, display_when, record_text, wording_key
+from guidance_parser.diff import area_rank, display_value, display_when, record_text, wording_key
 from guidance_parser.model import (
     Change,
     Deadline,
@@ -249,10 +249,7 @@ def _slug(text: str) -> str:
 
 
 def _area_order(name: str) -> tuple[int, str]:
-    names = [n for n, _ in AREAS]
-    if name in names:
-        return names.index(name), name
-    return len(names) + (name == OTHER_AREA), name
+    return area_rank(name), name
 
 
 @dataclass
