@@ -38,7 +38,6 @@ from guidance_parser.model import (
     TextOp,
 )
 
-KIND_LABELS = {"changed": "Changed", "added": "New", "dropped": "Dropped", "unchanged": "Unchanged"}
 # What the report shows: a change whose only difference is wording gets its own label and filter,
 # so the headline "Changed" count is figures, dates, scope and direction.
 DISPLAY_KINDS = {"changed": "Changed", "reworded": "Reworded only", "added": "New", "dropped": "Dropped",
