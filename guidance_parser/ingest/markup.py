@@ -239,12 +239,7 @@ def _walk(node: Tag, out: list[RawBlock], list_depth: int) -> None:
             out.append(RawBlock("heading", _text_of(child), level=int(name[1])))
         elif name in ("ul", "ol"):
             flush_inline()
-            for li in child.find_all("li", recursive=False):
-                text = _text_of(li, skip_lists=True)
-                if text:
-                    out.append(RawBlock("list_item", text, level=list_depth + 1))
-                for sub in li.find_all(["ul", "ol"], recursive=False):
-                    _walk_list(sub, out, list_depth + 1)
+            _walk_list(child, out, list_depth)
         elif name == "table":
             flush_inline()
             for tr in child.find_all("tr"):
