@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, is_page_number
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -27,6 +28,8 @@ _TABLE_SEP = re.compile(r"^\s*:?-{2,}:?\s*$")
 _LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)+|\d+\.|[A-Z]\.|Annex [A-Z0-9]+:?|Appendix [A-Z0-9]+:?)\s")
 _SECOND_LEVEL = set("o◦○–-▪■")
+# Strings in the HTML tree that are not text a reader sees.
+_COMMENT_TYPES = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 
 
 def _bullet_level(indent: str, marker: str) -> int:
@@ -53,7 +56,7 @@ def read_markdown(text: str) -> list[RawBlock]:
         if para:
             joined = para[0]
             for line in para[1:]:
-                joined = _join_lines(joined, line)
+                joined = join_hyphenated(joined, line)
             out.append(RawBlock("paragraph", joined, extras={"after_break": float(brk)}))
             para.clear()
 
@@ -109,7 +112,7 @@ def read_markdown(text: str) -> list[RawBlock]:
             continue
         if not para and out and out[-1].kind == "list_item" and prev_was_item:
             # A wrapped bullet: the next line, with no blank line between, continues the item.
-            out[-1].text = _join_lines(out[-1].text, stripped)
+            out[-1].text = join_hyphenated(out[-1].text, stripped)
             continue
         para.append(stripped)
     flush()
@@ -125,12 +128,6 @@ def _looks_like_heading(text: str) -> bool:
     words = text.split()
     return (0 < len(words) <= 20 and not text.endswith((".", ",", ";"))
             and bool(re.search(r"[A-Za-z0-9]", text)))
-
-
-def _join_lines(left: str, right: str) -> str:
-    from guidance_parser.ingest.repair import join_hyphenated
-
-    return join_hyphenated(left, right)
 
 
 def read_text(text: str) -> list[RawBlock]:
@@ -149,7 +146,7 @@ def read_text(text: str) -> list[RawBlock]:
                 out.append(RawBlock("heading", line.strip(), level=_heading_level(line.strip(), 1)))
                 continue
             if out and out[-1].kind == "list_item" and not para and line[:1].isspace():
-                out[-1].text = _join_lines(out[-1].text, line.strip())
+                out[-1].text = join_hyphenated(out[-1].text, line.strip())
                 continue
             para.append(line.strip())
         _flush_text(para, out)
@@ -160,7 +157,7 @@ def _flush_text(para: list[str], out: list[RawBlock]) -> None:
     if para:
         joined = para[0]
         for line in para[1:]:
-            joined = _join_lines(joined, line)
+            joined = join_hyphenated(joined, line)
         out.append(RawBlock("paragraph", joined))
         para.clear()
 
@@ -272,12 +269,3 @@ def _walk_list(lst: Tag, out: list[RawBlock], depth: int) -> None:
             out.append(RawBlock("list_item", text, level=depth + 1))
         for sub in li.find_all(["ul", "ol"], recursive=False):
             _walk_list(sub, out, depth + 1)
-
-
-def _comment_types() -> tuple[type, ...]:
-    from bs4 import CData, Comment, Declaration, Doctype, ProcessingInstruction
-
-    return (Comment, CData, Declaration, Doctype, ProcessingInstruction)
-
-
-_COMMENT_TYPES = _comment_types()
