@@ -572,11 +572,9 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
     after = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)])
     if re.search(r"\b(minimum|at least|no less than|no fewer than)\b", near_before) or \
             re.search(r"^(or more|or better|or greater)", after):
-        if re.search(r"^(%\s*)?(point )?(reduction|reductions|cut|decrease)", after):
-            return "reduce"
-        if re.search(r"^(point )?(improvement|increase)", after) or q.label != "PERCENT":
-            return "at_least"
-        return "at_least"
+        # "a minimum 10% reduction" bounds a cut; any other floor is a level to reach or beat
+        reduction = re.search(r"^(%\s*)?(point )?(reduction|reductions|cut|decrease)", after)
+        return "reduce" if reduction else "at_least"
     if re.search(r"\b(no more than|at most|maximum|less than|fewer than|below|under)\b", near_before) or \
             re.search(r"^(or less|or fewer|or below)", after):
         return "at_most"
@@ -590,8 +588,6 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
     verbs = [c for c in doc.spans["cues"] if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
     if verbs:
         return {"INC": "increase", "RED": "reduce", "MAINT": "maintain"}[verbs[-1].label_]  # type: ignore
-    if re.search(r"\baverage", near_before):
-        return "at_most" if q.label == "DURATION" else "achieve"
     return "achieve"
 
 
