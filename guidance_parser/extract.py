@@ -660,7 +660,7 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     return " ".join(words[:18])
 
 
-def _respectively(doc: Doc, sent: Span, qs: list[Quantity], metric: str) -> list[str]:
+def _respectively(qs: list[Quantity], metric: str) -> list[str]:
     """'62-day and 28-day standards to 75% and 80% respectively' -> one metric per value."""
     parts = re.split(r"\s+and\s+", metric, maxsplit=len(qs) - 1)
     if len(parts) != len(qs):
@@ -867,7 +867,7 @@ def _evidence(passage: Passage, sent: Span) -> Evidence:
                     block_index=passage.block_index)
 
 
-def _sentence_baseline(passage: Passage, sent: Span, q_char: int) -> str | None:
+def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
     m = BASELINE_RE.search(sent.text)
     if m:
         return next(g for g in m.groups() if g)
@@ -891,14 +891,13 @@ def _scope(sent: Span, q_char: int) -> str | None:
 
 
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
-                  out: Extraction, used_ids: dict[str, int]) -> list[int]:
-    """Targets and deadlines of one passage; returns indexes (in out.targets) of new targets."""
+                  out: Extraction, used_ids: dict[str, int]) -> None:
+    """Appends the targets and deadlines of one passage to ``out``."""
     lo_c, hi_c = passage.context, passage.own_end or len(doc.text)
     urls = [(u.start(), u.end()) for u in URL_RE.finditer(doc.text)]
     mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c and
                 not any(a <= m.expr_start < b for a, b in urls)]
     quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := _quantity(s))]
-    new_targets: list[int] = []
     for sent in doc.sents:
         s_q = [q for q in quantities if sent.start <= q.start < sent.end]
         s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
@@ -945,7 +944,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d", label):
                         metric = label
                         break
-            metrics = _respectively(doc, sent, group, metric) if len(group) > 1 else [metric]
+            metrics = _respectively(group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics, strict=True):
                 q_char = doc[q.start].idx
                 others = [doc[o.start].idx for o in targets_q if o is not q and o not in group]
@@ -958,10 +957,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     id=_make_id("t", met or doc[max(sent.start, q.start - 8):q.start].text, used_ids),
                     metric=met, value=q.value, unit=q.unit,
                     direction=_direction(doc, sent, q, lo),
-                    baseline=_sentence_baseline(passage, sent, q_char),
+                    baseline=_sentence_baseline(passage, sent),
                     deadline=when, scope=_scope(sent, q_char), priority=None,
                     evidence=_evidence(passage, sent)))
-                new_targets.append(len(out.targets) - 1)
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:
@@ -978,7 +976,6 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             seen_labels[key] = m.start
             out.deadlines.append(Deadline(id=_make_id("d", action, used_ids), action=action, when=m.when,
                                           evidence=_evidence(passage, sent)))
-    return new_targets
 
 
 def _is_history(m: TimeMention, edition: Edition | None) -> bool:
