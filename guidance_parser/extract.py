@@ -243,11 +243,26 @@ def _strip_footnote_markers(text: str) -> tuple[str, dict[int, str]]:
     return "".join(out), markers
 
 
+def _next_with_text(blocks: list[Block]) -> list[int | None]:
+    """For each block, the index of the next block that has any text (None after the last)."""
+    out: list[int | None] = [None] * len(blocks)
+    ahead: int | None = None
+    for i in range(len(blocks) - 1, -1, -1):
+        out[i] = ahead
+        if blocks[i].text.strip():
+            ahead = i
+    return out
+
+
 def _passages(doc: Document) -> list[Passage]:
     blocks = doc.blocks
+    # Computed once: the loop reads each block's cleaned text, and its neighbours', several times, and
+    # searching the rest of the document for the next block per block made long documents quadratic.
+    texts = [clean_text(b.text) for b in blocks]
+    following = _next_with_text(blocks)
     footnotes: dict[str, str] = {}
-    for b in blocks:
-        fm = FOOTNOTE_DEF.match(clean_text(b.text))
+    for b, cleaned in zip(blocks, texts, strict=True):
+        fm = FOOTNOTE_DEF.match(cleaned)
         if fm and b.kind == "paragraph" and len(b.text) < 600:
             footnotes.setdefault(fm.group(1), fm.group(2))
     out: list[Passage] = []
@@ -258,8 +273,8 @@ def _passages(doc: Document) -> list[Passage]:
     for i, b in enumerate(blocks):
         example = _in_example(blocks, i, example)
         if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
-                header = tuple(clean_text(c) for c in b.cells)
-        text = clean_text(b.text)
+            header = tuple(clean_text(c) for c in b.cells)
+        text = texts[i]
         if not text:
             continue
         if b.kind == "heading" and not re.search(r"\w[.]$", text):
@@ -268,16 +283,18 @@ def _passages(doc: Document) -> list[Passage]:
             # they hold until the next ordinary heading.
             if _COLUMN_HEADER.match(text):
                 prev_head = i > 0 and blocks[i - 1].kind == "heading" and \
-                    _COLUMN_HEADER.match(clean_text(blocks[i - 1].text))
+                    _COLUMN_HEADER.match(texts[i - 1])
                 column_years = (column_years if prev_head else []) + [text]
             elif not re.match(r"(success )?measures?$|priority$|metric$", text, re.I):
                 column_years = []
             continue
+        j = following[i]
+        nxt_block = blocks[j] if j is not None else None
+        nxt_text = texts[j] if j is not None else ""
         if b.kind != "list_item":
-            nxt = next((x for x in blocks[i + 1:] if x.text.strip()), None)
             if text.endswith(":"):
                 intro = re.split(r"(?<=[.!?])\s+", text)[-1]
-            elif not (nxt is not None and nxt.kind == "list_item" and intro):
+            elif not (nxt_block is not None and nxt_block.kind == "list_item" and intro):
                 intro = None
         text, markers = _strip_footnote_markers(text)
         context = ""
@@ -289,11 +306,10 @@ def _passages(doc: Document) -> list[Passage]:
         markers = {k + len(context): v for k, v in markers.items()}
         own = context + text
         trailing = ""
-        nxt_block = next((x for x in blocks[i + 1:] if x.text.strip()), None)
         if nxt_block is not None and nxt_block.kind == "paragraph" and b.kind != "table_row" and \
-                not re.search(r"[.!?:;]$", text) and clean_text(nxt_block.text)[:1].islower():
+                not re.search(r"[.!?:;]$", text) and nxt_text[:1].islower():
             # the sentence runs on into the next block ("achieve 4%" / "improvement in productivity")
-            first = re.split(r"(?<=[.!?])\s+", clean_text(nxt_block.text))[0]
+            first = re.split(r"(?<=[.!?])\s+", nxt_text)[0]
             trailing = " " + " ".join(first.split()[:40])
         cells: list[tuple[int, int]] = []
         if b.kind == "table_row" and b.cells:
