@@ -69,7 +69,7 @@ from guidance_parser.model import (
     Target,
     When,
 )
-from guidance_parser.when import TimeMention, find_times
+from guidance_parser.when import TimeMention, calendar_edition, find_times
 
 FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
 FOOTNOTE_DEF = re.compile(r"^\s*([1-9])\s?([A-Z][a-z]+\b.*)$")
@@ -999,7 +999,7 @@ def _is_history(m: TimeMention, edition: Edition | None) -> bool:
     if edition is None:
         return False
     w = m.when
-    if "/" not in edition.label:
+    if calendar_edition(edition):
         # a paper dated by calendar year (a Board paper of December 2024): a period that began before that
         # year ("2023/24", "2023") is over or closing, not a date anything is being committed to
         if w.start.year < edition.first_year:
@@ -1015,7 +1015,7 @@ def _is_future(m: TimeMention, edition: Edition | None) -> bool:
     if edition is None:
         return False
     w = m.when
-    if "/" not in edition.label:
+    if calendar_edition(edition):
         return w.start.year > edition.first_year
     return w.end >= date(edition.first_year, 4, 1)
 

@@ -118,7 +118,7 @@ def month_when(text: str, year: int, month: int) -> When:
     return When(text, f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
 
 
-def _calendar_edition(edition: Edition) -> bool:
+def calendar_edition(edition: Edition) -> bool:
     """An edition named by a calendar year ("2024", a board paper) rather than financial years."""
     return "/" not in edition.label
 
@@ -126,7 +126,7 @@ def _calendar_edition(edition: Edition) -> bool:
 def _publication_year(edition: Edition | None) -> int | None:
     if edition is None:
         return None
-    return edition.first_year if _calendar_edition(edition) else edition.first_year - 1
+    return edition.first_year if calendar_edition(edition) else edition.first_year - 1
 
 
 def _next_start_year(first_month: int, months: int, published: date) -> int:
@@ -147,7 +147,7 @@ def _year_for_month(month: int, edition: Edition | None, published: date | None 
         return _next_start_year(month, months, published)
     if edition is None:
         return None
-    if _calendar_edition(edition):
+    if calendar_edition(edition):
         return edition.first_year
     # April opens the first financial year ("the 2026/27 contract from April"); January-March close it
     return edition.first_year if month <= 4 else edition.first_year - 1
