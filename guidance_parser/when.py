@@ -164,11 +164,14 @@ def parliament_end(edition: Edition | None) -> date:
 
 
 @lru_cache(maxsize=4096)
-def _parse_date(text: str) -> date | None:
-    """Day-level dates through dateparser (handles ordinals, abbreviations, punctuation)."""
+def parse_date(text: str, *, need_day: bool = True) -> date | None:
+    """A date as written ("31 March 2026", "8 September, 2025"), day first, through dateparser
+    (ordinals, abbreviations, punctuation). With ``need_day=False`` a month and year will do
+    ("July 2025" -> 1 July 2025)."""
+    parts = ["day", "month", "year"] if need_day else ["month", "year"]
     parsed = dateparser.parse(text, languages=["en"],
                               settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
-                                        "REQUIRE_PARTS": ["day", "month", "year"]})
+                                        "REQUIRE_PARTS": parts})
     return parsed.date() if parsed else None
 
 
@@ -236,7 +239,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
         start = date(month_year, first_month, 1)
         return When(text, f"Q{q} {_fy_label(fy)}", start, _month_end(month_year, first_month + 2), "quarter")
     if kind == "day":
-        d = _parse_date(text)
+        d = parse_date(text)
         if d is None:
             return None
         return When(text, d.isoformat(), d, d, "day")

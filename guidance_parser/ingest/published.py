@@ -12,8 +12,8 @@ the metadata lines at the top of a web long read):
 Lines about revision ("Date last updated: 25 March, 2025", "Updated 10 Sept 2025") are never read: the
 last update is not the publication date. A label only counts on a short metadata line, not inside a
 sentence ("the report published 3 May 2023 showed ..." names another document). The patterns only find
-the candidate text; ``dateparser`` reads the date. A month without a day gives the first of that
-month. No evidence -> None.
+the candidate text; ``when.parse_date`` (dateparser, the parser extraction uses too) reads the date. A
+month without a day gives the first of that month. No evidence -> None.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-import dateparser
+from guidance_parser.when import parse_date
 
 OPENING_BLOCKS = 15
 _MAX_LABEL_WORDS = 14  # a metadata line, not a sentence of the body
@@ -46,14 +46,6 @@ _MEETING = re.compile(rf"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|board
 _DATE_ONLY = re.compile(rf"^\s*(?P<date>{_DATE})\s*[.]?\s*$", re.IGNORECASE)
 
 
-def parse_date(text: str) -> date | None:
-    """A day or month-and-year date as written ("8 September, 2025", "July 2025"), day-first."""
-    parsed = dateparser.parse(text, languages=["en"],
-                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
-                                        "REQUIRE_PARTS": ["month", "year"]})
-    return parsed.date() if parsed else None
-
-
 def detect_published(texts: Sequence[str]) -> date | None:
     """The publication date the opening blocks state (``texts`` in reading order), else None."""
     opening = [" ".join(t.split()) for t in texts[:OPENING_BLOCKS]]
@@ -62,13 +54,13 @@ def detect_published(texts: Sequence[str]) -> date | None:
         if not m and _LABEL_ONLY.match(text) and i + 1 < len(opening):
             m = _DATE_ONLY.match(opening[i + 1])
         if m and len(text.split()) <= _MAX_LABEL_WORDS:
-            found = parse_date(m.group("date"))
+            found = parse_date(m.group("date"), need_day=False)
             if found:
                 return found
     for i, text in enumerate(opening):
         m = _MEETING.match(text) or _DATE_ONLY.match(text)
         if m and not (i and _UPDATED_LABEL.search(opening[i - 1])):  # the date of an "Updated" label
-            found = parse_date(m.group("date"))
+            found = parse_date(m.group("date"), need_day=False)
             if found:
                 return found
     return None
