@@ -85,24 +85,30 @@ class TypeScore:
 
     # A document can rightly have no records of a type (a process framework sets no targets): then there is
     # nothing to miss (recall 1) and anything found is wrong (precision 0), so F1 is 1 only for finding nothing.
+    def _precision_recall(self, tp: int) -> tuple[float, float]:
+        p = tp / self.extracted if self.extracted else (0.0 if self.gold else 1.0)
+        r = tp / self.gold if self.gold else 1.0
+        return p, r
+
     @property
     def precision(self) -> float:
-        return self.tp / self.extracted if self.extracted else (0.0 if self.gold else 1.0)
+        return self._precision_recall(self.tp)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 1.0
+        return self._precision_recall(self.tp)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _f1(*self._precision_recall(self.tp))
 
     @property
     def strict_f1(self) -> float:
-        p = self.strict_tp / self.extracted if self.extracted else (0.0 if self.gold else 1.0)
-        r = self.strict_tp / self.gold if self.gold else 1.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _f1(*self._precision_recall(self.strict_tp))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
