@@ -7,7 +7,7 @@ Owns everything that needs the page geometry (or, for pdfium, the page's line or
 - two-column pages: a gutter is looked for per page, as an x position that many rows leave empty
   with text on both sides; rows that cross it are full-width and stay where they are, the rows in
   between are read left column first, then right;
-- headings from font size and boldness (pdfplumber) or from numbering and short lines (pdfium);
+- headings from font size and boldness (both engines report them; numbering adds sub-levels);
 - list items from bullet glyphs ("•", "o", "–", ...) with the nesting level from their indent;
 - tables from ``find_tables`` (pdfplumber): every row becomes a ``table_row`` with its cells.
 
@@ -56,7 +56,7 @@ class Line:
     bold: float = 0.0  # fraction of the line's characters set in a bold face
     column: str = "body"  # "body", "left", "right" (two-column regions) or "table"
     rows: list[tuple[str, ...]] = field(default_factory=list)  # a table's rows ("table" lines only)
-    in_band: bool = True  # inside the top / bottom band (always True without geometry: pdfium)
+    in_band: bool = True  # inside the top / bottom band of its page (set by _in_bands)
 
 
 def _is_password_error(err: BaseException) -> bool:
@@ -102,8 +102,8 @@ def _running_key(text: str) -> str:
 def drop_running_lines(pages: list[list[Line]]) -> None:
     """Remove running headers / footers / page numbers from each page, in place.
 
-    A candidate is one of the first or last ``EDGE_LINES`` lines of a page (for pdfplumber, also
-    inside the top / bottom band). It goes when its text, with digits ignored, is a candidate on
+    A candidate is one of the first or last ``EDGE_LINES`` lines of a page that is also inside the
+    top / bottom band. It goes when its text, with digits ignored, is a candidate on
     several pages (at least two, and a quarter of the pages up to four), or when it is a bare page
     number. Body text never repeats like that, so nothing is keyed to particular strings.
     """
