@@ -54,6 +54,7 @@ from guidance_parser.model import (
     TimelinePoint,
     When,
 )
+from guidance_parser.when import fy_label
 
 DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
 # Deadlines are matched on action phrases, which share generic words ("publish", "develop", "commission",
@@ -964,7 +965,7 @@ def _year_labels(edition: Edition | None) -> set[str]:
         return set()
     out = set()
     for y in range(edition.first_year, edition.last_year + 1):
-        out |= {f"{y}/{(y + 1) % 100:02d}", f"{y}-{(y + 1) % 100:02d}", f"{y}/{y + 1}"}
+        out |= {fy_label(y), f"{y}-{(y + 1) % 100:02d}", f"{y}/{y + 1}"}
     return out
 
 

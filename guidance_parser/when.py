@@ -102,12 +102,13 @@ def _fy_start(token: str) -> int:
     return int(first) if len(first) == 4 else 2000 + int(first)
 
 
-def _fy_label(year: int) -> str:
+def fy_label(year: int) -> str:
+    """The canonical label of the financial year starting in April of ``year``: 2025 -> "2025/26"."""
     return f"{year}/{(year + 1) % 100:02d}"
 
 
 def fy_when(text: str, year: int) -> When:
-    return When(text, _fy_label(year), date(year, 4, 1), date(year + 1, 3, 31), "financial_year")
+    return When(text, fy_label(year), date(year, 4, 1), date(year + 1, 3, 31), "financial_year")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -186,7 +187,7 @@ def _season(text: str, season: str, year: int | None, qualifier: str | None = No
     start = date(y, m, 1)
     end_y, end_m = (y + (m + 2 > 12), (m + 2 - 1) % 12 + 1)
     end = _month_end(end_y, end_m)
-    label = f"{season} {year}/{(year + 1) % 100:02d}" if season == "winter" else f"{season} {year}"
+    label = f"{season} {fy_label(year)}" if season == "winter" else f"{season} {year}"
     if qualifier and qualifier.lower() in ("early", "late"):
         label = f"{qualifier.lower()} {label}"
     return When(text, label, start, end, "period")
@@ -213,14 +214,14 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
         assert n_tok is not None
         n = _NUMWORDS.get(n_tok.group(1).lower()) or int(n_tok.group(1))
         last = edition.first_year + n - 1
-        return When(text, _fy_label(last), date(edition.first_year, 4, 1), date(last + 1, 3, 31), "period")
+        return When(text, fy_label(last), date(edition.first_year, 4, 1), date(last + 1, 3, 31), "period")
     if kind == "quarter":
         q = int(re.search(r"Q([1-4])", text, re.I).group(1))  # type: ignore[union-attr]
         fy = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
         first_month = 4 + 3 * (q - 1)  # financial Q1 starts in April
         sy = fy + (first_month > 12)
         first_month = (first_month - 1) % 12 + 1
-        return When(text, f"Q{q} {_fy_label(fy)}", date(sy, first_month, 1), _month_end(sy, first_month + 2),
+        return When(text, f"Q{q} {fy_label(fy)}", date(sy, first_month, 1), _month_end(sy, first_month + 2),
                     "quarter")
     if kind == "quarter_bare":
         low = text.lower()
@@ -237,7 +238,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
             return None
         fy = month_year if first_month >= 4 else month_year - 1
         start = date(month_year, first_month, 1)
-        return When(text, f"Q{q} {_fy_label(fy)}", start, _month_end(month_year, first_month + 2), "quarter")
+        return When(text, f"Q{q} {fy_label(fy)}", start, _month_end(month_year, first_month + 2), "quarter")
     if kind == "day":
         d = parse_date(text)
         if d is None:

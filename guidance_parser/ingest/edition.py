@@ -21,6 +21,7 @@ import re
 
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Edition
+from guidance_parser.when import fy_label
 
 # "2025/26", "2025-26", "2025–26", "2025/2026"; a span joins two with "to" or a dash.
 _FY = r"(20\d\d)\s*[/\-–]\s*(20\d\d|\d\d)(?![\d/])"
@@ -36,10 +37,6 @@ def _fy_start(a: str, b: str) -> int | None:
     return first if second == first + 1 else None
 
 
-def _label(first: int) -> str:
-    return f"{first}/{(first + 1) % 100:02d}"
-
-
 def _find_financial_year(text: str) -> Edition | None:
     span = _SPAN_RE.search(text)
     if span:
@@ -48,11 +45,11 @@ def _find_financial_year(text: str) -> Edition | None:
             fy = _FY_RE.search(text)
             # Prefer the span only when it is the first financial year written.
             if fy is None or fy.start() >= span.start():
-                return Edition(label=f"{_label(s1)} to {_label(s2)}", first_year=s1, last_year=s2)
+                return Edition(label=f"{fy_label(s1)} to {fy_label(s2)}", first_year=s1, last_year=s2)
     for m in _FY_RE.finditer(text):
         start = _fy_start(m.group(1), m.group(2))
         if start is not None:
-            return Edition(label=_label(start), first_year=start, last_year=start)
+            return Edition(label=fy_label(start), first_year=start, last_year=start)
     return None
 
 
