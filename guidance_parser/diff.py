@@ -391,6 +391,7 @@ def _same_value(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+@lru_cache(maxsize=1024)  # a handful of units, compared for every pair of targets
 def _norm_unit(u: str | None) -> str | None:
     if u is None:
         return None
