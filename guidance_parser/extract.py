@@ -724,7 +724,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
         return False
     if m.prep == "to" and not kind_free:
         return False
-    if _NAME_AFTER.match(text_after) or _names_a_document(doc, sent, m):
+    if _names_a_document(doc, sent, m):
         return False
     if re.search(r"\b(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
                  before):
@@ -760,9 +760,12 @@ def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
     """The date is part of a document's or event's name, or says which document is meant.
 
     "Spending Review 2025", "Better Care Fund policy framework for 2025 to 2026", "the 2025/26 NHS Standard
-    Contract" (a capitalised name ending in a document noun next to the date), and "the Board paper on
-    productivity in May 2024" (a document, then the date it appeared, with no action before it).
+    Contract" (a capitalised name ending in a document noun next to the date), "2024/25 levels", "the 2025/26
+    staff survey" (a date qualifying a noun that follows it), and "the Board paper on productivity in May
+    2024" (a document, then the date it appeared, with no action before it).
     """
+    if _NAME_AFTER.match(doc.text[m.end:m.end + 40]):
+        return True
     before = doc.text[max(sent.start_char, m.start - 80):m.start]
     if m.prep in (None, "for", "of") and TITLE_BEFORE_RE.search(before):
         return True
@@ -1029,7 +1032,7 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         before = doc.text[max(sent.start_char, m.start - 30):m.start].lower()
         if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
             continue
-        if _NAME_AFTER.match(doc.text[m.end:m.end + 40]) or _names_a_document(doc, sent, m) or (
+        if _names_a_document(doc, sent, m) or (
                 m.prep is None and m.when.granularity in (
                 "calendar_year", "financial_year") and "/" not in m.when.text):
             continue
