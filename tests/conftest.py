@@ -6,13 +6,14 @@ The seven real NHS England / DHSC texts are not ours to commit; tests read them 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from guidance_parser.corpora import default_corpus_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("GUIDANCE_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS = default_corpus_dir()  # $GUIDANCE_CORPUS, else ../shared/corpus: the rule the manifest checks use
 CORPUS_MD = CORPUS / "md"
 ARTIFACTS = ROOT / "tests" / "_artifacts"  # screenshots, built PDFs worth keeping for a look
 
