@@ -271,7 +271,7 @@ def _passages(doc: Document) -> list[Passage]:
     column_years: list[str] = []
     example = False
     for i, b in enumerate(blocks):
-        example = _in_example(blocks, i, example)
+        example = _in_example(blocks, texts, following, i, example)
         if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
             header = tuple(clean_text(c) for c in b.cells)
         text = texts[i]
@@ -327,21 +327,23 @@ def _passages(doc: Document) -> list[Passage]:
     return out
 
 
-def _in_example(blocks: list[Block], i: int, was: bool) -> bool:
+def _in_example(blocks: list[Block], texts: list[str], following: list[int | None], i: int, was: bool) -> bool:
     """Whether block ``i`` belongs to a stretch of worked examples or illustrative data.
 
     The stretch opens at a block announcing it ("Worked examples of how scoring ... Example 1: ...",
     "the data is for illustrative purposes only") and runs over the tables that follow (whose cells the
     conversion often turns into short headings) until a heading that starts a new topic: one that follows
-    a finished sentence and is followed by prose, and is not the next "Example 2".
+    a finished sentence and is followed by prose, and is not the next "Example 2". ``texts`` and
+    ``following`` are the blocks' cleaned texts and next-block indexes (see ``_passages``).
     """
-    text = clean_text(blocks[i].text)
+    text = texts[i]
     if EXAMPLE_START_RE.search(text):
         return True
     if not was or blocks[i].kind != "heading" or re.match(r"example\b", text, re.I):
         return was
-    prev = next((clean_text(b.text) for b in reversed(blocks[:i]) if b.text.strip()), "")
-    nxt = next((b for b in blocks[i + 1:] if b.text.strip()), None)
+    prev = next((texts[k] for k in range(i - 1, -1, -1) if blocks[k].text.strip()), "")
+    j = following[i]
+    nxt = blocks[j] if j is not None else None
     ends_topic = re.search(r"[.!?:]$", prev) is not None and blocks[i - 1].kind != "heading"
     prose_follows = nxt is not None and nxt.kind != "heading" and len(nxt.text.split()) >= 12
     return not (ends_topic and prose_follows)
