@@ -98,12 +98,17 @@ class Row:
     changed: set[str] = field(default_factory=set)  # which of value / deadline / scope differ
 
 
+def _reader_text(text: str) -> str:
+    """Source text as a reader should see it: Markdown bold markers out, runs of whitespace collapsed."""
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
 def where(ev: Evidence) -> str:
     """Where a quote is: the PDF page, else the section it sits in (HTML / Markdown have no pages)."""
     if ev.page is not None:
         return f"p. {ev.page}"
     if ev.section:
-        tail = [re.sub(r"\s+", " ", s.replace("**", "")).strip() for s in ev.section[-2:]]
+        tail = [_reader_text(s) for s in ev.section[-2:]]
         return "section: " + " › ".join(t for t in tail if t)
     return ""
 
@@ -149,8 +154,7 @@ def _side(edition: str, r: Target | Deadline | Priority | None) -> Side | None:
         value, when, scope = None, display_when(r.when), None
     else:
         value, when, scope = None, None, None
-    sentence = re.sub(r"\s+", " ", r.evidence.sentence.replace("**", "").replace("\\(", "(")
-                      .replace("\\)", ")")).strip()
+    sentence = _reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
     return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
                 quote=mark(sentence, _needles(r)))
 
@@ -167,7 +171,7 @@ def _row(c: Change) -> Row:
     kind = "reworded" if c.kind == "changed" and set(c.aspects) <= {"wording", "area"} else c.kind
     new_label = None
     if "wording" in c.aspects and c.new is not None:
-        new_label = re.sub(r"\s+", " ", record_text(c.new).replace("**", "")).strip()
+        new_label = _reader_text(record_text(c.new))
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
