@@ -22,6 +22,10 @@ labels (see ``model.When``):
 ``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...), which
 the extractor uses to tell a commitment's date from a date that names something ("Spending Review
 2025", "the 2025/26 staff survey").
+
+The other stages use the same rules rather than their own: ``parse_date`` (ingest reads the stated
+publication date with it), ``fy_label`` (edition labels, the differ's rolled-forward years) and
+``calendar_edition``.
 """
 
 from __future__ import annotations
