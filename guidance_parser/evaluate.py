@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -29,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, Document, Extraction, Priority, Target
 
+R = TypeVar("R", Target, Deadline)
 LOCATE_MIN = 90.0  # partial_ratio of the gold quote inside an evidence sentence
 
 
@@ -198,18 +200,33 @@ def _short(text: str, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScore:
-    ts = TypeScore("targets", fields={"value": FieldScore(), "unit": FieldScore(), "deadline": FieldScore()})
-    pairs = _assign(gold, targets, _value_ok)
+def _tally(ts: TypeScore, gold: list[dict[str, Any]], recs: list[R], agree: Callable[[dict[str, Any], R], bool],
+           judge: Callable[[dict[str, Any], R], None], missed: Callable[[dict[str, Any]], str],
+           found: Callable[[R], str]) -> TypeScore:
+    """The bookkeeping every located record type shares: pair gold and records (``_assign``), leave
+    optional gold out of every count, ``judge`` each located pair's fields, and list the misses and
+    false positives."""
+    pairs = _assign(gold, recs, agree)
     matched_g = {i for i, _ in pairs}
     matched_r = {j for _, j in pairs}
     optional_hits = 0
     for i, j in pairs:
-        g, t = gold[i], targets[j]
-        if g.get("optional"):
+        if gold[i].get("optional"):
             optional_hits += 1
             continue
         ts.tp += 1
+        judge(gold[i], recs[j])
+    ts.gold = sum(1 for g in gold if not g.get("optional"))
+    ts.extracted = len(recs) - optional_hits
+    ts.misses += [missed(g) for i, g in enumerate(gold) if i not in matched_g and not g.get("optional")]
+    ts.false_positives += [found(r) for j, r in enumerate(recs) if j not in matched_r]
+    return ts
+
+
+def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScore:
+    ts = TypeScore("targets", fields={"value": FieldScore(), "unit": FieldScore(), "deadline": FieldScore()})
+
+    def judge(g: dict[str, Any], t: Target) -> None:
         v_ok = _value_ok(g, t)
         ts.fields["value"].add(v_ok)
         u_ok = unit_category(g.get("unit")) == unit_category(t.unit)
@@ -225,47 +242,37 @@ def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScor
             ts.field_errors.append(f"line {g['line']}: gold {g.get('value')} {g.get('unit')} "
                                    f"{g.get('deadline')}"
                                    f" | got {t.value} {t.unit} {d_label} | {_short(g['quote'], 60)}")
-    ts.gold = sum(1 for g in gold if not g.get("optional"))
-    ts.extracted = len(targets) - optional_hits
-    for i, g in enumerate(gold):
-        if i not in matched_g and not g.get("optional"):
-            ts.misses.append(f"line {g['line']} p{g.get('page')}: {g.get('value')} {g.get('unit') or ''} "
-                             f"{g.get('deadline') or ''} | {_short(g['quote'], 70)}")
-    for j, t in enumerate(targets):
-        if j not in matched_r:
-            ts.false_positives.append(f"{t.value:g} {t.unit} {t.deadline.label if t.deadline else ''} | "
-                                      f"{_short(t.evidence.sentence)}" if t.value is not None else
-                                      f"- | {_short(t.evidence.sentence)}")
-    return ts
+
+    def missed(g: dict[str, Any]) -> str:
+        return (f"line {g['line']} p{g.get('page')}: {g.get('value')} {g.get('unit') or ''} "
+                f"{g.get('deadline') or ''} | {_short(g['quote'], 70)}")
+
+    def found(t: Target) -> str:
+        return (f"{t.value:g} {t.unit} {t.deadline.label if t.deadline else ''} | "
+                f"{_short(t.evidence.sentence)}" if t.value is not None else
+                f"- | {_short(t.evidence.sentence)}")
+
+    return _tally(ts, gold, targets, _value_ok, judge, missed, found)
 
 
 def score_deadlines(gold: list[dict[str, Any]], deadlines: list[Deadline]) -> TypeScore:
     ts = TypeScore("deadlines", fields={"when": FieldScore()})
-    pairs = _assign(gold, deadlines, lambda g, d: d.when.label == g.get("when"))
-    matched_g = {i for i, _ in pairs}
-    matched_r = {j for _, j in pairs}
-    optional_hits = 0
-    for i, j in pairs:
-        g, d = gold[i], deadlines[j]
-        if g.get("optional"):
-            optional_hits += 1
-            continue
-        ts.tp += 1
+
+    def judge(g: dict[str, Any], d: Deadline) -> None:
         ok = d.when.label == g.get("when")
         ts.fields["when"].add(ok)
         ts.strict_tp += int(ok)
         if not ok:
             ts.field_errors.append(f"line {g['line']}: gold {g.get('when')} | got {d.when.label} | "
                                    f"{_short(g['quote'], 60)}")
-    ts.gold = sum(1 for g in gold if not g.get("optional"))
-    ts.extracted = len(deadlines) - optional_hits
-    for i, g in enumerate(gold):
-        if i not in matched_g and not g.get("optional"):
-            ts.misses.append(f"line {g['line']} p{g.get('page')}: {g.get('when')} | {_short(g['quote'], 70)}")
-    for j, d in enumerate(deadlines):
-        if j not in matched_r:
-            ts.false_positives.append(f"{d.when.label} ({d.when.text}) | {_short(d.evidence.sentence)}")
-    return ts
+
+    def missed(g: dict[str, Any]) -> str:
+        return f"line {g['line']} p{g.get('page')}: {g.get('when')} | {_short(g['quote'], 70)}"
+
+    def found(d: Deadline) -> str:
+        return f"{d.when.label} ({d.when.text}) | {_short(d.evidence.sentence)}"
+
+    return _tally(ts, gold, deadlines, lambda g, d: d.when.label == g.get("when"), judge, missed, found)
 
 
 def score_priorities(gold: list[dict[str, Any]], priorities: list[Priority]) -> TypeScore:
