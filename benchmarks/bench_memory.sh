@@ -41,7 +41,8 @@ if '$what' == 'extract':
     wall=$(echo "$out" | awk -F': ' '/Elapsed \(wall clock\)/{print $2}')
     secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
     ok=PASS; [ "$kib" -lt "$LIMIT_KIB" ] || { ok=FAIL; status=1; }
-    printf '| %s (%s) | %.1f | %d | %s |\n' "$what" "$engine" "$secs" $((kib / 1024)) "$ok"
+    name=$what; [ "$what" = extract ] && name="ingest + extract"
+    printf '| %s (%s) | %.1f | %d | %s |\n' "$name" "$engine" "$secs" $((kib / 1024)) "$ok"
 done
 echo
 echo "Maximum resident set size is /usr/bin/time -v's figure for the whole interpreter (imports included)."
