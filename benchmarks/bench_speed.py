@@ -88,7 +88,7 @@ def _pdfium_raw(path: Path) -> dict[str, Any]:
     return {"chars": chars}
 
 
-def _ingest(path: Path, engine: str, edition: str = "2025/26") -> Any:
+def _ingest(path: Path, engine: Any, edition: str = "2025/26") -> Any:
     from guidance_parser.ingest import ingest_file
 
     return ingest_file(path, edition=edition, engine=engine)
