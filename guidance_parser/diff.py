@@ -53,8 +53,8 @@ from guidance_parser.model import (
     TimelineEntry,
     TimelinePoint,
     When,
+    fy_label,
 )
-from guidance_parser.when import fy_label
 
 DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
 # Deadlines are matched on action phrases, which share generic words ("publish", "develop", "commission",

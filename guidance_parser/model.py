@@ -17,12 +17,32 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 SourceFormat = Literal["pdf", "html", "markdown", "text"]
 
 
+def fy_label(year: int) -> str:
+    """The canonical label of the financial year starting in April of ``year``: 2025 -> "2025/26"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+# "2025/26", "2025-26", "2025–26", "2025/2026"; a span joins two with "to" or a dash.
+_FY = r"(20\d\d)\s*[/\-–]\s*(20\d\d|\d\d)(?![\d/])"
+_FY_RE = re.compile(r"(?<![\d/])" + _FY)
+_SPAN_RE = re.compile(r"(?<![\d/])" + _FY + r"\s*(?:to|–|-|—|until)\s*" + _FY)
+_YEAR_RE = re.compile(r"(?<![\d/£$.,])\b(20\d\d)\b(?![\d/%])")
+
+
+def _fy_start(a: str, b: str) -> int | None:
+    """Start year of the financial year "a/b", or None when the two are not consecutive ("24/7", "2025/30")."""
+    first = int(a)
+    second = int(b) if len(b) == 4 else (first // 100) * 100 + int(b)
+    return first if second == first + 1 else None
+
+
 @dataclass(frozen=True)
 class Edition:
     """The planning year(s) an edition covers, e.g. "2025/26" or "2026/27 to 2028/29".
 
     ``first_year`` / ``last_year`` are the calendar years in which the first and last covered UK
     financial years *start* (FY 2025/26 runs 1 April 2025 - 31 March 2026, so first_year=2025).
+    A plan dated only by calendar year has a bare label ("2025") with first_year == last_year.
     """
 
     label: str
@@ -30,18 +50,38 @@ class Edition:
     last_year: int
 
     @classmethod
+    def find_financial_year(cls, text: str) -> Edition | None:
+        """The first UK financial year (or span "2026/27 to 2028/29") written in ``text``, if any."""
+        span = _SPAN_RE.search(text)
+        if span:
+            s1, s2 = _fy_start(span.group(1), span.group(2)), _fy_start(span.group(3), span.group(4))
+            if s1 is not None and s2 is not None and s2 > s1:
+                fy = _FY_RE.search(text)
+                # Prefer the span only when it is the first financial year written.
+                if fy is None or fy.start() >= span.start():
+                    return cls(label=f"{fy_label(s1)} to {fy_label(s2)}", first_year=s1, last_year=s2)
+        for m in _FY_RE.finditer(text):
+            start = _fy_start(m.group(1), m.group(2))
+            if start is not None:
+                return cls(label=fy_label(start), first_year=start, last_year=start)
+        return None
+
+    @classmethod
+    def find_year(cls, text: str) -> Edition | None:
+        """The first calendar year (2000-2099) written in ``text``, not part of a money or a ratio."""
+        m = _YEAR_RE.search(text)
+        if m is None:
+            return None
+        year = int(m.group(1))
+        return cls(label=str(year), first_year=year, last_year=year)
+
+    @classmethod
     def from_label(cls, label: str) -> Edition:
-        """Parse "2025/26", "2025-26", "2026/27 to 2028/29" or a bare year "2025"."""
-        pairs = re.findall(r"(20\d\d)\s*[/\-–]\s*(\d\d)(?!\d)", label)
-        if pairs:
-            years = [int(a) for a, _ in pairs]
-            norm = " to ".join(f"{a}/{b}" for a, b in pairs[:1] + pairs[1:][-1:])
-            return cls(label=norm, first_year=min(years), last_year=max(years))
-        bare = [int(y) for y in re.findall(r"\b(20\d\d)\b", label)]
-        if bare:
-            return cls(label=str(bare[0]) if len(bare) == 1 else f"{bare[0]} to {bare[-1]}",
-                       first_year=min(bare), last_year=max(bare))
-        raise ValueError(f"no year in edition label {label!r}")
+        """Parse "2025/26", "2025-26", "2026/27 to 2028/29" or a bare year "2025"; ValueError otherwise."""
+        found = cls.find_financial_year(label) or cls.find_year(label)
+        if found is None:
+            raise ValueError(f"no year in edition label {label!r}")
+        return found
 
     @property
     def sort_key(self) -> tuple[int, int]:

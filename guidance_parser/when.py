@@ -24,7 +24,7 @@ the extractor uses to tell a commitment's date from a date that names something 
 2025", "the 2025/26 staff survey").
 
 The other stages use the same rules rather than their own: ``parse_date`` (ingest reads the stated
-publication date with it), ``fy_label`` (edition labels, the differ's rolled-forward years) and
+publication date with it), ``fy_label`` (re-exported from model, where edition labels are defined) and
 ``calendar_edition``.
 """
 
@@ -38,7 +38,7 @@ from functools import lru_cache
 
 import dateparser
 
-from guidance_parser.model import Edition, When
+from guidance_parser.model import Edition, When, fy_label
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -104,11 +104,6 @@ def _fy_start(token: str) -> int:
     token = re.sub(r"\s", "", token)
     first = re.split(r"[/\-–]", token)[0]
     return int(first) if len(first) == 4 else 2000 + int(first)
-
-
-def fy_label(year: int) -> str:
-    """The canonical label of the financial year starting in April of ``year``: 2025 -> "2025/26"."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def fy_when(text: str, year: int) -> When:

@@ -17,57 +17,17 @@ user to pass ``--edition``.
 
 from __future__ import annotations
 
-import re
-
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Edition
-from guidance_parser.when import fy_label
-
-# "2025/26", "2025-26", "2025–26", "2025/2026"; a span joins two with "to" or a dash.
-_FY = r"(20\d\d)\s*[/\-–]\s*(20\d\d|\d\d)(?![\d/])"
-_FY_RE = re.compile(r"(?<![\d/])" + _FY)
-_SPAN_RE = re.compile(r"(?<![\d/])" + _FY + r"\s*(?:to|–|-|—|until)\s*" + _FY)
-_YEAR_RE = re.compile(r"(?<![\d/£$.,])\b(20\d\d)\b(?![\d/%])")
-
-
-def _fy_start(a: str, b: str) -> int | None:
-    """Start year of the financial year "a/b", or None when the two are not consecutive."""
-    first = int(a)
-    second = int(b) if len(b) == 4 else (first // 100) * 100 + int(b)
-    return first if second == first + 1 else None
-
-
-def _find_financial_year(text: str) -> Edition | None:
-    span = _SPAN_RE.search(text)
-    if span:
-        s1, s2 = _fy_start(span.group(1), span.group(2)), _fy_start(span.group(3), span.group(4))
-        if s1 is not None and s2 is not None and s2 > s1:
-            fy = _FY_RE.search(text)
-            # Prefer the span only when it is the first financial year written.
-            if fy is None or fy.start() >= span.start():
-                return Edition(label=f"{fy_label(s1)} to {fy_label(s2)}", first_year=s1, last_year=s2)
-    for m in _FY_RE.finditer(text):
-        start = _fy_start(m.group(1), m.group(2))
-        if start is not None:
-            return Edition(label=fy_label(start), first_year=start, last_year=start)
-    return None
-
-
-def _find_year(text: str) -> Edition | None:
-    m = _YEAR_RE.search(text)
-    if m is None:
-        return None
-    year = int(m.group(1))
-    return Edition(label=str(year), first_year=year, last_year=year)
 
 
 def parse_edition_label(label: str, *, path: str = "<edition>") -> Edition:
     """A user-given label ("2025/26", "2026/27 to 2028/29", "2025") as an Edition."""
-    found = _find_financial_year(label) or _find_year(label)
-    if found is None:
+    try:
+        return Edition.from_label(label)
+    except ValueError:
         raise GuidanceError(path, f"the edition {label!r} has no year in it",
-                            'pass --edition "YYYY/YY", e.g. --edition "2025/26"')
-    return found
+                            'pass --edition "YYYY/YY", e.g. --edition "2025/26"') from None
 
 
 def detect_edition(title_text: str, front_text: str = "", *, override: str | None = None,
@@ -79,8 +39,8 @@ def detect_edition(title_text: str, front_text: str = "", *, override: str | Non
     """
     if override:
         return parse_edition_label(override, path=path)
-    return (_find_financial_year(title_text) or _find_financial_year(front_text)
-            or _find_year(title_text) or _find_year(front_text))
+    return (Edition.find_financial_year(title_text) or Edition.find_financial_year(front_text)
+            or Edition.find_year(title_text) or Edition.find_year(front_text))
 
 
 def require_edition(title_text: str, front_text: str, *, override: str | None, path: str) -> Edition:
