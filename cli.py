@@ -66,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("demo-report.html"))
 
     p = sub.add_parser("eval", help="score extraction against the gold annotations")
-    p.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus",
-                   help="folder holding md/ with the real texts (default: ../shared/corpus)")
+    p.add_argument("--corpus", type=Path, default=None,
+                   help="folder holding md/ with the real texts (default: $GUIDANCE_CORPUS, else ../shared/corpus)")
     p.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
 
     sub.add_parser("schema", help="print the JSON Schema of the JSON exports")
@@ -103,8 +103,9 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(schema_text())
         return 0
     if args.command == "eval":
+        from guidance_parser.corpora import default_corpus_dir
         from guidance_parser.evaluate import run_eval
-        return run_eval(corpus=args.corpus, gold_dir=args.gold)
+        return run_eval(corpus=args.corpus or default_corpus_dir(), gold_dir=args.gold)
     if args.command == "demo":
         from guidance_parser.pipeline import run_diff
         files = sorted(DEMO_DIR.glob("*.pdf"))
