@@ -649,8 +649,13 @@ def _metric(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
                      r"maximum))?\s*$", before, re.I)
     of_form = re.match(r"^\s*(?:of\s+)?((?!and\b|or\b|by\b|in\b|to\b|point|percentage|reduction|improvement)"
                        r"[A-Za-z].*)", after, re.I)
+    # "meet the 70% 2-hour urgent community response (UCR) standard": the value qualifies a named measure
+    named = (re.match(r"^\s*([^,.;]{3,80}?\b(?:standard|target|ambition|threshold)s?)\b", after, re.I)
+             if re.search(r"\b(?:the|a|an|our|its|their)\s*$", before, re.I) else None)
     candidate = ""
-    if red:
+    if named and len(_clean_metric(named.group(1)).split()) >= 2:
+        candidate = named.group(1)
+    elif red:
         candidate = _METRIC_STOP.split(red.group(1))[0]
     elif lead and len(_clean_metric(lead.group(1)).split()) >= 2 and not (
             re.search(r"\bof\s*$", before) and re.match(r"^\s*of\s", after)):

@@ -261,3 +261,14 @@ def test_a_flattened_table_with_one_year_column_dates_its_values() -> None:
         edition=ED_MTPF,
     )
     assert [(t.value, t.deadline and t.deadline.label) for t in ex.targets] == [(15, "2028/29"), (1, None)]
+
+
+@pytest.mark.parametrize("sentence, metric", [
+    ("Consistently meet or exceed the 70% 2-hour urgent community response (UCR) standard.",
+     "2-hour urgent community response (UCR) standard"),
+    ("Systems should meet a 95% four-hour ambulance handover target by March 2026.",
+     "four-hour ambulance handover target"),
+])
+def test_value_qualifying_a_named_standard_takes_the_standard_as_metric(sentence: str, metric: str) -> None:
+    (target,) = run(sentence).targets
+    assert target.metric == metric
