@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -1093,7 +1093,7 @@ def _priority_title(text: str) -> str:
 
 
 def _priorities(doc_model: Document, passages: list[Passage], targets: list[Target],
-                used_ids: dict[str, int]) -> list[Priority]:
+                used_ids: dict[str, int], deadlines: Sequence[Deadline] = ()) -> list[Priority]:
     """Lists introduced as the document's priorities / objectives; each item owns the targets below it."""
     out: list[Priority] = []
     spans: list[tuple[Priority, int, int]] = []  # priority, first block, last block (inclusive)
@@ -1119,7 +1119,7 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
                                           block_index=p.block_index))
         out.append(prio)
         spans.append((prio, p.block_index, end))
-    _heading_groups(doc_model, targets, used_ids, out, spans)
+    _heading_groups(doc_model, targets, used_ids, out, spans, deadlines)
     for t in targets:
         for prio, a, b in spans:
             if a <= t.evidence.block_index <= b:
@@ -1139,14 +1139,16 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
 
 
 def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, int], out: list[Priority],
-                    spans: list[tuple[Priority, int, int]]) -> None:
+                    spans: list[tuple[Priority, int, int]], deadlines: Sequence[Deadline] = ()) -> None:
     """A heading whose own list states two or more targets ("Urgent and emergency care" followed by
     "Improve A&E waiting times, so that 85% ...") names an objective group. Headings that lead into
-    actions ("... by:") do not."""
+    actions ("... by:") do not. Under a heading that announces objectives, one stated target or one
+    dated commitment is enough: an objective need not carry a figure ("no child waits ... by March")."""
     blocks = doc.blocks
     by_block: dict[int, int] = {}
     for t in targets:
         by_block[t.evidence.block_index] = by_block.get(t.evidence.block_index, 0) + 1
+    dated = {d.evidence.block_index for d in deadlines}
     taken = {i for _, a, b in spans for i in range(a, b + 1)}
     i = 0
     while i < len(blocks):
@@ -1167,9 +1169,10 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
         j = i + 1
         while j < len(blocks) and blocks[j].kind != "heading":
             j += 1
-        items = [k for k in range(i + 1, j) if blocks[k].kind == "list_item" and by_block.get(k)]
-        # under a heading that announces objectives ("National objectives"), one stated target is enough
-        needed = 1 if any(_PRIORITY_INTRO.search(h) for h in blocks[first].section) else 2
+        under_objectives = any(_PRIORITY_INTRO.search(h) for h in blocks[first].section)
+        items = [k for k in range(i + 1, j) if blocks[k].kind == "list_item" and
+                 (by_block.get(k) or (under_objectives and k in dated))]
+        needed = 1 if under_objectives else 2
         if len(items) >= needed and title[:1].isupper() and not re.search(r"(by|to|:)\s*$", title) and \
                 len(title.split()) <= 12 and \
                 not any(k in taken for k in items):
@@ -1224,6 +1227,6 @@ def extract_many(docs: Iterable[Document]) -> list[Extraction]:
             nxt = passages[i + 1].text if i + 1 < len(passages) else None
             nxt_words = " ".join(nxt.split()[:14]) if nxt else None
             _read_passage(sdoc, p, nxt_words, document.edition, out, used_ids)
-        out.priorities = _priorities(document, passages, out.targets, used_ids)
+        out.priorities = _priorities(document, passages, out.targets, used_ids, out.deadlines)
         results.append(out)
     return results

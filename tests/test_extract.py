@@ -272,3 +272,15 @@ def test_a_flattened_table_with_one_year_column_dates_its_values() -> None:
 def test_value_qualifying_a_named_standard_takes_the_standard_as_metric(sentence: str, metric: str) -> None:
     (target,) = run(sentence).targets
     assert target.metric == metric
+
+
+@pytest.mark.parametrize("item, is_priority", [
+    ("Reduce long waits for children's community services, so that no child waits over a year by March 2026.", True),
+    ("Reduce long waits for children's community services.", False),  # neither a figure nor a date
+])
+def test_objective_heading_with_only_a_dated_commitment_is_a_priority(item: str, is_priority: bool) -> None:
+    sec = ("National objectives", "Community health services")
+    ex = run(Block("heading", "National objectives", level=1),
+             Block("heading", "Community health services", section=sec[:1], level=2),
+             Block("list_item", item, section=sec, level=1))
+    assert ("Community health services" in [p.title for p in ex.priorities]) is is_priority
