@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,7 @@ SECTION_DEPTH = 2  # heading levels that delimit a section in the text diff
 INLINE_MIN_RATIO = 0.35  # below this word overlap a rewritten paragraph is shown as delete + insert
 
 Record = Target | Deadline | Priority
+Labelled = tuple[Record, str]  # a record kept after merging restatements, and its report label
 
 # --- normalisation and synonym folding --------------------------------------------------------
 
@@ -791,43 +793,47 @@ def _unique(base: str, used: set[str]) -> str:
     return f"{base}-{n}"
 
 
-def _diff_records(old: Sequence[Record], new: Sequence[Record], old_lineage: Sequence[str],
-                  used: set[str], old_doc: Document, new_doc: Document, threshold: float,
-                  labels: dict[int, str]) -> tuple[list[Change], list[str]]:
-    """Match one record type across a pair; returns the changes and the new records' lineage ids."""
+def _match_records(old: Sequence[Record], new: Sequence[Record], old_doc: Document, new_doc: Document,
+                   threshold: float) -> list[tuple[int, int, float]]:
+    """Match one record type across a pair: the one-to-one pairs ``(i, j, score)``."""
+    sim, preference = cross_edition_score(old, new, old_doc, new_doc)
+    return [(i, j, round(float(sim[i, j]), 3))
+            for i, j in assign(sim, threshold, preference + _tie_bonus(old, new))]
+
+
+def _record_changes(old: Sequence[Labelled], new: Sequence[Labelled], matches: Sequence[tuple[int, int, float]],
+                    old_lineage: Sequence[str], used: set[str], old_doc: Document,
+                    new_doc: Document) -> tuple[list[Change], list[str]]:
+    """Classify matched, dropped and added records of one type; returns the changes and the new
+    records' lineage ids (a matched record inherits its old partner's id)."""
     old_edition, new_edition = old_doc.edition, new_doc.edition
     old_ed, new_ed = old_edition.label, new_edition.label
-    sim, preference = cross_edition_score(old, new, old_doc, new_doc)
-    pairs = assign(sim, threshold, preference + _tie_bonus(old, new))
     changes: list[Change] = []
     new_lineage: list[str | None] = [None] * len(new)
     matched_old = set()
-    for i, j in pairs:
-        o, n = old[i], new[j]
+    for i, j, score in matches:
+        (o, label), (n, _) = old[i], new[j]
         matched_old.add(i)
         new_lineage[j] = old_lineage[i]
         details = classify(o, n, old_edition, new_edition)
         kind: ChangeKind = "changed" if details else "unchanged"
         changes.append(Change(
             id=old_lineage[i], record_type=record_type(n), kind=kind, area=_pair_area(o, n, old_doc, new_doc),
-            label=labels.get(id(o)) or clean(record_text(o)), old_edition=old_ed, new_edition=new_ed,
-            old=o, new=n,
-            aspects=[d.aspect for d in details], details=details, similarity=round(float(sim[i, j]), 3),
+            label=label, old_edition=old_ed, new_edition=new_ed, old=o, new=n,
+            aspects=[d.aspect for d in details], details=details, similarity=score,
             summary=summarise(kind, o, n, details)))
-    for i, o in enumerate(old):
+    for i, (o, label) in enumerate(old):
         if i not in matched_old:
             changes.append(Change(
                 id=old_lineage[i], record_type=record_type(o), kind="dropped", area=area_of(o, old_doc),
-                label=labels.get(id(o)) or clean(record_text(o)), old_edition=old_ed, new_edition=new_ed,
-                old=o, new=None,
+                label=label, old_edition=old_ed, new_edition=new_ed, old=o, new=None,
                 summary=summarise("dropped", o, None, [])))
-    for j, n in enumerate(new):
+    for j, (n, label) in enumerate(new):
         if new_lineage[j] is None:
             new_lineage[j] = _unique(n.id, used)
             changes.append(Change(
                 id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n, new_doc),
-                label=labels.get(id(n)) or clean(record_text(n)), old_edition=old_ed, new_edition=new_ed,
-                old=None, new=n,
+                label=label, old_edition=old_ed, new_edition=new_ed, old=None, new=n,
                 summary=summarise("added", None, n, [])))
     return changes, [x or "" for x in new_lineage]
 
@@ -1110,26 +1116,59 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
 
 
 # --- entry point ------------------------------------------------------------------------------
+#
+# The work per edition (restatements merged) and per consecutive pair (record matching, section
+# diffs) is independent, so it goes through ``mapper`` (``map``, or a process pool's ``map``: the
+# CLI runs it on the pool that extracted the editions). Workers exchange indices and section diffs,
+# never record objects, so every Change refers to the caller's own records; ids are stitched
+# across pairs afterwards, in order, because a record's lineage id comes from the earliest edition.
 
-def _records(doc: Document, x: Extraction,
-             labels: dict[int, str]) -> dict[RecordType, list[Record]]:
-    """The edition's records without restatements; fills ``labels`` (by object id) for the report."""
-    out: dict[RecordType, list[Record]] = {}
-    groups: tuple[tuple[RecordType, Sequence[Record]], ...] = (
-        ("target", x.targets), ("deadline", x.deadlines), ("priority", x.priorities))
-    for rtype, records in groups:
-        grouped = dedupe_grouped(records, doc)
-        out[rtype] = [r for r, _ in grouped]
-        for r, again in grouped:
-            labels[id(r)] = display_label(r, again)
+_RECORD_TYPES: tuple[RecordType, ...] = ("target", "deadline", "priority")
+Mapper = Callable[..., Iterable[Any]]  # map, or Executor.map
+
+
+def _groups(x: Extraction) -> dict[RecordType, Sequence[Record]]:
+    return {"target": x.targets, "deadline": x.deadlines, "priority": x.priorities}
+
+
+def _kept_records(edition: tuple[Document, Extraction]) -> dict[RecordType, list[tuple[int, str]]]:
+    """Per record type, the index of each record kept after merging restatements, and its label."""
+    doc, x = edition
+    out: dict[RecordType, list[tuple[int, str]]] = {}
+    for rtype, records in _groups(x).items():
+        index = {id(r): k for k, r in enumerate(records)}
+        out[rtype] = [(index[id(r)], display_label(r, again) or clean(record_text(r)))
+                      for r, again in dedupe_grouped(records, doc)]
     return out
 
 
+@dataclass
+class _PairTask:
+    """What one worker needs to compare a consecutive pair of editions."""
+
+    old_doc: Document
+    new_doc: Document
+    old: dict[RecordType, list[Record]]
+    new: dict[RecordType, list[Record]]
+    threshold: float
+    section_depth: int
+
+
+def _compare_pair(task: _PairTask) -> tuple[dict[RecordType, list[tuple[int, int, float]]], list[SectionDiff]]:
+    """Record matches per type and the section diffs of one pair of editions."""
+    matches = {}
+    for rtype in _RECORD_TYPES:
+        bar = task.threshold + DEADLINE_MARGIN if rtype == "deadline" else task.threshold
+        matches[rtype] = _match_records(task.old[rtype], task.new[rtype], task.old_doc, task.new_doc, bar)
+    return matches, diff_sections(task.old_doc, task.new_doc, depth=task.section_depth)
+
+
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
-                  section_depth: int = SECTION_DEPTH) -> DiffResult:
+                  section_depth: int = SECTION_DEPTH, mapper: Mapper = map) -> DiffResult:
     """Compare editions, oldest first by ``Edition.sort_key``: one EditionDiff per consecutive pair.
 
-    With three or more editions, ``timelines`` follows every record across all of them.
+    With three or more editions, ``timelines`` follows every record across all of them. ``mapper``
+    (``map`` or ``Executor.map``) runs the per-edition and per-pair work; the result is the same.
     """
     if len(editions) < 2:
         names = ", ".join(d.path for d, _ in editions) or "diff"
@@ -1141,29 +1180,30 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
         dup = [d.path for d, _ in ordered if shas.count(d.sha256) > 1]
         raise GuidanceError(", ".join(dup), "the same file was given twice",
                             "give two different editions of the guidance")
-    pairs: list[EditionDiff] = []
+    kept: list[dict[RecordType, list[Labelled]]] = []
+    for (_, x), picks in zip(ordered, mapper(_kept_records, ordered), strict=True):
+        groups = _groups(x)
+        kept.append({t: [(groups[t][k], label) for k, label in picks[t]] for t in _RECORD_TYPES})
+    tasks = [_PairTask(old_doc=o[0], new_doc=n[0], old={t: [r for r, _ in ko[t]] for t in _RECORD_TYPES},
+                       new={t: [r for r, _ in kn[t]] for t in _RECORD_TYPES}, threshold=threshold,
+                       section_depth=section_depth)
+             for o, n, ko, kn in zip(ordered, ordered[1:], kept, kept[1:], strict=False)]
     used: set[str] = set()
-    labels: dict[int, str] = {}
-    first_recs = _records(*ordered[0], labels)
-    lineage: dict[RecordType, list[str]] = {
-        t: [_unique(r.id, used) for r in recs] for t, recs in first_recs.items()}
-    prev_recs = first_recs
-    for (old_doc, _), (new_doc, new_x) in zip(ordered, ordered[1:], strict=False):
-        new_recs = _records(new_doc, new_x, labels)
+    lineage = {t: [_unique(r.id, used) for r, _ in kept[0][t]] for t in _RECORD_TYPES}
+    pairs: list[EditionDiff] = []
+    for k, (task, (matches, sections)) in enumerate(zip(tasks, mapper(_compare_pair, tasks), strict=True)):
         changes: list[Change] = []
         next_lineage: dict[RecordType, list[str]] = {}
-        for rtype in ("target", "deadline", "priority"):
-            bar = threshold + DEADLINE_MARGIN if rtype == "deadline" else threshold
-            ch, ids = _diff_records(prev_recs[rtype], new_recs[rtype], lineage[rtype], used,
-                                    old_doc, new_doc, bar, labels)
+        for rtype in _RECORD_TYPES:
+            ch, ids = _record_changes(kept[k][rtype], kept[k + 1][rtype], matches[rtype], lineage[rtype],
+                                      used, task.old_doc, task.new_doc)
             changes.extend(ch)
             next_lineage[rtype] = ids
-        counts = {k: sum(c.kind == k for c in changes) for k in ("added", "dropped", "changed", "unchanged")}
-        pairs.append(EditionDiff(old=DocumentRef.of(old_doc), new=DocumentRef.of(new_doc),
-                                 changes=_sort_changes(changes),
-                                 sections=diff_sections(old_doc, new_doc, depth=section_depth),
-                                 counts=counts))
-        prev_recs, lineage = new_recs, next_lineage
+        counts = {kind: sum(c.kind == kind for c in changes)
+                  for kind in ("added", "dropped", "changed", "unchanged")}
+        pairs.append(EditionDiff(old=DocumentRef.of(task.old_doc), new=DocumentRef.of(task.new_doc),
+                                 changes=_sort_changes(changes), sections=sections, counts=counts))
+        lineage = next_lineage
     return DiffResult(
         editions=[DocumentRef.of(d) for d, _ in ordered], pairs=pairs,
         timelines=_timelines(pairs) if len(ordered) > 2 else [],

@@ -15,8 +15,9 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -150,29 +151,46 @@ def _extract_task(path: Path, edition: str | None, engine: str,
         return Failure(str(path), str(err))
 
 
-def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options: Options,
-               label: str) -> tuple[list[T], list[Failure]]:
-    """Run ``task`` on every file (in parallel across cores), keeping input order, with progress."""
+def _jobs(options: Options, files: int) -> int:
+    return max(1, min(options.jobs or os.cpu_count() or 1, files))
+
+
+@contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for a run, or None when one job is asked for (then work runs in-process)."""
+    if jobs == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield pool
+
+
+def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options: Options, label: str,
+               pool: ProcessPoolExecutor | None = None) -> tuple[list[T], list[Failure]]:
+    """Run ``task`` on every file (in parallel across cores), keeping input order, with progress.
+
+    Without ``pool``, one is started for this call if ``options.jobs`` asks for more than one worker.
+    """
     from tqdm import tqdm
 
+    if pool is None and _jobs(options, len(files)) > 1:
+        with _pool(_jobs(options, len(files))) as own:
+            return _map_files(task, files, options, label, own)
     overrides = edition_overrides(options.editions, files)
     args = [(f, overrides.get(f), options.engine, options.use_cache) for f in files]
-    jobs = options.jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(files)))
     show = len(files) > 1 and sys.stderr.isatty()
     results: list[T | Failure]
     with tqdm(total=len(files), desc=label, unit="file", disable=not show, file=sys.stderr) as bar:
-        if jobs == 1:
+        if pool is None:
             results = []
             for a in args:
                 results.append(task(*a))
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(task, *a) for a in args]
-                for fut in futures:
-                    fut.add_done_callback(lambda _f: bar.update())
-                results = [fut.result() for fut in futures]
+            futures = [pool.submit(task, *a) for a in args]
+            for fut in futures:
+                fut.add_done_callback(lambda _f: bar.update())
+            results = [fut.result() for fut in futures]
     done = [r for r in results if not isinstance(r, Failure)]
     failed = [r for r in results if isinstance(r, Failure)]
     return done, failed
@@ -182,9 +200,9 @@ def ingest_files(files: Sequence[Path], options: Options) -> tuple[list[Document
     return _map_files(_ingest_task, files, options, "ingest")
 
 
-def extract_files(files: Sequence[Path],
-                  options: Options) -> tuple[list[tuple[Document, Extraction]], list[Failure]]:
-    return _map_files(_extract_task, files, options, "extract")
+def extract_files(files: Sequence[Path], options: Options, pool: ProcessPoolExecutor | None = None,
+                  ) -> tuple[list[tuple[Document, Extraction]], list[Failure]]:
+    return _map_files(_extract_task, files, options, "extract", pool)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -255,17 +273,19 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
     if len(files) < 2:
         raise GuidanceError(" ".join(map(str, files)) or "diff", "a diff needs at least two editions",
                             "give the older and the newer edition, e.g. guidance diff old.pdf new.pdf")
-    pairs, failed = extract_files(files, options)
-    status = _report_failures(failed, len(files))
-    if len(pairs) < 2:
-        print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
-              file=sys.stderr)
-        return status or 2
-    labels = [d.edition.label for d, _ in pairs]
-    if len(set(labels)) < len(labels):
-        raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
-                            'set each one with --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
-    result = diff_editions(pairs)
+    # One pool for the whole run: it extracts the editions, then compares consecutive pairs.
+    with _pool(_jobs(options, len(files))) as pool:
+        pairs, failed = extract_files(files, options, pool)
+        status = _report_failures(failed, len(files))
+        if len(pairs) < 2:
+            print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
+                  file=sys.stderr)
+            return status or 2
+        labels = [d.edition.label for d, _ in pairs]
+        if len(set(labels)) < len(labels):
+            raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
+                                'set each one with --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
+        result = diff_editions(pairs, mapper=pool.map if pool else map)
     if fmt == "html":
         from guidance_parser.report import render_html
         _emit(render_html(result), output)

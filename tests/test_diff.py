@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 from test_diff_helpers import deadline, edition, heading, para, priority, target
 
@@ -220,6 +222,23 @@ def test_rerun_gives_identical_result():
     def run():
         return one_pair([target(AE, 78), target(RTT, 65)], [target(AE, 82), target(CAT2, 30, "minutes")])
     assert run().to_dict() == run().to_dict()
+
+
+def test_process_pool_gives_the_same_result_as_in_process():
+    """The CLI runs the per-edition and per-pair work on its worker pool (``mapper``): lineage ids,
+    labels from restatements and timelines must come out exactly as in one process."""
+    e1 = edition("2024/25", [target(AE, 76, deadline="2025-03"), target(CAT2, 30, "minutes"),
+                             target("Consistently meet or exceed", 70), target("2-hour UCR standard", 70)])
+    e2 = edition("2025/26", [target(AE, 78, deadline="2026-03"), target(CAT2, 30, "minutes"),
+                             target(RTT, 65)])
+    e3 = edition("2026/27", [target(AE, 82, deadline="2027-03"), target(RTT, 70)])
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = diff_editions([e3, e1, e2], mapper=pool.map)
+    local = diff_editions([e3, e1, e2])
+    assert pooled.to_dict() == local.to_dict()
+    assert len(pooled.pairs) == 2 and pooled.timelines
+    # Changes refer to the caller's own record objects, not copies made in the workers.
+    assert any(c.old is e1[1].targets[0] for c in pooled.pairs[0].changes)
 
 
 def test_needs_two_distinct_editions():
