@@ -139,7 +139,7 @@ class TimeTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         edition = doc.user_data.get("edition")
-        mentions = find_times(doc.text, edition if isinstance(edition, Edition) else None, _published(doc))
+        mentions = find_times(_text(doc), edition if isinstance(edition, Edition) else None, _published(doc))
         spans, kept = [], []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label="TIME", alignment_mode="expand")
@@ -149,6 +149,15 @@ class TimeTagger:
         doc.spans["times"] = spans
         doc.user_data["time_mentions"] = kept
         return doc
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text``, computed once per passage: spaCy rebuilds it from every token on each access, and the
+    rules below slice it for every sentence, value and date (a quarter of extract time when they did)."""
+    text = doc.user_data.get("text")
+    if not isinstance(text, str):
+        text = doc.user_data["text"] = doc.text
+    return text
 
 
 def _published(doc: Doc) -> date | None:
@@ -481,7 +490,7 @@ _TARGET_PRE = {"additional", "deliver", "delivering", "provide", "providing", "a
 def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
                         edition: Edition | None) -> bool:
     lo, hi = _clause_bounds(sent, q.start)
-    if EXAMPLE_RE.search(doc.text[sent.start_char:doc[q.start].idx]):
+    if EXAMPLE_RE.search(_text(doc)[sent.start_char:doc[q.start].idx]):
         return False  # "For example, if the scores range from 2.50 to 2.80", "Example 1: a standard of 80%"
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
     after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
@@ -713,8 +722,8 @@ STRONG_PREPS = ("by", "by the end of", "no later than", "no later than the end o
 def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
                         edition: Edition | None) -> bool:
     w = m.when
-    text_after = doc.text[m.end:m.end + 40]
-    before = doc.text[max(sent.start_char, m.start - 40):m.start].lower()
+    text_after = _text(doc)[m.end:m.end + 40]
+    before = _text(doc)[max(sent.start_char, m.start - 40):m.start].lower()
     kind_free = (w.label in _CONTEXT_FREE or w.label.startswith(("autumn", "spring", "summer", "winter",
                                                                   "early", "late")) or
                  re.match(r"later this |this (autumn|spring|summer|winter)|(the )?(next|coming)|"
@@ -751,7 +760,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     if not future_participle and _is_fact(doc, max(sent.start, lo - 5), tok_start):
         return False
     in_list = passage.block.kind == "list_item" or passage.intro is not None
-    starts_sentence = doc.text[sent.start_char:m.start].strip() == ""
+    starts_sentence = _text(doc)[sent.start_char:m.start].strip() == ""
     intro_like = sent.text.rstrip().endswith(":") and (starts_sentence or sent.end_char - m.end < 3)
     # "by <date>", "from April 2026", "no later than": in guidance these bind an action by themselves
     strong = m.prep in STRONG_PREPS and w.granularity in ("month", "day", "quarter", "financial_year")
@@ -771,12 +780,12 @@ def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
     staff survey" (a date qualifying a noun that follows it), and "the Board paper on productivity in May
     2024" (a document, then the date it appeared, with no action before it).
     """
-    if _NAME_AFTER.match(doc.text[m.end:m.end + 40]):
+    if _NAME_AFTER.match(_text(doc)[m.end:m.end + 40]):
         return True
-    before = doc.text[max(sent.start_char, m.start - 80):m.start]
+    before = _text(doc)[max(sent.start_char, m.start - 80):m.start]
     if m.prep in (None, "for", "of") and TITLE_BEFORE_RE.search(before):
         return True
-    if m.prep in (None, "for", "of") and TITLE_AFTER_RE.match(doc.text[m.end:m.end + 80]):
+    if m.prep in (None, "for", "of") and TITLE_AFTER_RE.match(_text(doc)[m.end:m.end + 80]):
         return True
     ref = REFERENCE_BEFORE_RE.search(before) if m.prep in ("in", "of", "from", None) else None
     if ref is not None:
@@ -793,9 +802,9 @@ def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
     """The date qualifies the sentence's subject, before its verb: "Expectations for 2026/27 and beyond will
     be set ...", "Learning from work in 2025/26 will inform ..." (the period talked about, not a deadline).
     A sentence that opens with the date ("In 2026/27, ICBs will ...") uses it as an adverb instead."""
-    if m.prep not in ("for", "in", "during", "across", "over") or doc.text[m.start:m.start + 1].isupper():
+    if m.prep not in ("for", "in", "during", "across", "over") or _text(doc)[m.start:m.start + 1].isupper():
         return False  # "... services In 2026/27, all ICBs must": a capital says a new sentence began there
-    head = doc.text[sent.start_char:m.start]
+    head = _text(doc)[sent.start_char:m.start]
     words = head.split()
     if not 1 <= len(words) <= 6 or "," in head or not words[0][:1].isupper():
         return False
@@ -803,7 +812,7 @@ def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
     if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in doc.spans["cues"]
                            if span.start <= c.start and c.end <= span.end):
         return False
-    rest = doc.text[m.end:sent.end_char]
+    rest = _text(doc)[m.end:sent.end_char]
     return re.match(r"^(?:\s*(?:and beyond|onwards)?[,\s\w’'-]{0,80}?)\b(will|must|should|would)\b", rest) is not None
 
 
@@ -919,8 +928,8 @@ def _scope(sent: Span, q_char: int) -> str | None:
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> None:
     """Appends the targets and deadlines of one passage to ``out``."""
-    lo_c, hi_c = passage.context, passage.own_end or len(doc.text)
-    urls = [(u.start(), u.end()) for u in URL_RE.finditer(doc.text)]
+    lo_c, hi_c = passage.context, passage.own_end or len(_text(doc))
+    urls = [(u.start(), u.end()) for u in URL_RE.finditer(_text(doc))]
     mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c and
                 not any(a <= m.expr_start < b for a, b in urls)]
     quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := _quantity(s))]
@@ -966,7 +975,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                 # the row's label: the nearest cell to the left that is words, not figures
                 for k in range(col - 1, -1, -1):
                     a, b = passage.cells[k]
-                    label = _clean_metric(doc.text[a:b])
+                    label = _clean_metric(_text(doc)[a:b])
                     if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d", label):
                         metric = label
                         break
@@ -1036,7 +1045,7 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
     for k, m in enumerate(s_t):
-        before = doc.text[max(sent.start_char, m.start - 30):m.start].lower()
+        before = _text(doc)[max(sent.start_char, m.start - 30):m.start].lower()
         if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
             continue
         if _names_a_document(doc, sent, m) or (
@@ -1049,9 +1058,9 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         if m.prep in ("to",) or _is_history(m, edition):
             continue
         if m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
-                not re.search(r"respectively", doc.text[q_char:m.start]):
+                not re.search(r"respectively", _text(doc)[q_char:m.start]):
             continue  # "94% coverage ..., reaching 100% by 2029": the date binds the nearer value
-        if m.expr_start > q_char and re.search(r"\bthat\s*$", doc.text[q_char:m.start]):
+        if m.expr_start > q_char and re.search(r"\bthat\s*$", _text(doc)[q_char:m.start]):
             continue  # "... 25 minutes, so that by the end of 2028/29 ... 18 minutes": opens the next clause
         dist = m.expr_start - q_char
         score = dist if dist >= 0 else -dist * 1.5
@@ -1205,6 +1214,7 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
     def docs() -> Iterator[Doc]:
         for p in passages:
             d = nlp.make_doc(p.text)
+            d.user_data["text"] = p.text  # what d.text would rebuild: spaCy's tokens keep the text verbatim
             d.user_data["edition"] = doc.edition
             d.user_data["published"] = doc.published
             yield d
