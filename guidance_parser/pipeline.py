@@ -18,7 +18,9 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -71,15 +73,35 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
     return out
 
 
-# --- ingest cache -----------------------------------------------------------------------------
+# --- cache ------------------------------------------------------------------------------------
+#
+# Each stage's output is cached under a key made of the file's bytes, the options that change the
+# output (engine, edition override) and a fingerprint of everything else the output depends on: the
+# stage's own modules and the libraries that read or tokenise the text. A changed parser or an
+# upgraded pdfplumber therefore never serves a stale entry; it simply misses.
 
-def _ingest_code_fingerprint() -> str:
-    """Hash of the ingest stage's source, so a changed parser never serves stale cached documents."""
+_STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # stage: (package modules, distributions)
+    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py"),  # published dates use when.py
+               ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
+    "extract": (("extract.py", "lexicon.py", "when.py", "model.py", "errors.py"), ("spacy", "dateparser")),
+}
+
+
+@cache
+def stage_fingerprint(stage: str) -> str:
+    """Hash of the code and library versions a stage's output depends on (see ``_STAGE_DEPENDENCIES``)."""
     pkg = Path(__file__).resolve().parent
+    modules, distributions = _STAGE_DEPENDENCIES[stage]
     h = hashlib.sha256(__version__.encode())
-    for src in sorted((pkg / "ingest").glob("*.py")) + [pkg / "model.py"]:
-        if src.is_file():
-            h.update(src.read_bytes())
+    for pattern in modules:
+        for src in sorted(pkg.glob(pattern)):
+            h.update(src.name.encode() + src.read_bytes())
+    for dist in distributions:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
     return h.hexdigest()[:16]
 
 
@@ -89,48 +111,81 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _cache_path(path: Path, engine: str, edition: str | None) -> Path:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    key = hashlib.sha256(f"{digest}|{engine}|{edition}|{_ingest_code_fingerprint()}".encode()).hexdigest()
-    return cache_dir() / f"{key[:32]}.pickle"
+def _cache_path(digest: str, stage: str, engine: str, edition: str | None) -> Path:
+    stages = ("ingest",) if stage == "ingest" else ("ingest", stage)  # extraction depends on ingest too
+    parts = [digest, engine, str(edition), *(stage_fingerprint(s) for s in stages)]
+    return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.pickle"
 
 
-def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool) -> Document:
-    """Ingest one file, reusing the cached Document when the file's bytes have not changed."""
-    from guidance_parser.ingest import ingest_file
+def _cache_get(path: Path | None, kind: type[T]) -> T | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            obj = pickle.load(fh)
+    except Exception:  # a corrupt or foreign cache entry is only a cache miss
+        return None
+    return obj if isinstance(obj, kind) else None
 
+
+def _cache_put(path: Path | None, obj: object) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: a parallel run never reads half an entry
+    except OSError:  # a read-only or full cache must not fail the run
+        pass
+
+
+def _file_digest(path: Path) -> str:
     if not path.exists():
         raise GuidanceError(str(path), "no such file", "check the path")
     if path.is_dir():
         raise GuidanceError(str(path), "is a folder, not a document", "give the PDF, HTML, Markdown or text file")
-    cached = _cache_path(path, engine, edition) if use_cache else None
-    if cached is not None and cached.is_file():
-        try:
-            with cached.open("rb") as fh:
-                doc = pickle.load(fh)
-            if isinstance(doc, Document):
-                doc.path = str(path)  # the same bytes may arrive under another name
-                return doc
-        except Exception:  # a corrupt cache entry is only a cache miss
-            pass
-    doc = ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except OSError:  # a read-only or full cache must not fail the run
-            pass
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool,
+                  digest: str | None = None) -> Document:
+    """Ingest one file, reusing the cached Document when the file's bytes have not changed."""
+    digest = digest or _file_digest(path)
+    key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
+    doc = _cache_get(key, Document)
+    if doc is None:
+        from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
+
+        doc = ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+        _cache_put(key, doc)
+    doc.path = str(path)  # the same bytes may arrive under another name
     return doc
+
+
+def load_extraction(path: Path, *, edition: str | None, engine: str,
+                    use_cache: bool) -> tuple[Document, Extraction]:
+    """Ingest and extract one file, reusing cached results when the file's bytes have not changed."""
+    digest = _file_digest(path)
+    doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest)
+    key = _cache_path(digest, "extract", engine, edition) if use_cache else None
+    x = _cache_get(key, Extraction)
+    if x is None:
+        from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
+
+        x = extract(doc)
+        _cache_put(key, x)
+    x.document = replace(x.document, path=doc.path)
+    return doc, x
 
 
 # --- per-file work, run in worker processes ---------------------------------------------------
 
-def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
+def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
+    """``work()``, or the Failure to list in the run's summary."""
     try:
-        return load_document(path, edition=edition, engine=engine, use_cache=use_cache)
+        return work()
     except GuidanceError as err:
         return Failure(str(path), str(err))
     except Exception as err:  # a crash on one hostile file must not take the batch down
@@ -138,17 +193,13 @@ def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) 
                                   "rerun with --debug and report it if the file opens elsewhere")
 
 
+def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
+    return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache))
+
+
 def _extract_task(path: Path, edition: str | None, engine: str,
                   use_cache: bool) -> tuple[Document, Extraction] | Failure:
-    from guidance_parser.extract import extract
-
-    doc = _ingest_task(path, edition, engine, use_cache)
-    if isinstance(doc, Failure):
-        return doc
-    try:
-        return doc, extract(doc)
-    except GuidanceError as err:
-        return Failure(str(path), str(err))
+    return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache))
 
 
 def _jobs(options: Options, files: int) -> int:

@@ -60,6 +60,61 @@ def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path,
     assert len(calls) == 4
 
 
+def test_extractions_are_cached_and_keyed_by_the_extract_code(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import guidance_parser.extract as extract_mod
+
+    monkeypatch.setenv("GUIDANCE_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[str] = []
+    real = extract_mod.extract
+
+    def counting(doc):  # type: ignore[no-untyped-def]
+        calls.append(doc.path)
+        return real(doc)
+
+    monkeypatch.setattr(extract_mod, "extract", counting)
+    src = tmp_path / "guidance.txt"
+    src.write_text(DOC, encoding="utf-8")
+    doc, first = pipeline.load_extraction(src, edition=None, engine="pdfplumber", use_cache=True)
+    assert first.targets or first.deadlines  # something worth caching
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(src.read_bytes())
+    doc2, again = pipeline.load_extraction(copy, edition=None, engine="pdfplumber", use_cache=True)
+    assert len(calls) == 1 and again.to_dict()["targets"] == first.to_dict()["targets"]
+    assert again.document.path == doc2.path == str(copy)  # reported under the name it arrived with
+    # Another extract-code fingerprint (an edited extractor, an upgraded spaCy) must not be served.
+    real_fp = pipeline.stage_fingerprint
+    monkeypatch.setattr(pipeline, "stage_fingerprint", lambda s: real_fp(s) + ("x" if s == "extract" else ""))
+    pipeline.load_extraction(src, edition=None, engine="pdfplumber", use_cache=True)
+    assert len(calls) == 2
+
+
+def test_stage_fingerprints_cover_the_modules_each_stage_imports() -> None:
+    """Every guidance_parser module a stage imports must be in its fingerprint, or an edit to it
+    would serve stale cached output."""
+    import ast
+
+    pkg = Path(pipeline.__file__).resolve().parent
+    for stage, roots in (("ingest", ["ingest/__init__.py"]), ("extract", ["extract.py"])):
+        covered = {p.resolve() for pattern in pipeline._STAGE_DEPENDENCIES[stage][0] for p in pkg.glob(pattern)}
+        if stage == "extract":  # extraction's key includes ingest's fingerprint
+            covered |= {p.resolve() for pattern in pipeline._STAGE_DEPENDENCIES["ingest"][0]
+                        for p in pkg.glob(pattern)}
+        todo, seen = [pkg / r for r in roots], set()
+        while todo:
+            mod = todo.pop().resolve()
+            if mod in seen:
+                continue
+            seen.add(mod)
+            for node in ast.walk(ast.parse(mod.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("guidance_parser"):
+                    rel = node.module.split(".")[1:]
+                    for cand in (pkg.joinpath(*rel).with_suffix(".py"), pkg.joinpath(*rel, "__init__.py")):
+                        if cand.is_file():
+                            todo.append(cand)
+        assert seen <= covered, f"{stage}: not fingerprinted: {sorted(str(p) for p in seen - covered)}"
+
+
 def test_missing_file_and_folder_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for target, words in ((tmp_path / "nope.pdf", "no such file"), (tmp_path, "folder")):
         code = cli.main(["ingest", str(target), "--no-cache"])
