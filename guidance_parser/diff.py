@@ -1119,8 +1119,8 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
 #
 # The work per edition (restatements merged) and per consecutive pair (record matching, section
 # diffs) is independent, so it goes through ``mapper`` (``map``, or a process pool's ``map``: the
-# CLI runs it on the pool that extracted the editions). Workers exchange indices and section diffs,
-# never record objects, so every Change refers to the caller's own records; ids are stitched
+# CLI runs it on the pool that extracted the editions). Workers send back indices and section
+# diffs, never records, so every Change refers to the caller's own records; ids are stitched
 # across pairs afterwards, in order, because a record's lineage id comes from the earliest edition.
 
 _RECORD_TYPES: tuple[RecordType, ...] = ("target", "deadline", "priority")
