@@ -9,8 +9,9 @@ process warmed up on a tiny pair first (so imports are not counted):
 
   1. ``pipeline.run_diff`` of all ten with the cache off, ``-j 1`` and then ``-j 2``: the throughput
      ratio is what the ProcessPoolExecutor across documents buys (issue 7 target: >= 1.7x on 2 cores).
-     ``pipeline.extract_files`` alone (the parallel part, without the serial diff and report) is
-     measured the same way, to show how much of the gap the serial part explains. Finally the
+     ``pipeline.extract_files`` alone (the per-file part, without the comparison and report) is
+     measured the same way, to show what the comparison adds: its per-edition and per-pair work
+     runs on the same pool, while stitching ids and rendering stay serial. Finally the
      ``guidance diff`` CLI itself, -j 1 and -j 2, cold (fresh interpreter: imports and spaCy set-up
      included, which -j 2 pays once per worker, in parallel).
   2. The cache, in a fresh $GUIDANCE_CACHE_DIR: a diff of nine editions (cold: fills the cache), then
@@ -162,7 +163,7 @@ def main() -> int:
           f"cache off, min of {args.repeat}; load {load_before} -> {load_after}\n")
     print("| run | -j 1 s | -j 2 s | -j 1 pages/s | -j 2 pages/s | speed-up |")
     print("|---|---:|---:|---:|---:|---:|")
-    for what, name in (("extract_files", "ingest + extract (the parallel part), warm"),
+    for what, name in (("extract_files", "ingest + extract only, warm"),
                        ("diff", "full diff + HTML report, warm"),
                        ("cli", "`guidance diff` end to end, cold (fresh CLI process)")):
         t1, t2 = par[what][1].seconds, par[what][2].seconds
