@@ -74,8 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line, letting file names and options mix in any order
+    (``guidance diff old.pdf --edition old.pdf=2024/25 new.pdf``), which plain argparse refuses."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and hasattr(args, "files") and not any(e.startswith("-") for e in extra):
+        args.files += [Path(e) for e in extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return int(_run(args) or 0)
     except GuidanceError as err:

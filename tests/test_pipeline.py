@@ -139,3 +139,13 @@ def test_text_dump_shows_page_kind_and_text(tmp_path: Path, monkeypatch: pytest.
     out = capsys.readouterr().out
     assert "# edition: 2024/25" in out
     assert "ICBs should submit plans by June 2024." in out
+
+
+def test_files_and_options_may_be_interleaved() -> None:
+    args = cli.parse_args(["diff", "a.pdf", "--edition", "a.pdf=2024/25", "b.pdf", "--edition", "b.pdf=2025/26"])
+    assert args.files == [Path("a.pdf"), Path("b.pdf")]
+    assert args.edition == ["a.pdf=2024/25", "b.pdf=2025/26"]
+    with pytest.raises(SystemExit):  # an unknown option is still refused
+        cli.parse_args(["diff", "a.pdf", "--bogus", "b.pdf"])
+    with pytest.raises(SystemExit):  # and so is a stray word after a command that takes no files
+        cli.parse_args(["schema", "extra"])
