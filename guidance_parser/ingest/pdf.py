@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,12 +178,79 @@ def _in_bands(lines: list[Line], height: float) -> list[Line]:
     return lines
 
 
+_WORD_OPTIONS: dict[str, Any] = {"extra_attrs": ["fontname", "size"], "keep_blank_chars": False,
+                                 "use_text_flow": False}
+
+
+def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
+    """The page's characters as the dicts pdfplumber's word grouping reads, and its rule count.
+
+    ``page.chars`` converts every layout object into a dict of some 25 resolved attributes
+    (colours, colour spaces, matrices, marked-content ids) through a generic recursive resolver;
+    that costs more than interpreting the page itself, and all of it but the box, text, font and
+    size goes unread here. This walks the same layout objects in the same order (pdfplumber's
+    ``iter_layout_objects``) and computes the few keys with pdfplumber's own arithmetic, so the
+    words come out identical. Returns None when a page holds anything outside the plain case
+    (byte-encoded font names, unresolved values, a layout built with ``laparams``), and the caller
+    then uses ``page.chars``.
+    """
+    from pdfminer.layout import LTChar, LTContainer
+
+    pdf = page.pdf
+    if pdf.laparams is not None:
+        return None
+    norm = pdf.unicode_norm
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop0 = page.initial_doctop
+    chars: list[dict[str, Any]] = []
+    rules = 0  # lines count once, rectangles four times (their four edges)
+    stack = [iter(page.layout)]
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTContainer):
+                stack.append(iter(obj))
+                break
+            name = type(obj).__name__
+            if name == "LTLine":
+                rules += 1
+            elif name == "LTRect":
+                rules += 4
+            elif name == "LTChar":
+                if not isinstance(obj, LTChar):
+                    return None
+                d = obj.__dict__
+                fontname, x0, x1, y0, y1 = d["fontname"], d["x0"], d["x1"], d["y0"], d["y1"]
+                if type(fontname) is not str or not all(type(v) in (float, int) for v in (x0, x1, y0, y1)):
+                    return None
+                text = obj.get_text()
+                if norm is not None:
+                    text = unicodedata.normalize(norm, text)
+                top = (height - y1) + mb_top
+                if mb_x0 != 0:
+                    x0, x1 = x0 + mb_x0, x1 + mb_x0
+                chars.append({"text": text, "fontname": fontname, "size": d["size"], "upright": d["upright"],
+                              "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": d["width"],
+                              "height": d["height"], "top": top, "bottom": (height - y0) + mb_top,
+                              "doctop": doctop0 + top})
+        else:
+            stack.pop()
+    return chars, rules
+
+
 def _plumber_page(page: Any) -> list[Line]:
-    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    from pdfplumber.utils import extract_words
+
+    fast = _layout_chars(page)
+    if fast is None:
+        words = page.extract_words(**_WORD_OPTIONS)
+        edges = len(page.lines) + 4 * len(page.rects)
+    else:
+        words = extract_words(fast[0], **_WORD_OPTIONS)
+        edges = fast[1]
     pno = int(page.page_number)
     tables: list[Line] = []
     boxes: list[tuple[float, float, float, float]] = []
-    edges = len(page.lines) + 4 * len(page.rects)
     if edges >= 8 and words:
         for t in page.find_tables():
             cells = [tuple(" ".join((c or "").split()) for c in r) for r in t.extract()]
