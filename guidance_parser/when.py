@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -82,6 +83,35 @@ _PATTERNS: list[tuple[str, str]] = [
 _TIME_RE = re.compile(
     rf"(?:\b(?P<prep>{_PREP})\s+)?(?P<expr>" + "|".join(f"(?P<{n}>{p})" for n, p in _PATTERNS) + r")",
     re.IGNORECASE)
+
+# ``_TIME_RE`` tries its whole grammar at every character, so find_times does not run it over all of a text.
+# Safe because (1) a match consumes only letters, digits, whitespace, "/", "-" and "–" (no other character
+# appears outside a lookaround in the grammar, and a letter folds under IGNORECASE only to word characters
+# such as "ſ" or "K"), so it lies inside one stretch of such characters; and (2) it holds a digit, a
+# month (each name in _MONTH contains its three-letter stem), a season, or "quarter" / "year" /
+# "parliament". A stretch without any of those cannot hold a match and is skipped.
+_STRETCH = re.compile(r"[\w\s/\-–]+")
+_TRIGGER_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                  "spring", "summer", "autumn", "winter", "quarter", "year", "parliament")
+_TRIGGER_FIRST = "".join(sorted({w[0] for w in _TRIGGER_WORDS}))
+# the lookahead on first characters only saves time (it halves the search); the alternation is the test
+_TRIGGER = re.compile(rf"(?=[\d{_TRIGGER_FIRST}])(?:\d|{'|'.join(_TRIGGER_WORDS)})", re.IGNORECASE)
+
+
+def _time_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_TIME_RE.finditer(text)``, found by searching only the stretches that can hold one.
+
+    Each search may see one character past its stretch (which is not a stretch character): the lookaheads
+    after a date ("this year" not followed by "’s") read it, and no part of the grammar reads further.
+    Lookbehinds and word boundaries see the characters before the search's start, as in ``finditer``.
+    """
+    for stretch in _STRETCH.finditer(text):
+        start, end = stretch.span()
+        if _TRIGGER.search(text, start, end) is None:
+            continue
+        while (m := _TIME_RE.search(text, start, end + 1)) is not None:
+            yield m
+            start = m.end()
 
 
 @dataclass(frozen=True)
@@ -307,7 +337,7 @@ def find_times(text: str, edition: Edition | None = None, published: date | None
     """Every time expression in ``text``, in order, normalised against ``edition`` and, for periods
     written without a year, the document's stated ``published`` date when known."""
     out: list[TimeMention] = []
-    for m in _TIME_RE.finditer(text):
+    for m in _time_matches(text):
         kind = next(n for n, _ in _PATTERNS if m.group(n) is not None)
         prep = m.group("prep")
         if kind == "month" and not prep:
