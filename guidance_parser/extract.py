@@ -173,6 +173,15 @@ def _text(doc: Doc) -> str:
     return text
 
 
+def _cues(doc: Doc) -> list[Span]:
+    """``doc.spans["cues"]`` as a list, made once: each pass over the span group builds every Span anew,
+    and the rules pass over a passage's cues for each sentence, value and date."""
+    cues = doc.user_data.get("cues")
+    if not isinstance(cues, list):
+        cues = doc.user_data["cues"] = list(doc.spans["cues"])
+    return cues
+
+
 def _published(doc: Doc) -> date | None:
     """The document's stated publication date, set on each passage by ``_prepare``."""
     published = doc.user_data.get("published")
@@ -439,7 +448,7 @@ def _clause_bounds(sent: Span, tok_i: int) -> tuple[int, int]:
 
 
 def _cues_before(doc: Doc, lo: int, hi: int) -> list[Span]:
-    return [c for c in doc.spans["cues"] if lo <= c.start and c.end <= hi]
+    return [c for c in _cues(doc) if lo <= c.start and c.end <= hi]
 
 
 def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
@@ -473,7 +482,7 @@ def _reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention
     happened ("In August 2024 the leaver rate was ..."). Lists of asks ("Reduce ... to 78%") and dated
     commitments ("by March 2026") are not reports whatever their wording.
     """
-    cues = [c for c in doc.spans["cues"] if sent.start <= c.start and c.end <= sent.end]
+    cues = [c for c in _cues(doc) if sent.start <= c.start and c.end <= sent.end]
     if any(c.label_ == "MODAL" for c in cues):
         return False
     if not any(c.label_ == "FACT" and not (c.start > 0 and doc[c.start - 1].lower_ in ("be", "being"))
@@ -625,7 +634,7 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
         return "increase"
     if q.label == "DURATION":
         return "at_most"  # a time to act within: improving it means bringing it down to the value
-    verbs = [c for c in doc.spans["cues"] if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
+    verbs = [c for c in _cues(doc) if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
     if verbs:
         return {"INC": "increase", "RED": "reduce", "MAINT": "maintain"}[verbs[-1].label_]  # type: ignore
     return "achieve"
@@ -782,7 +791,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
     # past events: "In June 2025, the Secretary of State announced ..."
     window = doc[tok_start:min(sent.end, tok_start + 14)]
     return not any(c.label_ == "FACT" and c.start >= window.start and c.end <= window.end and
-                   not _commit_between(doc, tok_start, c.start) for c in doc.spans["cues"])
+                   not _commit_between(doc, tok_start, c.start) for c in _cues(doc))
 
 
 def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
@@ -806,7 +815,7 @@ def _names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
         noun = doc.char_span(m.start - len(before) + ref.start(), m.start, alignment_mode="expand")
         if noun is None:
             return True
-        return not any(c.label_ in ("COMMIT", "MODAL") for c in doc.spans["cues"]
+        return not any(c.label_ in ("COMMIT", "MODAL") for c in _cues(doc)
                        if max(sent.start, noun.start - 5) <= c.start and c.end <= noun.start)
     return False
 
@@ -822,7 +831,7 @@ def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
     if not 1 <= len(words) <= 6 or "," in head or not words[0][:1].isupper():
         return False
     span = doc.char_span(sent.start_char, m.start, alignment_mode="contract")
-    if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in doc.spans["cues"]
+    if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in _cues(doc)
                            if span.start <= c.start and c.end <= span.end):
         return False
     rest = _text(doc)[m.end:sent.end_char]
