@@ -87,15 +87,15 @@ _TIME_RE = re.compile(
 # ``_TIME_RE`` tries its whole grammar at every character, so find_times does not run it over all of a text.
 # Safe because (1) a match consumes only letters, digits, whitespace, "/", "-" and "–" (no other character
 # appears outside a lookaround in the grammar, and a letter folds under IGNORECASE only to word characters
-# such as "ſ" or "K"), so it lies inside one stretch of such characters; and (2) it holds a digit, a
-# month (each name in _MONTH contains its three-letter stem), a season, or "quarter" / "year" /
-# "parliament". A stretch without any of those cannot hold a match and is skipped.
+# such as "ſ" or "K"), so it lies inside one stretch of such characters; and (2) it holds one of the
+# _TRIGGER alternatives: a year "20dd" (years, financial years, dates, "early 2025"), a short financial
+# year "dd/" ("24/25"), "Q1"-"Q4", a month or season name (the grammar's own patterns), or the words
+# "quarter", "year" ("next five years", "this financial year") or "parliament". A stretch without any
+# of those cannot hold a match and is skipped.
 _STRETCH = re.compile(r"[\w\s/\-–]+")
-_TRIGGER_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-                  "spring", "summer", "autumn", "winter", "quarter", "year", "parliament")
-_TRIGGER_FIRST = "".join(sorted({w[0] for w in _TRIGGER_WORDS}))
-# the lookahead on first characters only saves time (it halves the search); the alternation is the test
-_TRIGGER = re.compile(rf"(?=[\d{_TRIGGER_FIRST}])(?:\d|{'|'.join(_TRIGGER_WORDS)})", re.IGNORECASE)
+# the lookahead (the first characters of the alternatives) only saves time: it halves the search
+_TRIGGER = re.compile(rf"(?=[12adfjmnopqswy])(?:20\d\d|[12]\d/|Q[1-4]|{_MONTH}|{_SEASON}|quarter|year|parliament)",
+                      re.IGNORECASE)
 
 
 def _time_matches(text: str) -> Iterator[re.Match[str]]:

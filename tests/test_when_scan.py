@@ -37,7 +37,8 @@ PIECES = [
     "2027–2030", "financial year", "this financial year", "the current", "spring", "Summer", "autumn",
     "winter", "early", "late", "mid-", "the start of", "this year", "later this calendar year", "years",
     "ſpring", "Ｍarch", "K", "ı", "İ", "’s", "'", "£", ".", ",", "/", "-", "–", ";", "(", ")", "%", "\\(",
-    "**", "|", "weekend", "primary", "Omar", "within\u00a0the", "0", "19", "999",
+    "**", "|", "weekend", "primary", "Omar", "within\u00a0the", "0", "19", "999", "19/20", "12/13", "Q5", "q0",
+    "20", "2o25", "Mar.", "Dec-",
 ]
 SEPARATORS = st.sampled_from(["", " ", "  ", "\n", "\t", "\u00a0", ", ", ". ", "-", "/", "’", "£"])
 guidance_like = st.lists(st.tuples(st.sampled_from(PIECES), SEPARATORS), max_size=30).map(
