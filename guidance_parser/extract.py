@@ -166,7 +166,7 @@ class TimeTagger:
 
 def _text(doc: Doc) -> str:
     """``doc.text``, computed once per passage: spaCy rebuilds it from every token on each access, and the
-    rules below slice it for every sentence, value and date (a quarter of extract time when they did)."""
+    rules below slice it for every sentence, value and date."""
     text = doc.user_data.get("text")
     if not isinstance(text, str):
         text = doc.user_data["text"] = doc.text
