@@ -951,7 +951,9 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                   out: Extraction, used_ids: dict[str, int]) -> None:
     """Appends the targets and deadlines of one passage to ``out``."""
     lo_c, hi_c = passage.context, passage.own_end or len(_text(doc))
-    urls = [(u.start(), u.end()) for u in URL_RE.finditer(_text(doc))]
+    text = _text(doc)
+    # URL_RE needs "http" or "www." (a quick test: the regex itself tries every character of the passage)
+    urls = [(u.start(), u.end()) for u in URL_RE.finditer(text)] if "http" in text or "www." in text else []
     mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c and
                 not any(a <= m.expr_start < b for a, b in urls)]
     quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := _quantity(s))]
