@@ -6,13 +6,18 @@ every page of a range of PDFs is read both ways and compared word for word, valu
 (including float types), together with the count of ruling lines that decides table finding:
 reportlab documents with tables, two columns, bold runs, a form XObject (pdfminer's LTFigure
 container), rotated text, a page whose MediaBox does not start at the origin, and the demo corpus.
+
+Reading also pauses Python's cyclic garbage collector; the caller's setting must survive it, and
+the reference cycles made while reading must still be freed.
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
+import badinputs
 import pdfbuild
 import pdfplumber
 import pytest
@@ -20,6 +25,7 @@ from pdfplumber.utils import extract_words
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest import ingest_file
 from guidance_parser.ingest.pdf import _WORD_OPTIONS, _layout_chars
 
@@ -156,3 +162,36 @@ def test_offset_mediabox_ingests(tmp_path: Path) -> None:
     _offset_mediabox_pdf(path)
     doc = ingest_file(path)
     assert "Offset page: 2025/26 guidance text" in [b.text for b in doc.blocks]
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_garbage_collector_state_is_restored(tmp_path: Path, engine: str, enabled: bool) -> None:
+    """Reading pauses the cyclic collector; the caller's setting must come back, on errors too."""
+    good = ROOT / "corpora" / "demo" / "planning-guidance-2024-25.pdf"
+    scanned = badinputs.image_only_pdf(tmp_path)
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        ingest_file(good, engine=engine)  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+        with pytest.raises(GuidanceError):
+            ingest_file(scanned, engine=engine)  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_reading_leaves_no_cyclic_garbage_behind() -> None:
+    """pdfminer's per-page reference cycles and the document's own graph are freed while reading."""
+    gc.collect()
+    gc.disable()
+    try:
+        ingest_file(ROOT / "corpora" / "demo" / "planning-guidance-2023-24.pdf")
+        assert gc.collect() < 50  # without the in-read collections: ~360 for these four pages
+    finally:
+        gc.enable()
