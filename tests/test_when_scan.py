@@ -63,6 +63,13 @@ def test_the_stretch_search_finds_exactly_what_the_full_grammar_finds(text: str)
 
 
 @PROPERTY
+@given(text=st.one_of(guidance_like, st.text(alphabet=st.characters(max_codepoint=127), max_size=200)))
+def test_the_ascii_trigger_test_agrees_with_the_case_folding_one(text: str) -> None:
+    for stretch in when._STRETCH.findall(text):
+        assert when._may_hold_time(stretch) == (when._TRIGGER.search(stretch) is not None), stretch
+
+
+@PROPERTY
 @given(text=guidance_like, published=st.sampled_from([None, date(2025, 3, 12), date(2024, 12, 5)]))
 def test_find_times_is_unchanged_by_the_shortcut(text: str, published: date | None) -> None:
     assert find_times(text, ED, published) == _without_shortcut(text, ED, published)
