@@ -119,17 +119,18 @@ def front_matter(blocks: list[RawBlock]) -> str:
 def _sections(blocks: list[RawBlock]) -> list[Block]:
     out: list[Block] = []
     stack: list[tuple[int, str]] = []
+    path: tuple[str, ...] = ()  # the stack's titles, rebuilt only when a heading changes the stack
     for b in blocks:
         if b.kind == "heading":
             level = max(1, b.level)
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            out.append(Block(kind="heading", text=b.text, page=b.page, section=tuple(t for _, t in stack),
-                             level=level))
+            path = tuple(t for _, t in stack)
+            out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level))
             stack.append((level, b.text))
+            path = tuple(t for _, t in stack)
         else:
-            out.append(Block(kind=b.kind, text=b.text, page=b.page, section=tuple(t for _, t in stack),
-                             level=b.level, cells=b.cells))
+            out.append(Block(kind=b.kind, text=b.text, page=b.page, section=path, level=b.level, cells=b.cells))
     return out
 
 
@@ -214,8 +215,12 @@ def _unbold(text: str) -> str:
     return " ".join(_BOLD.sub(" ", text).split())
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _norm_words(text: str) -> list[str]:
-    return [re.sub(r"\d", "#", w.lower()) for w in _unbold(text).split()]
+    # One pass over the whole text, not a regex call per word: case and digits never touch spaces.
+    return _DIGIT.sub("#", _BOLD.sub(" ", text).lower()).split()
 
 
 def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> list[RawBlock]:
@@ -232,13 +237,14 @@ def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> l
     starts: list[tuple[int, list[str]]] = [
         (i, _norm_words(b.text)[:16]) for i, b in enumerate(blocks)
         if b.kind in ("paragraph", "heading") and i >= first_para]
+    opening = dict(starts)  # a prefix is at most 16 words, so these are all a match needs
     counts: dict[tuple[str, ...], int] = {}
     for _, words in starts:
         for k in range(3, len(words) + 1):
             key = tuple(words[:k])
             counts[key] = counts.get(key, 0) + 1
     title_norm = " ".join(_norm_words(title_hint))
-    prefixes: set[tuple[str, ...]] = set()
+    prefixes: dict[tuple[str, ...], tuple[str, ...]] = {}  # three-word key -> the running prefix
     # Blocks grouped by their first three words, so each candidate scans only its own blocks
     # (scanning every block per candidate made long documents quadratic).
     by_key3: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
@@ -264,15 +270,16 @@ def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> l
         title_like = bool(title_norm) and (text == title_norm or (len(best) >= 4 and (
             text in title_norm or title_norm in text)))
         if title_like or (len(best) >= 4 and after_break >= 0.5 * len(occurrences)):
-            prefixes.add(best)
+            prefixes[key3] = best
     if not prefixes:
         return blocks
     out: list[RawBlock] = []
     for i, b in enumerate(blocks):
         if i >= first_para and b.kind in ("paragraph", "heading"):
-            words = _norm_words(b.text)
-            hit = max((p for p in prefixes if tuple(words[:len(p)]) == p), key=len, default=None)
-            if hit is not None:
+            words = opening[i]
+            # Every prefix extends its own three-word key, so at most one can match a block.
+            hit = prefixes.get(tuple(words[:3]))
+            if hit is not None and tuple(words[:len(hit)]) == hit:
                 b.text = _drop_words(b.text, len(hit))
                 if not _unbold(b.text):
                     continue
