@@ -231,7 +231,7 @@ def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
     size goes unread here. This walks the same layout objects in the same order (pdfplumber's
     ``iter_layout_objects``) and computes the few keys with pdfplumber's own arithmetic, so the
     words come out identical. Returns None when a page holds anything outside the plain case
-    (byte-encoded font names, unresolved values, a layout built with ``laparams``), and the caller
+    (byte-encoded font names, a layout built with ``laparams``), and the caller
     then uses ``page.chars``.
     """
     from pdfminer.layout import LTChar, LTContainer
@@ -260,19 +260,20 @@ def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
                 if not isinstance(obj, LTChar):
                     return None
                 d = obj.__dict__
-                fontname, x0, x1, y0, y1 = d["fontname"], d["x0"], d["x1"], d["y0"], d["y1"]
-                if type(fontname) is not str or not all(type(v) in (float, int) for v in (x0, x1, y0, y1)):
+                fontname = d["fontname"]
+                if type(fontname) is not str:  # pdfplumber decodes byte names its own way
                     return None
                 text = obj.get_text()
                 if norm is not None:
                     text = unicodedata.normalize(norm, text)
-                top = (height - y1) + mb_top
+                # The box is pdfminer's matrix arithmetic (plain floats, nothing to resolve).
+                x0, x1 = d["x0"], d["x1"]
+                top = (height - d["y1"]) + mb_top
                 if mb_x0 != 0:
                     x0, x1 = x0 + mb_x0, x1 + mb_x0
                 chars.append({"text": text, "fontname": fontname, "size": d["size"], "upright": d["upright"],
-                              "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": d["width"],
-                              "height": d["height"], "top": top, "bottom": (height - y0) + mb_top,
-                              "doctop": doctop0 + top})
+                              "x0": x0, "x1": x1, "top": top, "bottom": (height - d["y0"]) + mb_top,
+                              "doctop": doctop0 + top, "width": d["width"], "height": d["height"]})
         else:
             stack.pop()
     return chars, rules
