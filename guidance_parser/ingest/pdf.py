@@ -246,19 +246,10 @@ def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
     chars: list[dict[str, Any]] = []
     rules = 0  # lines count once, rectangles four times (their four edges)
     stack = [iter(page.layout)]
+    append = chars.append
     while stack:
         for obj in stack[-1]:
-            if isinstance(obj, LTContainer):
-                stack.append(iter(obj))
-                break
-            name = type(obj).__name__
-            if name == "LTLine":
-                rules += 1
-            elif name == "LTRect":
-                rules += 4
-            elif name == "LTChar":
-                if not isinstance(obj, LTChar):
-                    return None
+            if type(obj) is LTChar:  # the common case first; characters are never containers
                 d = obj.__dict__
                 fontname = d["fontname"]
                 if type(fontname) is not str:  # pdfplumber decodes byte names its own way
@@ -271,9 +262,20 @@ def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
                 top = (height - d["y1"]) + mb_top
                 if mb_x0 != 0:
                     x0, x1 = x0 + mb_x0, x1 + mb_x0
-                chars.append({"text": text, "fontname": fontname, "size": d["size"], "upright": d["upright"],
-                              "x0": x0, "x1": x1, "top": top, "bottom": (height - d["y0"]) + mb_top,
-                              "doctop": doctop0 + top, "width": d["width"], "height": d["height"]})
+                append({"text": text, "fontname": fontname, "size": d["size"], "upright": d["upright"],
+                        "x0": x0, "x1": x1, "top": top, "bottom": (height - d["y0"]) + mb_top,
+                        "doctop": doctop0 + top})
+                continue
+            if isinstance(obj, LTContainer):
+                stack.append(iter(obj))
+                break
+            name = type(obj).__name__
+            if name == "LTLine":
+                rules += 1
+            elif name == "LTRect":
+                rules += 4
+            elif name == "LTChar":
+                return None  # another class of that name: pdfplumber would take it for a character
         else:
             stack.pop()
     return chars, rules
