@@ -195,3 +195,18 @@ def test_reading_leaves_no_cyclic_garbage_behind() -> None:
         assert gc.collect() < 50  # without the in-read collections: ~360 for these four pages
     finally:
         gc.enable()
+
+
+def test_a_moved_internal_falls_back_to_the_public_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast walk reads pdfplumber/pdfminer internals; if an upgrade moves one, ingest must read
+    the slow way and give the same document, not fail."""
+    from guidance_parser.ingest import pdf as pdf_mod
+
+    demo = ROOT / "corpora" / "demo" / "planning-guidance-2024-25.pdf"
+    fast = ingest_file(demo, engine="pdfplumber")
+
+    def moved(page: Any) -> None:
+        raise AttributeError("'LTChar' object has no attribute 'fontname'")
+
+    monkeypatch.setattr(pdf_mod, "_layout_chars", moved)
+    assert ingest_file(demo, engine="pdfplumber").blocks == fast.blocks

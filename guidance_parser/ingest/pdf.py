@@ -284,7 +284,12 @@ def _layout_chars(page: Any) -> tuple[list[dict[str, Any]], int] | None:
 def _plumber_page(page: Any) -> list[Line]:
     from pdfplumber.utils import extract_words
 
-    fast = _layout_chars(page)
+    try:
+        fast = _layout_chars(page)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        # The walk reads pdfplumber/pdfminer internals; if an upgrade moves them, read the slow,
+        # public way rather than fail (tests/test_ingest_fastchars.py flags the drift).
+        fast = None
     if fast is None:
         words = page.extract_words(**_WORD_OPTIONS)
         edges = len(page.lines) + 4 * len(page.rects)
