@@ -15,7 +15,8 @@ peak RSS belongs to that measurement alone:
   e  the full diff of two editions of that size: ingest + extract both, ``diff_editions``, ``render_html``
   c', d', e'  the same with ``engine="pdfium"``
 
-Seconds are the minimum over ``--repeat`` fresh processes, timed around the work only: each child
+Seconds are the minimum over ``--repeat`` fresh processes (run interleaved over sizes and measurements,
+so drift in machine speed hits every size alike), timed around the work only: each child
 first imports everything and runs the same measurement on a 3-page warm-up PDF, so interpreter
 start-up, imports and lazy initialisation (spaCy's blank pipeline, jinja2 templates) are not
 counted; they are reported once, separately, as "cold start". Peak RSS is the child's
@@ -200,23 +201,28 @@ def main() -> int:
               f"of which warm-up run {cold.detail['warmup_s']:.2f} s; peak RSS {cold.rss_mib:.0f} MiB",
               flush=True)
 
-    results: dict[int, dict[str, dict[str, Any]]] = {}
-    for n in sizes:
-        old, new = pdfs[n]
-        per: dict[str, list[bl.Run]] = {k: [] for k in keys}
-        loads = [bl.load()]
-        for r in range(repeat):
-            for k in keys:  # interleaved, so a load spike from other work hits every measurement alike
+    # Interleaved over repeats, sizes and measurements alike: this machine's speed drifts by 20-30%
+    # over minutes, and running all 20-page repeats before all 320-page ones let that drift decide
+    # the growth ratio (in one such run pdfplumber's own extract_text "grew" 17.8x for 16x the pages).
+    per: dict[int, dict[str, list[bl.Run]]] = {n: {k: [] for k in keys} for n in sizes}
+    loads: dict[int, list[str]] = {n: [] for n in sizes}
+    for r in range(repeat):
+        for n in sizes:
+            old, new = pdfs[n]
+            loads[n].append(bl.load())
+            for k in keys:
                 _, kind, engine = MEASURES[k]
                 warm = [str(warm_old), str(warm_new)] if kind == "diff" else [str(warm_old)]
                 paths = [str(old), str(new)] if kind == "diff" else [str(old)]
                 run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm])
-                per[k].append(run)
+                per[n][k].append(run)
                 print(f"  {n:4d}p  {k:2s} run {r + 1}/{repeat}: {run.seconds:8.3f} s wall {run.cpu:8.3f} s CPU "
                       f"{run.rss_mib:6.0f} MiB  load {bl.load()}", file=sys.stderr, flush=True)
-        loads.append(bl.load())
+            loads[n].append(bl.load())
+    results: dict[int, dict[str, dict[str, Any]]] = {}
+    for n in sizes:
         results[n] = {}
-        for k, runs in per.items():
+        for k, runs in per[n].items():
             wall, cpu = min(x.seconds for x in runs), min(x.cpu for x in runs)
             secs = cpu if args.clock == "cpu" else wall
             pages = 2 * n if MEASURES[k][1] == "diff" else n
@@ -225,7 +231,7 @@ def main() -> int:
                              "rss_mib": max(x.rss_mib for x in runs),
                              "all_wall": [x.seconds for x in runs], "all_cpu": [x.cpu for x in runs],
                              "detail": runs[0].detail}
-        results[n]["_load"] = {"before": loads[0], "after": loads[1]}
+        results[n]["_load"] = {"before": loads[n][0], "after": loads[n][-1]}
 
     report(results, sizes, keys, repeat, m, cold_total, args.clock)
     if args.json:
