@@ -3,6 +3,7 @@
     python benchmarks/bench_speed.py            # full run: 20, 40, 80, 160, 320 pages, min of 3
     python benchmarks/bench_speed.py --quick    # smoke run: 20 and 40 pages, one repeat
     python benchmarks/bench_speed.py --sizes 20,320 --repeat 2 --json out.json
+    python benchmarks/bench_speed.py --sizes 20,320 --equal-time  # growth, each measurement ~equally long
 
 Builds (once, cached in benchmarks/_pdfs/) NHS-style PDFs of each size from the real texts in
 ../shared/corpus/md with tests/pdfbuild.py, then measures, each in a FRESH Python process so that
@@ -141,14 +142,17 @@ def child(argv: list[str]) -> None:
     p.add_argument("kind")
     p.add_argument("engine")
     p.add_argument("--warm", type=Path, nargs="+", required=True)
+    p.add_argument("--loops", type=int, default=1, help="repeat the work back to back; report the mean")
     p.add_argument("paths", type=Path, nargs="+")
     a = p.parse_args(argv)
     t0 = time.perf_counter()
     _work(a.kind, a.engine, a.warm)  # imports + lazy initialisation, not timed below
     warm = time.perf_counter() - t0
     t0, c0 = time.perf_counter(), time.process_time()
-    detail = _work(a.kind, a.engine, a.paths)
-    bl.child_result(time.perf_counter() - t0, cpu=time.process_time() - c0, warmup_s=round(warm, 3), **detail)
+    for _ in range(a.loops):
+        detail = _work(a.kind, a.engine, a.paths)
+    bl.child_result((time.perf_counter() - t0) / a.loops, cpu=(time.process_time() - c0) / a.loops,
+                    warmup_s=round(warm, 3), loops=a.loops, **detail)
 
 
 # ----------------------------------------------------------------------------------- parent side
@@ -170,6 +174,9 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated measurement keys, e.g. a,b,d")
     ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
                     help="which seconds the ratios and targets use (default cpu: robust on a shared machine)")
+    ap.add_argument("--equal-time", action="store_true",
+                    help="run each smaller size largest/size times back to back in its process (mean reported), "
+                         "so every measurement lasts about as long as the largest one; see the README")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
@@ -214,7 +221,8 @@ def main() -> int:
                 _, kind, engine = MEASURES[k]
                 warm = [str(warm_old), str(warm_new)] if kind == "diff" else [str(warm_old)]
                 paths = [str(old), str(new)] if kind == "diff" else [str(old)]
-                run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm])
+                loops = max(1, round(sizes[-1] / n)) if args.equal_time else 1
+                run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm, "--loops", str(loops)])
                 per[n][k].append(run)
                 print(f"  {n:4d}p  {k:2s} run {r + 1}/{repeat}: {run.seconds:8.3f} s wall {run.cpu:8.3f} s CPU "
                       f"{run.rss_mib:6.0f} MiB  load {bl.load()}", file=sys.stderr, flush=True)
@@ -233,6 +241,10 @@ def main() -> int:
                              "detail": runs[0].detail}
         results[n]["_load"] = {"before": loads[n][0], "after": loads[n][-1]}
 
+    if args.equal_time:
+        print(f"\n--equal-time: each size below {sizes[-1]} pages ran {sizes[-1]}/size times back to back in "
+              "its process; seconds are the mean per run. Caches warmed by earlier loops make the smaller "
+              "sizes, if anything, faster, so growth ratios are not flattered.")
     report(results, sizes, keys, repeat, m, cold_total, args.clock)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
