@@ -142,17 +142,20 @@ def child(argv: list[str]) -> None:
     p.add_argument("kind")
     p.add_argument("engine")
     p.add_argument("--warm", type=Path, nargs="+", required=True)
-    p.add_argument("--loops", type=int, default=1, help="repeat the work back to back; report the mean")
+    p.add_argument("--each", action="store_true",
+                   help="paths hold several documents (pairs for diff): run the work on each in turn, report the mean")
     p.add_argument("paths", type=Path, nargs="+")
     a = p.parse_args(argv)
     t0 = time.perf_counter()
     _work(a.kind, a.engine, a.warm)  # imports + lazy initialisation, not timed below
     warm = time.perf_counter() - t0
+    step = 2 if a.kind == "diff" else 1
+    groups = [a.paths[i:i + step] for i in range(0, len(a.paths), step)] if a.each else [a.paths]
     t0, c0 = time.perf_counter(), time.process_time()
-    for _ in range(a.loops):
-        detail = _work(a.kind, a.engine, a.paths)
-    bl.child_result((time.perf_counter() - t0) / a.loops, cpu=(time.process_time() - c0) / a.loops,
-                    warmup_s=round(warm, 3), loops=a.loops, **detail)
+    for group in groups:
+        detail = _work(a.kind, a.engine, group)
+    bl.child_result((time.perf_counter() - t0) / len(groups), cpu=(time.process_time() - c0) / len(groups),
+                    warmup_s=round(warm, 3), documents=len(groups), **detail)
 
 
 # ----------------------------------------------------------------------------------- parent side
@@ -175,8 +178,9 @@ def main() -> int:
     ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
                     help="which seconds the ratios and targets use (default cpu: robust on a shared machine)")
     ap.add_argument("--equal-time", action="store_true",
-                    help="run each smaller size largest/size times back to back in its process (mean reported), "
-                         "so every measurement lasts about as long as the largest one; see the README")
+                    help="measure each smaller size on largest/size different PDFs of that size, read back to back "
+                         "in one process (mean reported), so every measurement lasts about as long as the "
+                         "largest one; see the README")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
@@ -196,6 +200,25 @@ def main() -> int:
     warm_old = bl.build_pdf(old_texts, WARMUP_PAGES, "old")
     warm_new = bl.build_pdf(new_texts, WARMUP_PAGES, "new")
     pdfs = {n: (bl.build_pdf(old_texts, n, "old"), bl.build_pdf(new_texts, n, "new")) for n in sizes}
+    # --equal-time: size n is read as largest/n different PDFs, each starting a further stretch into
+    # the texts, so together they cover what the largest PDF covers (not one PDF over and over,
+    # which would let caches of already-seen text flatter the small sizes).
+    parts: dict[int, list[str]] = {}
+    for n in sizes:
+        count = max(1, round(sizes[-1] / n)) if args.equal_time else 1
+        parts[n] = []
+        for i in range(count):
+            if i == 0:
+                parts[n].append(str(pdfs[n][0]))
+                parts[n].append(str(pdfs[n][1]))
+                continue
+            built = []
+            for texts, side in ((old_texts, "old"), (new_texts, "new")):
+                paras = "\n\n".join(t.read_text(encoding="utf-8") for t in texts).split("\n\n")
+                start = i * len(paras) // count
+                built.append(str(bl.build_pdf(["\n\n".join(paras[start:] + paras[:start])], n,
+                                              f"{side}-part{i}of{count}")))
+            parts[n].extend(built)
 
     # Cold start: a fresh interpreter importing the whole pipeline and diffing the tiny pair once.
     t0 = time.perf_counter()
@@ -215,14 +238,12 @@ def main() -> int:
     loads: dict[int, list[str]] = {n: [] for n in sizes}
     for r in range(repeat):
         for n in sizes:
-            old, new = pdfs[n]
             loads[n].append(bl.load())
             for k in keys:
                 _, kind, engine = MEASURES[k]
                 warm = [str(warm_old), str(warm_new)] if kind == "diff" else [str(warm_old)]
-                paths = [str(old), str(new)] if kind == "diff" else [str(old)]
-                loops = max(1, round(sizes[-1] / n)) if args.equal_time else 1
-                run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm, "--loops", str(loops)])
+                paths = parts[n] if kind == "diff" else parts[n][::2]  # old/new pairs, or the old ones
+                run = bl.run_child(SCRIPT, [kind, engine, *paths, "--warm", *warm, "--each"])
                 per[n][k].append(run)
                 print(f"  {n:4d}p  {k:2s} run {r + 1}/{repeat}: {run.seconds:8.3f} s wall {run.cpu:8.3f} s CPU "
                       f"{run.rss_mib:6.0f} MiB  load {bl.load()}", file=sys.stderr, flush=True)
@@ -242,9 +263,9 @@ def main() -> int:
         results[n]["_load"] = {"before": loads[n][0], "after": loads[n][-1]}
 
     if args.equal_time:
-        print(f"\n--equal-time: each size below {sizes[-1]} pages ran {sizes[-1]}/size times back to back in "
-              "its process; seconds are the mean per run. Caches warmed by earlier loops make the smaller "
-              "sizes, if anything, faster, so growth ratios are not flattered.")
+        print(f"\n--equal-time: each size below {sizes[-1]} pages was read as {sizes[-1]}/size different PDFs "
+              "of that size (each starting further into the texts), back to back in one process; seconds "
+              "are the mean per PDF.")
     report(results, sizes, keys, repeat, m, cold_total, args.clock)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
