@@ -189,8 +189,10 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
     except GuidanceError as err:
         return Failure(str(path), str(err))
     except Exception as err:  # a crash on one hostile file must not take the batch down
-        return Failure(str(path), f"{path}: could not be read ({type(err).__name__}: {err}); "
-                                  "rerun with --debug and report it if the file opens elsewhere")
+        # Ingest or extraction failed in a way no rule foresaw; caught here so the other files go on,
+        # which also means no traceback: the message must carry the exception itself.
+        return Failure(str(path), f"{path}: could not be processed ({type(err).__name__}: {err}); "
+                                  "if the file opens in a PDF reader, please report this message")
 
 
 def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
