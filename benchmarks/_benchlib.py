@@ -99,9 +99,12 @@ class Run:
     cpu: float = 0.0
 
 
-def run_child(script: Path, args: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Run:
-    """Run ``script --child ARGS`` in a fresh interpreter; it prints one JSON line last on stdout."""
-    proc = subprocess.run([sys.executable, str(script), "--child", *args], capture_output=True, text=True,
+def run_child(script: Path, args: list[str], env: dict[str, str] | None = None, timeout: float = 1800,
+              prefix: list[str] | None = None) -> Run:
+    """Run ``script --child ARGS`` in a fresh interpreter (under ``prefix``, e.g. valgrind, if given);
+    it prints one JSON line last on stdout."""
+    proc = subprocess.run([*(prefix or []), sys.executable, str(script), "--child", *args],
+                          capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])

@@ -4,6 +4,7 @@
     python benchmarks/bench_speed.py --quick    # smoke run: 20 and 40 pages, one repeat
     python benchmarks/bench_speed.py --sizes 20,320 --repeat 2 --json out.json
     python benchmarks/bench_speed.py --sizes 20,320 --equal-time  # growth, each measurement ~equally long
+    python benchmarks/bench_speed.py --sizes 20,320 --equal-time --instructions  # growth in work (valgrind)
 
 Builds (once, cached in benchmarks/_pdfs/) NHS-style PDFs of each size from the real texts in
 ../shared/corpus/md with tests/pdfbuild.py, then measures, each in a FRESH Python process so that
@@ -28,6 +29,10 @@ stretches wall time but hardly CPU time, and every measurement here is single-th
 
 Targets checked (issue 7): d/a <= 1.5 at every size; t(320) <= 17 x t(20) for c, d and e; peak
 RSS < 1 GiB at the largest size. The two-core parallel target is in bench_parallel.py.
+
+Growth is judged on the repeats' paired ratios (see ``paired_growth``): the machine's speed drifts as
+much as the target's margin, so a verdict needs the whole 95% interval on one side of the limit and
+says NOISY otherwise. ``--instructions`` counts what the code executes instead, which no drift moves.
 """
 
 from __future__ import annotations
@@ -146,7 +151,7 @@ def child(argv: list[str]) -> None:
     p.add_argument("--warm", type=Path, nargs="+", required=True)
     p.add_argument("--each", action="store_true",
                    help="paths hold several documents (pairs for diff): run the work on each in turn, report the mean")
-    p.add_argument("paths", type=Path, nargs="+")
+    p.add_argument("paths", type=Path, nargs="*", help="none: only imports and the warm-up (a baseline)")
     a = p.parse_args(argv)
     t0 = time.perf_counter()
     _work(a.kind, a.engine, a.warm)  # imports + lazy initialisation, not timed below
@@ -154,9 +159,11 @@ def child(argv: list[str]) -> None:
     step = 2 if a.kind == "diff" else 1
     groups = [a.paths[i:i + step] for i in range(0, len(a.paths), step)] if a.each else [a.paths]
     t0, c0 = time.perf_counter(), time.process_time()
+    detail: dict[str, Any] = {}
     for group in groups:
         detail = _work(a.kind, a.engine, group)
-    bl.child_result((time.perf_counter() - t0) / len(groups), cpu=(time.process_time() - c0) / len(groups),
+    n = max(1, len(groups))
+    bl.child_result((time.perf_counter() - t0) / n, cpu=(time.process_time() - c0) / n,
                     warmup_s=round(warm, 3), documents=len(groups), **detail)
 
 
@@ -218,6 +225,9 @@ def main() -> int:
                     help="measure each smaller size on largest/size different PDFs of that size, read back to back "
                          "in one process (mean reported), so every measurement lasts about as long as the "
                          "largest one; see the README")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count executed instructions under valgrind (cachegrind) instead of timing: "
+                         "deterministic, so one run settles growth, but ~12x slower; implies --repeat 1")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
@@ -256,6 +266,9 @@ def main() -> int:
                 built.append(str(bl.build_pdf(["\n\n".join(paras[start:] + paras[:start])], n,
                                               f"{side}-part{i}of{count}")))
             parts[n].extend(built)
+
+    if args.instructions:
+        return instruction_growth(keys, sizes, parts, [str(warm_old), str(warm_new)], m, args.json)
 
     # Cold start: a fresh interpreter importing the whole pipeline and diffing the tiny pair once.
     t0 = time.perf_counter()
@@ -311,6 +324,69 @@ def main() -> int:
         args.json.write_text(json.dumps({"machine": m, "repeat": repeat, "clock": args.clock,
                                          "cold_start_s": cold_total, "results": results}, indent=2))
         print(f"wrote {args.json}")
+    return 0
+
+
+def _instructions(args: list[str]) -> tuple[int, bl.Run]:
+    """Instructions one child executes, counted by valgrind's cachegrind (no cache simulation)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cachegrind.out"
+        run = bl.run_child(SCRIPT, args, env={"PYTHONHASHSEED": "0"}, timeout=7200,
+                           prefix=["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                                   f"--cachegrind-out-file={out}"])
+        for line in out.read_text().splitlines():
+            if line.startswith("summary:"):
+                return int(line.split()[1]), run
+    raise RuntimeError(f"no summary line in cachegrind's output for {' '.join(args)}")
+
+
+def instruction_growth(keys: list[str], sizes: list[int], parts: dict[int, list[str]], warm_pair: list[str],
+                       m: dict[str, str], json_out: Path | None) -> int:
+    """Growth in executed instructions: what the code does, free of this machine's speed drift.
+
+    Each measurement runs once under cachegrind, and once more with no documents (imports and the
+    same warm-up only); the difference, per document, is the work. Hash seeds are fixed: two runs
+    agreed to within 300 instructions in 10 billion. Cache and memory
+    effects are not counted: this shows whether the work is linear, the timed runs whether the
+    seconds are.
+    """
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind on PATH (e.g. `apt-get install valgrind`)", file=sys.stderr)
+        return 2
+    counts: dict[int, dict[str, float]] = {n: {} for n in sizes}
+    for k in keys:
+        _, kind, engine = MEASURES[k]
+        warm = warm_pair if kind == "diff" else warm_pair[:1]
+        base, _ = _instructions([kind, engine, "--warm", *warm, "--each"])
+        for n in sizes:
+            paths = parts[n] if kind == "diff" else parts[n][::2]
+            total, run = _instructions([kind, engine, *paths, "--warm", *warm, "--each"])
+            counts[n][k] = (total - base) / run.detail["documents"]
+            print(f"  {n:4d}p  {k:2s} {counts[n][k] / 1e9:8.3f} G instructions per document", file=sys.stderr,
+                  flush=True)
+    print("\nExecuted instructions per document (valgrind cachegrind; imports and warm-up subtracted).\n")
+    print("| pages | measurement | G instructions | per page (M) |")
+    print("|---:|---|---:|---:|")
+    for n in sizes:
+        for k in keys:
+            pages = 2 * n if MEASURES[k][1] == "diff" else n
+            print(f"| {n} | {k} {MEASURES[k][0]} | {counts[n][k] / 1e9:.2f} | {counts[n][k] / pages / 1e6:.1f} |")
+    lo, hi = sizes[0], sizes[-1]
+    allowed = 17 / 16 * hi / lo
+    print("\nGrowth in instructions (the timed target is on seconds; see the README):")
+    for k in keys:
+        g = counts[hi][k] / counts[lo][k]
+        print(f"  {'PASS' if g <= allowed else 'FAIL'}  {k} i({hi})/i({lo}) = {g:.2f} "
+              f"(pages x{hi / lo:.0f}; allowed <= {allowed:.1f})")
+    print(f"\nmeasured on: {bl.machine_line(m)}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps({"machine": m, "instructions": counts}, indent=2))
+        print(f"wrote {json_out}")
     return 0
 
 
