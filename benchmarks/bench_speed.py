@@ -227,7 +227,7 @@ def main() -> int:
                          "largest one; see the README")
     ap.add_argument("--instructions", action="store_true",
                     help="count executed instructions under valgrind (cachegrind) instead of timing: "
-                         "deterministic, so one run settles growth, but ~12x slower; implies --repeat 1")
+                         "deterministic, so one run settles growth (--repeat is ignored), but ~12x slower")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
@@ -348,9 +348,8 @@ def instruction_growth(keys: list[str], sizes: list[int], parts: dict[int, list[
 
     Each measurement runs once under cachegrind, and once more with no documents (imports and the
     same warm-up only); the difference, per document, is the work. Hash seeds are fixed: two runs
-    agreed to within 300 instructions in 10 billion. Cache and memory
-    effects are not counted: this shows whether the work is linear, the timed runs whether the
-    seconds are.
+    agreed to within 300 instructions in 10 billion. Cache and memory effects are not counted: this
+    shows whether the work is linear, the timed runs whether the seconds are.
     """
     import shutil
 
@@ -380,7 +379,7 @@ def instruction_growth(keys: list[str], sizes: list[int], parts: dict[int, list[
     print("\nGrowth in instructions (the timed target is on seconds; see the README):")
     for k in keys:
         g = counts[hi][k] / counts[lo][k]
-        print(f"  {'PASS' if g <= allowed else 'FAIL'}  {k} i({hi})/i({lo}) = {g:.2f} "
+        print(f"  {growth_verdict(g, math.nan, math.nan, allowed)}  {k} i({hi})/i({lo}) = {g:.2f} "
               f"(pages x{hi / lo:.0f}; allowed <= {allowed:.1f})")
     print(f"\nmeasured on: {bl.machine_line(m)}")
     if json_out:
