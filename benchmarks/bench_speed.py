@@ -32,7 +32,7 @@ RSS < 1 GiB at the largest size. The two-core parallel target is in bench_parall
 
 Growth is judged on the repeats' paired ratios (see ``paired_growth``): the machine's speed drifts as
 much as the target's margin, so a verdict needs the whole 95% interval on one side of the limit and
-says NOISY otherwise. ``--instructions`` counts what the code executes instead, which no drift moves.
+says NOISY otherwise. ``--instructions`` counts what the code executes instead, which the drift does not move.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def main() -> int:
                          "largest one; see the README")
     ap.add_argument("--instructions", action="store_true",
                     help="count executed instructions under valgrind (cachegrind) instead of timing: "
-                         "deterministic, so one run settles growth (--repeat is ignored), but ~12x slower")
+                         "repeats agree to 0.5%, so one run settles growth (--repeat is ignored), but ~12x slower")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
@@ -347,9 +347,9 @@ def instruction_growth(keys: list[str], sizes: list[int], parts: dict[int, list[
     """Growth in executed instructions: what the code does, free of this machine's speed drift.
 
     Each measurement runs once under cachegrind, and once more with no documents (imports and the
-    same warm-up only); the difference, per document, is the work. Hash seeds are fixed: two runs
-    agreed to within 300 instructions in 10 billion. Cache and memory effects are not counted: this
-    shows whether the work is linear, the timed runs whether the seconds are.
+    same warm-up only); the difference, per document, is the work. Hash seeds are fixed, and four
+    runs of one measurement differed by at most 0.5% (timed runs: 10-15%). Cache and memory effects
+    are not counted: this shows whether the work is linear, the timed runs whether the seconds are.
     """
     import shutil
 
