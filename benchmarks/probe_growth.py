@@ -133,7 +133,7 @@ def main() -> int:
             a, b = paired(args.repeat, lambda: _cpu(lambda: _ingest_all(parts, keep=False)),
                           lambda: _cpu(lambda: _ingest_all(parts, keep=True)), "heap drop/keep")
             est, low, high = bs.paired_growth(a, b)
-            lines.append(f"heap   t(keep all 16 Documents) / t(drop each): {est:.3f} {bs._fmt_ci(low, high)}")
+            lines.append(f"heap   t(keep all {len(parts)} Documents) / t(drop each): {est:.3f} [{low:.3f}, {high:.3f}]")
         else:
             if probe == "split":
                 side_small = lambda: _cpu(lambda: _ingest_all(parts, keep=False))  # noqa: E731

@@ -235,3 +235,21 @@ def test_bad_pdfs_raise_one_line_errors(tmp_path: Path, engine: str) -> None:
             ingest_file(path, engine=engine)  # type: ignore[arg-type]
         msg = str(err.value)
         assert str(path) in msg and word in msg.lower() and "\n" not in msg
+
+
+def test_finished_page_marks_bands_and_keeps_packed_copies() -> None:
+    """A read page's lines are kept as fresh copies (for the allocator's sake, see _finished_page):
+    equal in every field, but not the objects allocated during the page's work."""
+    from guidance_parser.ingest.pdf import Line, _finished_page
+
+    made = [Line("2025/26 priorities", 1, 10.0, 20.0, 50.0, 300.0, size=9.0),
+            Line("Reduce waits to 65 weeks by March 2025.", 1, 400.0, 412.0, 50.0, 500.0, size=11.0, bold=0.25),
+            Line("Metric | Target", 1, 500.0, 540.0, 50.0, 500.0, column="table", rows=[("Metric", "Target")]),
+            Line("7", 1, 820.0, 830.0, 290.0, 300.0)]
+    kept = _finished_page(made, 842.0)
+
+    assert [ln.in_band for ln in kept] == [True, False, False, True]
+    assert kept == made  # the marks were set on the originals too, before the copy
+    assert all(a is not b for a, b in zip(kept, made, strict=True))
+    assert kept[1].text is not made[1].text and kept[1].top is not made[1].top
+    assert kept[2].rows is not made[2].rows
