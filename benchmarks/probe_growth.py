@@ -1,6 +1,6 @@
 """Why does ingest's time grow a little faster than its work from 20 to 320 pages? Controlled probes.
 
-    python benchmarks/probe_growth.py                       # all three probes, 12 repeats each
+    python benchmarks/probe_growth.py                       # all four probes, 12 repeats each
     python benchmarks/probe_growth.py --probe split --repeat 20
 
 bench_speed.py's ``--instructions`` shows ingest executes 15.9x the instructions for 16x the pages,
@@ -15,6 +15,9 @@ so that this machine's drift favours neither side:
          to a process building its heap from nothing rather than to the document's length.
   heap   the sixteen parts read in one process, dropping each Document vs keeping all of them
          alive, as a 320-page read keeps every page's lines: ratio t(keep) / t(drop).
+  pack   the 320-page PDF read in one process with each page's lines kept where the page's work
+         allocated them vs kept as packed copies (``ingest.pdf._finished_page``, the default):
+         ratio t(unpacked) / t(packed), and the same for the sixteen parts.
 
 Each prints its estimate with the 95% interval of ``bench_speed.paired_growth`` (optimistic on
 this machine, whose drift lasts minutes; see there).
@@ -23,10 +26,12 @@ this machine, whose drift lasts minutes; see there).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +91,30 @@ def _ingest_all(paths: list[Path], keep: bool) -> None:
         del doc  # dropped before the next read starts, as a fresh process's loop would
 
 
+@contextlib.contextmanager
+def _unpacked_lines() -> Iterator[None]:
+    """Ingest as before the packed copies: mark each page's bands and keep its lines as they are."""
+    from guidance_parser.ingest import pdf as ingest_pdf
+
+    packed = ingest_pdf._finished_page
+
+    def unpacked(lines: list[Any], height: float) -> list[Any]:
+        for ln in lines:
+            ln.in_band = ln.top < height * ingest_pdf.BAND or ln.bottom > height * (1 - ingest_pdf.BAND)
+        return lines
+
+    ingest_pdf._finished_page = unpacked
+    try:
+        yield
+    finally:
+        ingest_pdf._finished_page = packed
+
+
+def _run_unpacked(paths: list[Path]) -> None:
+    with _unpacked_lines():
+        _ingest_all(paths, keep=False)
+
+
 def _fresh(paths: list[Path], warm: Path) -> float:
     run = bl.run_child(bs.SCRIPT, ["ingest", "pdfplumber", *map(str, paths), "--warm", str(warm), "--each"])
     return run.cpu * len(paths)  # the child reports the mean per document
@@ -110,7 +139,7 @@ def paired(repeat: int, measure_a: Callable[[], float], measure_b: Callable[[], 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--probe", choices=["split", "fresh", "heap", "all"], default="all")
+    ap.add_argument("--probe", choices=["split", "fresh", "heap", "pack", "all"], default="all")
     ap.add_argument("--repeat", type=int, default=12)
     ap.add_argument("--json", type=Path, help="also write the raw pairs here")
     args = ap.parse_args()
@@ -125,10 +154,19 @@ def main() -> int:
           flush=True)
     bs._ingest(warm, "pdfplumber")  # imports and lazy set-up, not timed
 
-    probes = ["split", "fresh", "heap"] if args.probe == "all" else [args.probe]
+    probes = ["split", "fresh", "heap", "pack"] if args.probe == "all" else [args.probe]
     raw: dict[str, dict[str, list[float]]] = {}
     lines = []
     for probe in probes:
+        if probe == "pack":
+            for name, paths in ((f"{PAGES}p", [whole]), (f"16x{PART}p", parts)):
+                a, b = paired(args.repeat, functools.partial(_cpu, functools.partial(_ingest_all, paths, False)),
+                              functools.partial(_cpu, functools.partial(_run_unpacked, paths)),
+                              f"pack {name} packed/unpacked")
+                est, low, high = bs.paired_growth(a, b)
+                lines.append(f"pack   {name}: t(lines unpacked) / t(packed): {est:.3f} [{low:.3f}, {high:.3f}]")
+                raw[f"pack-{name}"] = {"a": a, "b": b}
+            continue
         if probe == "heap":
             a, b = paired(args.repeat, lambda: _cpu(lambda: _ingest_all(parts, keep=False)),
                           lambda: _cpu(lambda: _ingest_all(parts, keep=True)), "heap drop/keep")
