@@ -220,11 +220,11 @@ def _finished_page(lines: list[Line], height: float) -> list[Line]:
     The copy is for speed. A line's text and numbers were allocated in the middle of the page's
     work, among tens of thousands of short-lived objects (characters, words). Kept where they are,
     they leave CPython's small-object allocator a few live objects in every block that page used,
-    and each later page's objects then land in scattered, colder memory: with the lines kept, a
-    320-page read's page loop ran 10% slower than with them dropped (no extra instructions). A
-    copy made once the page's own objects are freed lies packed together. Pickle copies the whole
-    structure, numbers and strings included (``copy.deepcopy`` keeps those as they are), in about
-    0.1 ms a page. See benchmarks/probe_growth.py and the README (Performance).
+    and each later page's objects then land in scattered, colder memory, more so the longer the
+    document. A copy made once the page's own objects are freed lies packed together: a 320-page
+    ingest took 1.04x [1.00, 1.09] as long without it (``benchmarks/probe_growth.py --probe pack``;
+    README, Performance). Pickle copies the whole structure, numbers and strings included
+    (``copy.deepcopy`` would keep those as they are).
     """
     for ln in lines:
         ln.in_band = ln.top < height * BAND or ln.bottom > height * (1 - BAND)
