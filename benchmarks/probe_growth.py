@@ -26,12 +26,10 @@ this machine, whose drift lasts minutes; see there).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +74,13 @@ def split_pdf(src: Path, part_pages: int, out_dir: Path) -> tuple[Path, list[Pat
     return whole_out, part_outs
 
 
-def _cpu(fn: Callable[[], Any]) -> float:
-    c0 = time.process_time()
-    fn()
-    return time.process_time() - c0
+def _cpu_of(fn: Callable[..., Any], *args: Any) -> Callable[[], float]:
+    """A measurement: CPU seconds of one call ``fn(*args)``."""
+    def measure() -> float:
+        c0 = time.process_time()
+        fn(*args)
+        return time.process_time() - c0
+    return measure
 
 
 def _ingest_all(paths: list[Path], keep: bool) -> None:
@@ -91,33 +92,24 @@ def _ingest_all(paths: list[Path], keep: bool) -> None:
         del doc  # dropped before the next read starts, as a fresh process's loop would
 
 
-@contextlib.contextmanager
-def _unpacked_lines() -> Iterator[None]:
-    """Ingest as before the packed copies: mark each page's bands and keep its lines as they are."""
+def _ingest_unpacked(paths: list[Path]) -> None:
+    """Ingest as before the packed copies: each page's lines only marked, kept where they were made."""
     from guidance_parser.ingest import pdf as ingest_pdf
 
     packed = ingest_pdf._finished_page
-
-    def unpacked(lines: list[Any], height: float) -> list[Any]:
-        for ln in lines:
-            ln.in_band = ln.top < height * ingest_pdf.BAND or ln.bottom > height * (1 - ingest_pdf.BAND)
-        return lines
-
-    ingest_pdf._finished_page = unpacked
+    ingest_pdf._finished_page = ingest_pdf._in_bands
     try:
-        yield
+        _ingest_all(paths, keep=False)
     finally:
         ingest_pdf._finished_page = packed
 
 
-def _run_unpacked(paths: list[Path]) -> None:
-    with _unpacked_lines():
-        _ingest_all(paths, keep=False)
-
-
-def _fresh(paths: list[Path], warm: Path) -> float:
-    run = bl.run_child(bs.SCRIPT, ["ingest", "pdfplumber", *map(str, paths), "--warm", str(warm), "--each"])
-    return run.cpu * len(paths)  # the child reports the mean per document
+def _fresh(paths: list[Path], warm: Path) -> Callable[[], float]:
+    """A measurement: CPU seconds of ingesting ``paths`` in a fresh process (bench_speed's child)."""
+    def measure() -> float:
+        run = bl.run_child(bs.SCRIPT, ["ingest", "pdfplumber", *map(str, paths), "--warm", str(warm), "--each"])
+        return run.cpu * len(paths)  # the child reports the mean per document
+    return measure
 
 
 def paired(repeat: int, measure_a: Callable[[], float], measure_b: Callable[[], float],
@@ -160,26 +152,21 @@ def main() -> int:
     for probe in probes:
         if probe == "pack":
             for name, paths in ((f"{PAGES}p", [whole]), (f"16x{PART}p", parts)):
-                a, b = paired(args.repeat, functools.partial(_cpu, functools.partial(_ingest_all, paths, False)),
-                              functools.partial(_cpu, functools.partial(_run_unpacked, paths)),
+                a, b = paired(args.repeat, _cpu_of(_ingest_all, paths, False), _cpu_of(_ingest_unpacked, paths),
                               f"pack {name} packed/unpacked")
                 est, low, high = bs.paired_growth(a, b)
                 lines.append(f"pack   {name}: t(lines unpacked) / t(packed): {est:.3f} [{low:.3f}, {high:.3f}]")
                 raw[f"pack-{name}"] = {"a": a, "b": b}
             continue
         if probe == "heap":
-            a, b = paired(args.repeat, lambda: _cpu(lambda: _ingest_all(parts, keep=False)),
-                          lambda: _cpu(lambda: _ingest_all(parts, keep=True)), "heap drop/keep")
+            a, b = paired(args.repeat, _cpu_of(_ingest_all, parts, False), _cpu_of(_ingest_all, parts, True),
+                          "heap drop/keep")
             est, low, high = bs.paired_growth(a, b)
             lines.append(f"heap   t(keep all {len(parts)} Documents) / t(drop each): {est:.3f} [{low:.3f}, {high:.3f}]")
         else:
-            if probe == "split":
-                side_small = lambda: _cpu(lambda: _ingest_all(parts, keep=False))  # noqa: E731
-                side_large = lambda: _cpu(lambda: _ingest_all([whole], keep=False))  # noqa: E731
-            else:
-                side_small = lambda: _fresh(parts, warm)  # noqa: E731
-                side_large = lambda: _fresh([whole], warm)  # noqa: E731
-            a, b = paired(args.repeat, side_small, side_large, f"{probe} 16x{PART}p/{PAGES}p")
+            small, large = ((_cpu_of(_ingest_all, parts, False), _cpu_of(_ingest_all, [whole], False))
+                            if probe == "split" else (_fresh(parts, warm), _fresh([whole], warm)))
+            a, b = paired(args.repeat, small, large, f"{probe} 16x{PART}p/{PAGES}p")
             # Sixteen parts are the 20-page time sixteen times over.
             est, low, high = bs.paired_growth([x / len(parts) for x in a], b)
             verdict = bs.growth_verdict(est, low, high, LIMIT)

@@ -59,7 +59,7 @@ class Line:
     bold: float = 0.0  # fraction of the line's characters set in a bold face
     column: str = "body"  # "body", "left", "right" (two-column regions) or "table"
     rows: list[tuple[str, ...]] = field(default_factory=list)  # a table's rows ("table" lines only)
-    in_band: bool = True  # inside the top / bottom band of its page (set by _finished_page)
+    in_band: bool = True  # inside the top / bottom band of its page (set by _in_bands)
 
 
 def _is_password_error(err: BaseException) -> bool:
@@ -213,9 +213,16 @@ def _plumber_lines(name: str, path: Path) -> tuple[list[list[Line]], list[Line]]
     return pages, first
 
 
+def _in_bands(lines: list[Line], height: float) -> list[Line]:
+    """Mark lines outside the top / bottom bands so they are never header candidates."""
+    for ln in lines:
+        ln.in_band = ln.top < height * BAND or ln.bottom > height * (1 - BAND)
+    return lines
+
+
 def _finished_page(lines: list[Line], height: float) -> list[Line]:
-    """A read page's lines as the rest of the read keeps them: each marked in or out of the top /
-    bottom bands (lines outside are never header candidates), and copied afresh.
+    """A read page's lines as the rest of the read keeps them: marked by ``_in_bands``, and copied
+    afresh.
 
     The copy is for speed. A line's text and numbers were allocated in the middle of the page's
     work, among tens of thousands of short-lived objects (characters, words). Kept where they are,
@@ -226,9 +233,7 @@ def _finished_page(lines: list[Line], height: float) -> list[Line]:
     README, Performance). Pickle copies the whole structure, numbers and strings included
     (``copy.deepcopy`` would keep those as they are).
     """
-    for ln in lines:
-        ln.in_band = ln.top < height * BAND or ln.bottom > height * (1 - BAND)
-    copied: list[Line] = pickle.loads(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
+    copied: list[Line] = pickle.loads(pickle.dumps(_in_bands(lines, height), protocol=pickle.HIGHEST_PROTOCOL))
     return copied
 
 
