@@ -11,6 +11,9 @@ Reported per document and record type: precision, recall and F1 of located recor
 also requires the value / date to be right, and field accuracy over located pairs (value, unit,
 deadline for targets; ``when`` for deadlines), followed by the misses and false positives.
 Gold records marked ``optional`` neither count as misses nor make a match a false positive.
+Gold for a Markdown text anchors records by ``line``; gold for a real PDF (``tests/gold/pdf/``) by ``page`` (the
+PDF's page index) and names the PDF's ``sha256``, checked before scoring. Both are located the same way, by quote.
+``overall`` pools the counts of several documents (micro-averaged precision, recall and field accuracy).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class TypeScore:
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     field_errors: list[str] = field(default_factory=list)
+    false_positive_records: list[Any] = field(default_factory=list)  # the records themselves, whole sentences
 
     # A document can rightly have no records of a type (a process framework sets no targets): then there is
     # nothing to miss (recall 1) and anything found is wrong (precision 0), so F1 is 1 only for finding nothing.
@@ -161,6 +165,11 @@ def _located(quote: str, sentence: str) -> float:
     return float(fuzz.partial_ratio(q, s))
 
 
+def _anchor(g: dict[str, Any]) -> str:
+    """Where a gold record is: its line in a Markdown text, else its page in a PDF."""
+    return f"line {g['line']} p{g.get('page')}" if g.get("line") is not None else f"p{g.get('page')}"
+
+
 def _scope_end(doc: Document, gold: dict[str, Any], key: str = "end_before") -> int:
     """Index of the block a ``scope`` marker heading names (``end_before`` / ``start_at``)."""
     marker = gold.get("scope", {}).get(key)
@@ -219,7 +228,8 @@ def _tally(ts: TypeScore, gold: list[dict[str, Any]], recs: list[R], agree: Call
     ts.gold = sum(1 for g in gold if not g.get("optional"))
     ts.extracted = len(recs) - optional_hits
     ts.misses += [missed(g) for i, g in enumerate(gold) if i not in matched_g and not g.get("optional")]
-    ts.false_positives += [found(r) for j, r in enumerate(recs) if j not in matched_r]
+    ts.false_positive_records += [r for j, r in enumerate(recs) if j not in matched_r]
+    ts.false_positives += [found(r) for r in ts.false_positive_records]
     return ts
 
 
@@ -239,12 +249,12 @@ def score_targets(gold: list[dict[str, Any]], targets: list[Target]) -> TypeScor
         if v_ok:
             ts.strict_tp += 1
         if not (v_ok and u_ok and d_ok):
-            ts.field_errors.append(f"line {g['line']}: gold {g.get('value')} {g.get('unit')} "
+            ts.field_errors.append(f"{_anchor(g)}: gold {g.get('value')} {g.get('unit')} "
                                    f"{g.get('deadline')}"
                                    f" | got {t.value} {t.unit} {d_label} | {_short(g['quote'], 60)}")
 
     def missed(g: dict[str, Any]) -> str:
-        return (f"line {g['line']} p{g.get('page')}: {g.get('value')} {g.get('unit') or ''} "
+        return (f"{_anchor(g)}: {g.get('value')} {g.get('unit') or ''} "
                 f"{g.get('deadline') or ''} | {_short(g['quote'], 70)}")
 
     def found(t: Target) -> str:
@@ -263,11 +273,11 @@ def score_deadlines(gold: list[dict[str, Any]], deadlines: list[Deadline]) -> Ty
         ts.fields["when"].add(ok)
         ts.strict_tp += int(ok)
         if not ok:
-            ts.field_errors.append(f"line {g['line']}: gold {g.get('when')} | got {d.when.label} | "
+            ts.field_errors.append(f"{_anchor(g)}: gold {g.get('when')} | got {d.when.label} | "
                                    f"{_short(g['quote'], 60)}")
 
     def missed(g: dict[str, Any]) -> str:
-        return f"line {g['line']} p{g.get('page')}: {g.get('when')} | {_short(g['quote'], 70)}"
+        return f"{_anchor(g)}: {g.get('when')} | {_short(g['quote'], 70)}"
 
     def found(d: Deadline) -> str:
         return f"{d.when.label} ({d.when.text}) | {_short(d.evidence.sentence)}"
@@ -310,6 +320,23 @@ def score_document(doc: Document, extraction: Extraction, gold: dict[str, Any]) 
     return DocScore(gold["document"], types)
 
 
+def overall(scores: list[DocScore]) -> DocScore:
+    """The documents' counts pooled per record type: micro-averaged precision, recall and field accuracy."""
+    pooled: dict[str, TypeScore] = {}
+    for ds in scores:
+        for kind, ts in ds.types.items():
+            acc = pooled.setdefault(kind, TypeScore(kind))
+            acc.gold += ts.gold
+            acc.extracted += ts.extracted
+            acc.tp += ts.tp
+            acc.strict_tp += ts.strict_tp
+            for name, fs in ts.fields.items():
+                f = acc.fields.setdefault(name, FieldScore())
+                f.right += fs.right
+                f.total += fs.total
+    return DocScore(f"overall ({len(scores)} documents)", pooled)
+
+
 def _fmt(x: float) -> str:
     return "  -  " if math.isnan(x) else f"{x:5.2f}"
 
@@ -319,7 +346,7 @@ def format_scores(scores: list[DocScore], details: bool = True) -> str:
     head = f"{'document':44} {'type':10} {'gold':>4} {'found':>5} {'tp':>4}  {'P':>5} {'R':>5} {'F1':>5}  " \
            f"{'strict':>6}  fields"
     lines += [head, "-" * len(head)]
-    for ds in scores:
+    for ds in scores + ([overall(scores)] if len(scores) > 1 else []):
         for ts in ds.types.values():
             fields = "  ".join(f"{k} {_fmt(v.accuracy)} ({v.right}/{v.total})" for k, v in ts.fields.items())
             lines.append(f"{ds.document[:44]:44} {ts.kind:10} {ts.gold:4d} {ts.extracted:5d} {ts.tp:4d}  "
@@ -335,10 +362,29 @@ def format_scores(scores: list[DocScore], details: bool = True) -> str:
     return "\n".join(lines)
 
 
+def ingest_annotated(path: Path, gold: dict[str, Any], gold_file: Path) -> Document:
+    """Ingest the document a gold file annotates and check it is that file.
+
+    A document that prints no planning year (a local guideline, a report) is read with the ``edition`` its
+    gold names, as a user would pass ``--edition``; one that prints a year is read as ``guidance`` reads it.
+    """
+    from guidance_parser.ingest import ingest_file
+
+    try:
+        doc = ingest_file(path)
+    except GuidanceError:
+        if not gold.get("edition"):
+            raise
+        doc = ingest_file(path, edition=gold["edition"])  # a second failure raises its own error
+    if gold.get("sha256") and gold["sha256"] != doc.sha256:
+        raise GuidanceError(str(path), f"this file is not the one {gold_file.name} annotates (sha256 differs)",
+                            "restore the original file (../shared/corpus/SOURCES.md gives its checksum)")
+    return doc
+
+
 def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
     """Ingest, extract and score every document that has a gold file in ``gold_dir``."""
     from guidance_parser.extract import extract
-    from guidance_parser.ingest import ingest_file
 
     files = gold_files(gold_dir)
     if not files:
@@ -349,11 +395,11 @@ def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
         gold = load_gold(gf)
         path = corpus / "md" / gold["document"]
         if not path.is_file():
-            path = corpus / gold["document"]
+            path = corpus / gold["document"]  # a PDF's gold names it under the corpus: "pdf/<file>.pdf"
         if not path.is_file():
             raise GuidanceError(str(path), "the corpus text this gold file annotates is missing",
-                                "pass --corpus pointing at the folder holding md/ (../shared/corpus)")
-        doc = ingest_file(path)
+                                "pass --corpus pointing at the folder holding md/ and pdf/ (../shared/corpus)")
+        doc = ingest_annotated(path, gold, gf)
         scores.append(score_document(doc, extract(doc), gold))
     return scores
 
@@ -362,13 +408,15 @@ def run_eval(corpus: Path, gold_dir: Path) -> int:
     """``guidance eval``: print the score tables, misses and false positives; return 0.
 
     A ``heldout/`` folder beside the gold files holds annotations made after the rules were written
-    (never used to tune them); its scores are printed separately as the honest generalisation check.
+    (never used to tune them); its scores are printed separately as the honest generalisation check, and
+    so are those of ``pdf/``, the real PDFs (read whole from the corpus's ``pdf/`` folder).
     """
     scores = evaluate_dir(corpus, gold_dir)
     print(format_scores(scores))
-    held = gold_dir / "heldout"
-    if held.is_dir() and gold_files(held):
-        print("\n\nHELD-OUT (annotated after the rules were written; "
-              "what changed after its first run: tests/gold/README.md)\n")
-        print(format_scores(evaluate_dir(corpus, held)))
+    for sub, title in (("heldout", "HELD-OUT (annotated after the rules were written; "
+                                   "what changed after its first run: tests/gold/README.md)"),
+                       ("pdf", "REAL PDFs (annotated blind; tests/gold/pdf/README.md)")):
+        if (gold_dir / sub).is_dir() and gold_files(gold_dir / sub):
+            print(f"\n\n{title}\n")
+            print(format_scores(evaluate_dir(corpus, gold_dir / sub)))
     return 0

@@ -6,6 +6,7 @@ The seven real NHS England / DHSC texts are not ours to commit; tests read them 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,13 @@ ARTIFACTS = ROOT / "tests" / "_artifacts"  # screenshots, built PDFs worth keepi
 
 PLANNING_2025 = "nhs-planning-guidance-2025-26.md"
 MEDIUM_TERM = "nhs-medium-term-planning-framework-2026-27-to-2028-29.md"
+
+# The canonical When labels gold files may use (tests/gold/README.md): a day, month, financial year, quarter,
+# calendar year, season or part of a year, or the end of the Parliament.
+WHEN_LABEL = re.compile(
+    r"^(20\d\d-\d\d-\d\d|20\d\d-\d\d|20\d\d/\d\d|Q[1-4] 20\d\d/\d\d|20\d\d|(early |late )?(spring|summer|autumn) "
+    r"20\d\d|winter 20\d\d/\d\d|early 20\d\d|end of Parliament)$"
+)
 
 
 def corpus_file(name: str) -> Path:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, MEDIUM_TERM, PLANNING_2025, corpus_file
+from conftest import CORPUS, MEDIUM_TERM, PLANNING_2025, WHEN_LABEL, corpus_file
 
 from guidance_parser.evaluate import (
     DocScore,
@@ -24,10 +24,6 @@ from guidance_parser.model import Deadline, DocumentRef, Evidence, Extraction, T
 from guidance_parser.when import normalise
 
 GOLD = Path(__file__).parent / "gold"
-ED_LABEL = re.compile(
-    r"^(20\d\d-\d\d|20\d\d/\d\d|Q[1-4] 20\d\d/\d\d|20\d\d|(early |late )?(spring|summer|autumn) "
-    r"20\d\d|winter 20\d\d/\d\d|early 20\d\d|end of Parliament)$"
-)
 
 
 def _ev(sentence: str, i: int = 0) -> Evidence:
@@ -126,9 +122,9 @@ def test_gold_files_are_well_formed_and_anchored_in_the_text(gold_file: Path) ->
     for t in gold["targets"]:
         assert len(t["quote"].split()) <= 12
         assert t["value"] is None or isinstance(t["value"], (int, float))
-        assert t["deadline"] is None or ED_LABEL.match(t["deadline"]), t
+        assert t["deadline"] is None or WHEN_LABEL.match(t["deadline"]), t
     for d in gold["deadlines"]:
-        assert len(d["quote"].split()) <= 12 and ED_LABEL.match(d["when"]), d
+        assert len(d["quote"].split()) <= 12 and WHEN_LABEL.match(d["when"]), d
     lines = corpus_file(gold["document"]).read_text(encoding="utf-8").splitlines()
     for rec in gold["targets"] + gold["deadlines"] + gold.get("priorities", []):
         assert norm(rec["quote"]) in norm(lines[rec["line"] - 1]), rec
