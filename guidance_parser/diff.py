@@ -1097,7 +1097,8 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
             entry = entries.get(key)
             if entry is None:
                 entry = TimelineEntry(id=c.id, record_type=c.record_type, area=c.area, label=c.label,
-                                      first_seen="", last_seen="")
+                                      first_seen="", last_seen="",
+                                      metric_id=getattr(c.old or c.new, "metric_id", None))
                 entries[key] = entry
                 order.append(key)
             if c.old is not None and not any(pt.edition == c.old_edition for pt in entry.points):

@@ -28,7 +28,7 @@ from guidance_parser.diff import display_value, display_when, record_text, recor
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
 _DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
                          "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}

@@ -1,0 +1,68 @@
+"""Printed page labels: evidence cites the number printed on the page, and links open the PDF page.
+
+Built PDFs carry a cover and a contents page (unnumbered), so body page 1 is the file's third page;
+the real IFR policy PDF prints "1 | individual funding requests" at the top of its second page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from pdfbuild import build_pdf
+
+from guidance_parser.ingest import ingest_file
+from guidance_parser.ingest.pagelabels import printed_labels
+
+BODY = """# Urgent and emergency care
+
+Trusts should improve A&E performance, with 78% of patients seen within 4 hours by March 2026.
+
+# Elective care
+
+Systems should deliver 65% of patients waiting less than 18 weeks for treatment by March 2026.
+"""
+COVER = "# Planning guidance 2025/26\n\nPublished 30 January 2025"
+CONTENTS = "# Contents\n\nUrgent and emergency care 1\n\nElective care 1"
+# enough plain text to fill three more numbered pages
+FILLER = "\n\n".join(f"Paragraph {i} describes how systems plan services with their partners." for i in range(150))
+
+
+def test_printed_labels_follow_the_page_index_and_ignore_fixed_numbers():
+    # a year in the running header is the same on every page: never a page label
+    edges = [["Planning guidance 2025/26"], ["Planning guidance 2025/26", "1"],
+             ["Planning guidance 2025/26", "2"], ["Planning guidance 2025/26", "Page 3 of 9"]]
+    assert printed_labels(edges) == [None, "1", "2", "3"]
+    # a lone number at the foot of one page that keeps no step with the others is not one
+    assert printed_labels([["4"], ["17"], ["9"]]) == [None, None, None]
+    assert printed_labels([["12 | title"], ["13 | title"]]) == ["12", "13"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("labels") / "guidance-2025-26.pdf"
+    gt = build_pdf(BODY + "\n" + FILLER, path, front_pages=[COVER, CONTENTS], header="NHS England planning guidance")
+    assert gt.page_labels.get(3) == "1" and 1 not in gt.page_labels  # the builder's own truth
+    return path
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_built_pdf_with_cover_and_contents(built: Path, engine: str):
+    doc = ingest_file(built, engine=engine)
+    ae = next(b for b in doc.blocks if "4 hours" in b.text)
+    assert ae.page == 3 and ae.page_label == "1"
+    assert all(b.page_label is None for b in doc.blocks if b.page in (1, 2))
+    body_labels = {b.page_label for b in doc.blocks if b.page and b.page > 2}
+    assert body_labels == {str(p - 2) for p in range(3, (doc.page_count or 0) + 1)}
+
+
+def test_real_pdf_prints_its_own_page_numbers():
+    pdf = CORPUS / "pdf" / "nhse-commissioning-policy-ifr-2023.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"real PDF {pdf.name} not found under {pdf.parent}")
+    doc = ingest_file(pdf)
+    labelled = [b for b in doc.blocks if b.page and 2 <= b.page < 29]  # cover and back cover print none
+    assert labelled and all(b.page_label == str(b.page - 1) for b in labelled)
+    equality = next(b for b in doc.blocks if b.kind == "heading" and b.text == "Equality statement")
+    assert (equality.page, equality.page_label) == (3, "2")
