@@ -6,6 +6,7 @@ the real IFR policy PDF prints "1 | individual funding requests" at the top of i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,57 @@ def test_real_pdf_prints_its_own_page_numbers():
     assert labelled and all(b.page_label == str(b.page - 1) for b in labelled)
     equality = next(b for b in doc.blocks if b.kind == "heading" and b.text == "Equality statement")
     assert (equality.page, equality.page_label) == (3, "2")
+
+
+def _page_text(pdf: Path, index: int) -> str:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return " ".join(doc[index - 1].get_textpage().get_text_range().split())
+    finally:
+        doc.close()
+
+
+def test_report_shows_the_printed_page_and_links_the_pdf_page(built: Path, tmp_path: Path):
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.extract import extract
+    from guidance_parser.report import render_html
+
+    newer = tmp_path / "guidance-2026-27.pdf"
+    build_pdf((BODY + "\n" + FILLER).replace("78%", "82%").replace("March 2026", "March 2027"), newer,
+              front_pages=[COVER.replace("2025/26", "2026/27"), CONTENTS], header="NHS England planning guidance")
+    docs = [ingest_file(p) for p in (built, newer)]
+    html = render_html(diff_editions([(d, extract(d)) for d in docs]), out_dir=tmp_path)
+    row = re.search(r'<tr class="change k-changed"[^>]*data-type="target".*?4 hours.*?</tr>', html, re.S)
+    assert row, "the A&E change is not in the report"
+    links = re.findall(r'<a class="src" href="([^"]+)"[^>]*>p\. (\d+)</a>', row.group(0))
+    assert [label for _, label in links] == ["1", "1"]  # printed page 1 ...
+    for href, _ in links:  # ... is the file's third page, which the link opens
+        file, page = href.split("#page=")
+        assert page == "3" and "within 4 hours" in _page_text((tmp_path / file).resolve(), int(page))
+
+
+def test_real_pdf_evidence_links_open_the_page_it_quotes():
+    """The policy states no targets, so every paragraph stands in for a record's evidence."""
+    from guidance_parser.model import DocumentRef, Evidence
+    from guidance_parser.report import Sources, where
+
+    pdf = CORPUS / "pdf" / "nhse-commissioning-policy-ifr-2023.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"real PDF {pdf.name} not found under {pdf.parent}")
+    doc = ingest_file(pdf)
+    sources = Sources({doc.edition.label: DocumentRef.of(doc)}, out_dir=pdf.parent)
+    checked = 0
+    for k, b in enumerate(doc.blocks):
+        if b.kind != "paragraph" or not b.page or not 2 <= b.page < 29:
+            continue
+        ev = Evidence(sentence=b.text, page=b.page, section=b.section, block_index=k, page_label=b.page_label)
+        href = sources.href(doc.edition.label, ev.page)
+        assert href is not None and href.startswith(pdf.name + "#page=")
+        page = int(href.split("=")[1])
+        assert where(ev) == f"p. {page - 1}"  # printed number, one less than the page the link opens
+        words = " ".join(b.text.split()[:4])
+        assert words in _page_text(pdf, page), (page, words)
+        checked += 1
+    assert checked > 20
