@@ -106,6 +106,7 @@ class Block:
     level: int = 0
     cells: tuple[str, ...] = ()
     page_label: str | None = None
+    anchor: str | None = None  # HTML long-reads: the id of the section heading above the block
 
 
 @dataclass
@@ -147,6 +148,7 @@ class Evidence:
 
     ``page`` is the 1-based PDF page index (what ``file.pdf#page=N`` opens); ``page_label`` is the
     number printed on that page, which a reader sees and cites (None when the page prints none).
+    ``anchor`` is, for an HTML long-read, the id of the section heading above (``page.html#anchor``).
     """
 
     sentence: str
@@ -154,6 +156,7 @@ class Evidence:
     section: tuple[str, ...]
     block_index: int
     page_label: str | None = None
+    anchor: str | None = None
 
 
 @dataclass(frozen=True)

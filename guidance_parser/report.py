@@ -158,19 +158,27 @@ def _needles(r: Target | Deadline | Priority) -> list[str | None]:
 @dataclass
 class Sources:
     """Links from evidence to the source files: ``file.pdf#page=N`` (N the PDF page index, which is
-    what viewers open), relative to the report's folder when the report is written to a file."""
+    what viewers open) and ``page.html#section-id`` for HTML long-reads, relative to the report's
+    folder when the report is written to a file."""
 
     docs: dict[str, DocumentRef]
     out_dir: Path | None = None
 
-    def href(self, edition: str, page: int | None) -> str | None:
+    def href(self, edition: str, page: int | None, anchor: str | None = None) -> str | None:
         doc = self.docs.get(edition)
-        if doc is None or page is None or Path(doc.path).suffix.lower() != ".pdf":
+        if doc is None:
             return None
         path = Path(doc.path)
+        suffix = path.suffix.lower()
+        if suffix == ".pdf" and page is not None:
+            fragment = f"page={page}"
+        elif suffix in (".html", ".htm") and anchor:
+            fragment = quote(anchor)
+        else:
+            return None
         if self.out_dir is not None:
             path = Path(os.path.relpath(path.resolve(), self.out_dir.resolve()))
-        return f"{quote(path.as_posix())}#page={page}"
+        return f"{quote(path.as_posix())}#{fragment}"
 
 
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
@@ -184,7 +192,8 @@ def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources
         value, when, scope = None, None, None
     sentence = _reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
     return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
-                quote=mark(sentence, _needles(r)), href=sources.href(edition, r.evidence.page))
+                quote=mark(sentence, _needles(r)),
+                href=sources.href(edition, r.evidence.page, r.evidence.anchor))
 
 
 def _row(c: Change, index: int, sources: Sources) -> Row:
@@ -359,7 +368,8 @@ def _timeline_rows(result: DiffResult, sources: Sources) -> list[dict[str, Any]]
             moved = last is not None and now != last
             status = "first" if last is None else "changed" if moved else "same"
             cells.append(TimelineCell(True, pt.value, pt.deadline, moved=moved, status=status,
-                                      where=where(pt.evidence), href=sources.href(e, pt.evidence.page)))
+                                      where=where(pt.evidence),
+                                      href=sources.href(e, pt.evidence.page, pt.evidence.anchor)))
             last = now
         rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
                      "first_seen": t.first_seen, "last_seen": t.last_seen, "metric_id": t.metric_id})

@@ -121,3 +121,34 @@ def test_real_pdf_evidence_links_open_the_page_it_quotes():
         assert words in _page_text(pdf, page), (page, words)
         checked += 1
     assert checked > 20
+
+
+LONG_READ = """<!DOCTYPE html><html><head><title>Planning guidance {year}</title></head><body><main>
+<h1>Priorities and operational planning guidance {year}</h1>
+<p>This guidance sets out the national objectives for the year ahead for systems and providers.</p>
+<h2 id="urgent-and-emergency-care">Urgent and emergency care</h2>
+<p>Improve A&amp;E waiting times so that no less than {ae}% of patients are seen within 4 hours by March {end}.</p>
+<h3><a name="ambulance"></a>Ambulance services</h3>
+<p>Improve ambulance response times for category 2 calls to an average of 30 minutes.</p>
+</main></body></html>"""
+
+
+def test_html_long_read_evidence_links_the_section_anchor(tmp_path: Path):
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.extract import extract
+    from guidance_parser.report import render_html
+
+    files = []
+    for year, ae, end in (("2024/25", 78, 2025), ("2025/26", 80, 2026)):
+        f = tmp_path / f"guidance-{year.replace('/', '-')}.html"
+        f.write_text(LONG_READ.format(year=year, ae=ae, end=end), encoding="utf-8")
+        files.append(f)
+    docs = [ingest_file(f) for f in files]
+    ae = next(b for b in docs[0].blocks if "4 hours" in b.text)
+    cat2 = next(b for b in docs[0].blocks if "category 2" in b.text)
+    assert (ae.anchor, cat2.anchor, ae.page, ae.page_label) == ("urgent-and-emergency-care", "ambulance", None, None)
+    html = render_html(diff_editions([(d, extract(d)) for d in docs]), out_dir=tmp_path)
+    row = re.search(r'<tr class="change k-changed"[^>]*data-type="target".*?</tr>', html, re.S)
+    assert row, "the A&E change is not in the report"
+    links = re.findall(r'<a class="src" href="([^"]+)"', row.group(0))
+    assert links == [f"guidance-{y}.html#urgent-and-emergency-care" for y in ("2024-25", "2025-26")]
