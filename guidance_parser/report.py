@@ -42,6 +42,7 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
+from guidance_parser.timeline import steps
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
 # so the headline "Changed" count is figures, dates, scope and direction.
@@ -356,21 +357,10 @@ def _timeline_rows(result: DiffResult, sources: Sources) -> list[dict[str, Any]]
     editions = [e.edition for e in result.editions]
     rows = []
     for t in result.timelines:
-        by_ed = {pt.edition: pt for pt in t.points}
-        cells: list[TimelineCell] = []
-        last = None
-        for e in editions:
-            pt = by_ed.get(e)
-            if pt is None:
-                cells.append(TimelineCell(False, status="gone" if last is not None else "absent"))
-                continue
-            now = (pt.value, pt.deadline)
-            moved = last is not None and now != last
-            status = "first" if last is None else "changed" if moved else "same"
-            cells.append(TimelineCell(True, pt.value, pt.deadline, moved=moved, status=status,
-                                      where=where(pt.evidence),
-                                      href=sources.href(e, pt.evidence.page, pt.evidence.anchor)))
-            last = now
+        cells = [TimelineCell(False, status=status) if pt is None else
+                 TimelineCell(True, pt.value, pt.deadline, moved=status == "changed", status=status,
+                              where=where(pt.evidence), href=sources.href(e, pt.evidence.page, pt.evidence.anchor))
+                 for e, pt, status in steps(t, editions)]
         rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
                      "first_seen": t.first_seen, "last_seen": t.last_seen, "metric_id": t.metric_id})
     return rows

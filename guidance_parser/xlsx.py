@@ -18,6 +18,8 @@ from guidance_parser import __version__
 from guidance_parser.diff import display_value
 from guidance_parser.export import EXTRACTION_COLUMNS, _record_row, diff_rows, extraction_rows
 from guidance_parser.model import Deadline, DiffResult, DocumentRef, Extraction, Priority, Target
+from guidance_parser.report import where
+from guidance_parser.timeline import steps
 
 MAX_WIDTH = 60  # characters: long sentences wrap in the cell rather than push columns off screen
 DATE_COLUMNS = ("deadline_start", "deadline_end")
@@ -134,26 +136,22 @@ def _diff_records(result: DiffResult) -> list[dict[str, Any]]:
     return out
 
 
+_STATUS_WORDS = {"first": "first stated", "same": "same", "changed": "changed", "gone": "dropped"}
+
+
 def _timeline_rows(result: DiffResult) -> list[dict[str, Any]]:
     rows = []
     editions = [e.edition for e in result.editions]
     for t in result.timelines:
-        by_ed = {pt.edition: pt for pt in t.points}
-        last: tuple[str | None, str | None] | None = None
-        for e in editions:
-            pt = by_ed.get(e)
-            base: dict[str, Any] = {"id": t.id, "metric_id": t.metric_id, "record_type": t.record_type, "area": t.area,
-                    "label": t.label, "edition": e}
-            if pt is None:
-                if last is not None:
-                    rows.append({**base, "status": "dropped"})
+        for e, pt, status in steps(t, editions):
+            if status == "absent":
                 continue
-            now = (pt.value, pt.deadline)
-            status = "first stated" if last is None else "changed" if now != last else "same"
-            rows.append({**base, "status": status, "value": pt.value, "deadline": pt.deadline,
-                         "record_id": pt.record_id, "page": pt.evidence.page,
-                         "page_label": pt.evidence.page_label, "sentence": pt.evidence.sentence})
-            last = now
+            row: dict[str, Any] = {"id": t.id, "metric_id": t.metric_id, "record_type": t.record_type,
+                                   "area": t.area, "label": t.label, "edition": e, "status": _STATUS_WORDS[status]}
+            if pt is not None:
+                row.update(value=pt.value, deadline=pt.deadline, record_id=pt.record_id, page=pt.evidence.page,
+                           page_label=pt.evidence.page_label, sentence=pt.evidence.sentence)
+            rows.append(row)
     return rows
 
 
@@ -174,8 +172,7 @@ def _change_rows(result: DiffResult) -> list[dict[str, Any]]:
                 row[f"{side}_value"] = display_value(rec)
             if rec is not None:
                 row[f"{side}_page_label"] = rec.evidence.page_label
-        row["closest"] = " | ".join(f"p. {p.page_label or p.page}: {p.text}" if p.page else p.text
-                                    for p in c.closest) or None
+        row["closest"] = " | ".join(f"{where(p)}: {p.text}" if where(p) else p.text for p in c.closest) or None
     return rows
 
 

@@ -114,6 +114,22 @@ def test_timeline_of_the_ae_target_shows_three_values_in_order(three):
     assert all("section:" in c for c in cells)  # evidence per edition (Markdown: the section)
 
 
+def test_timeline_sheet_of_the_workbook_follows_the_ae_target(three):
+    openpyxl = pytest.importorskip("openpyxl")
+    import io
+
+    from guidance_parser.xlsx import diff_xlsx
+
+    result, _, payload = three
+    ws = openpyxl.load_workbook(io.BytesIO(diff_xlsx(result)))["Timelines"]
+    head = [c.value for c in ws[1]]
+    ae_id = next(t["id"] for t in payload["timelines"] if t["points"][0]["value"] == "76%"
+                 and "4 hours" in t["points"][0]["evidence"]["sentence"])
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[head.index("id")] == ae_id]
+    assert [(r[head.index("edition")], r[head.index("value")], r[head.index("status")]) for r in rows] == [
+        ("2023/24", "76%", "first stated"), ("2024/25", "78%", "changed"), ("2025/26", "80%", "changed")]
+
+
 def test_timeline_marks_the_dropped_ucr_target(three):
     _, html, _ = three
     row = next(r for r in re.findall(r'<tr class="tlrow".*?</tr>', html, re.S) if "urgent community" in r.lower())
