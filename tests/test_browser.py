@@ -174,21 +174,11 @@ def test_real_pair_briefing_fits_one_screen_and_links_rows(browser: Any, tmp_pat
 def test_three_hundred_records_render_time_is_measured(browser: Any, tmp_path: Path, artifacts_dir: Path):
     """Renders a 300-record report in Chromium and records the load time in tests/_artifacts
     (reported, not asserted: timings belong to benchmarks, this only checks the page works)."""
-    from test_diff_helpers import edition, target
+    from test_diff_helpers import many_targets
 
     from guidance_parser.diff import diff_editions
 
-    syllables = ["ka", "lo", "mi", "ne", "po", "ru", "si", "ta", "vo", "ze", "bu", "da", "fe", "gi", "ho"]
-
-    def word(n: int) -> str:  # a distinct made-up word per n, so no two metrics look alike
-        return "".join(syllables[(n // 15 ** k) % 15] for k in range(3))
-
-    def metric(i: int) -> str:
-        return f"{word(i)} {word(i + 1000)} rate for local systems"
-
-    old = edition("2024/25", [target(metric(i), 10 + i / 4, deadline="2025-03") for i in range(250)])
-    new = edition("2025/26", [target(metric(i), 10 + i / 4 + (i % 3 == 0), deadline="2026-03")
-                              for i in range(60, 310)])
+    old, new = many_targets(310)  # "about": a few generated pairs merge as restatements
     result = diff_editions([old, new])
     records = sum(len(p.changes) for p in result.pairs)
     out = tmp_path / "big-report.html"
