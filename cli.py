@@ -1,8 +1,8 @@
 """Command line for guidance-parser: a thin layer over the library (argument parsing, output, exit codes).
 
     guidance ingest FILE...        print the document model
-    guidance extract FILE...       targets, deadlines and priorities as JSON / JSONL / CSV
-    guidance diff OLD NEW [MORE]   what changed, as an HTML report or JSON / CSV
+    guidance extract FILE...       targets, deadlines and priorities as JSON / JSONL / CSV / Excel
+    guidance diff OLD NEW [MORE]   what changed, as an HTML report or JSON / CSV / Excel
     guidance demo                  run the diff on the embedded demo pair
     guidance eval                  extraction precision / recall against the gold annotations
     guidance schema                print the JSON Schema of the exports
@@ -51,13 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract targets, deadlines and priorities")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=["json", "jsonl", "csv"], default="json")
+    p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx"], default="json",
+                   help="xlsx: one Excel workbook with typed columns (needs -o FILE)")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     _add_input_options(p)
 
     p = sub.add_parser("diff", help="compare two or more editions")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="editions, oldest first or in any order")
-    p.add_argument("--format", choices=["html", "json", "csv"], default="html")
+    p.add_argument("--format", choices=["html", "json", "csv", "xlsx"], default="html",
+                   help="html report, JSON, CSV or an Excel workbook (xlsx, needs -o FILE)")
     p.add_argument("-o", "--output", type=Path,
                    help="output file (default: report.html for html, stdout otherwise)")
     _add_input_options(p)

@@ -1097,7 +1097,8 @@ def _timelines(pairs: Sequence[EditionDiff]) -> list[TimelineEntry]:
             entry = entries.get(key)
             if entry is None:
                 entry = TimelineEntry(id=c.id, record_type=c.record_type, area=c.area, label=c.label,
-                                      first_seen="", last_seen="")
+                                      first_seen="", last_seen="",
+                                      metric_id=getattr(c.old or c.new, "metric_id", None))
                 entries[key] = entry
                 order.append(key)
             if c.old is not None and not any(pt.edition == c.old_edition for pt in entry.points):
@@ -1188,6 +1189,8 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                        new={t: [r for r, _ in kn[t]] for t in _RECORD_TYPES}, threshold=threshold,
                        section_depth=section_depth)
              for o, n, ko, kn in zip(ordered, ordered[1:], kept, kept[1:], strict=False)]
+    from guidance_parser.absence import attach_closest  # it builds on this module's similarity
+
     used: set[str] = set()
     lineage = {t: [_unique(r.id, used) for r, _ in kept[0][t]] for t in _RECORD_TYPES}
     pairs: list[EditionDiff] = []
@@ -1199,6 +1202,7 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                                       used, task.old_doc, task.new_doc)
             changes.extend(ch)
             next_lineage[rtype] = ids
+        attach_closest(changes, task.old_doc, task.new_doc)  # evidence of absence for dropped records
         counts = {kind: sum(c.kind == kind for c in changes)
                   for kind in ("added", "dropped", "changed", "unchanged")}
         pairs.append(EditionDiff(old=DocumentRef.of(task.old_doc), new=DocumentRef.of(task.new_doc),

@@ -28,7 +28,7 @@ from guidance_parser.diff import display_value, display_when, record_text, recor
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
 _DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
                          "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}
@@ -222,8 +222,9 @@ def diff_summary(result: DiffResult) -> str:
 
 # --- writing ----------------------------------------------------------------------------------
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never half.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``text`` (or bytes, e.g. a workbook) to ``path`` so that readers see the old file or the
+    whole new one, never half.
 
     The text goes to a temporary file in the same folder (same filesystem), is flushed to disk, and
     then replaces the target with ``os.replace``; on any failure the temporary file is removed.
@@ -234,7 +235,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise GuidanceError(str(target), "the output folder does not exist", f"create {folder} first")
     tmp_name = None
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder,
+        binary = isinstance(text, bytes)
+        with tempfile.NamedTemporaryFile("wb" if binary else "w", encoding=None if binary else "utf-8",
+                                         newline=None if binary else "", dir=folder,
                                          prefix=f".{target.name}.", suffix=".tmp", delete=False) as fh:
             tmp_name = fh.name
             fh.write(text)

@@ -921,7 +921,8 @@ def _make_id(prefix: str, text: str, seen: dict[str, int]) -> str:
 def _evidence(passage: Passage, sent: Span) -> Evidence:
     """The sentence as the document has it (text borrowed from the block before included)."""
     return Evidence(sentence=sent.text.strip(), page=passage.block.page, section=passage.block.section,
-                    block_index=passage.block_index)
+                    block_index=passage.block_index, page_label=passage.block.page_label,
+                    anchor=passage.block.anchor)
 
 
 def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
@@ -1149,7 +1150,8 @@ def _priorities(doc_model: Document, passages: list[Passage], targets: list[Targ
             end = nxt.block_index
         prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
                         evidence=Evidence(sentence=p.text, page=p.block.page, section=p.block.section,
-                                          block_index=p.block_index))
+                                          block_index=p.block_index, page_label=p.block.page_label,
+                                          anchor=p.block.anchor))
         out.append(prio)
         spans.append((prio, p.block_index, end))
     _heading_groups(doc_model, targets, used_ids, out, spans, deadlines)
@@ -1211,7 +1213,9 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
                 not any(k in taken for k in items):
             prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
                             evidence=Evidence(sentence=title, page=blocks[first].page,
-                                              section=blocks[first].section, block_index=first))
+                                              section=blocks[first].section, block_index=first,
+                                              page_label=blocks[first].page_label,
+                                              anchor=blocks[first].anchor))
             out.append(prio)
             spans.append((prio, first, j - 1))
         i = j

@@ -93,8 +93,10 @@ class Block:
     """One unit of a document's reading order.
 
     ``section`` is the path of heading texts above the block (outermost first); ``page`` is the
-    1-based PDF page (None for HTML / Markdown / text); ``level`` is the heading level (1 = top) or
-    the list nesting depth; ``cells`` holds a table row's cells (``text`` joins them with " | ").
+    1-based PDF page (None for HTML / Markdown / text) and ``page_label`` the page number printed on
+    it ("7" on the ninth page after a cover and contents; None when the page prints none); ``level``
+    is the heading level (1 = top) or the list nesting depth; ``cells`` holds a table row's cells
+    (``text`` joins them with " | ").
     """
 
     kind: BlockKind
@@ -103,6 +105,8 @@ class Block:
     section: tuple[str, ...] = ()
     level: int = 0
     cells: tuple[str, ...] = ()
+    page_label: str | None = None
+    anchor: str | None = None  # HTML long-reads: the id of the section heading above the block
 
 
 @dataclass
@@ -140,12 +144,19 @@ class DocumentRef:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a record was found: the exact source sentence, its page and section."""
+    """Where a record was found: the exact source sentence, its page and section.
+
+    ``page`` is the 1-based PDF page index (what ``file.pdf#page=N`` opens); ``page_label`` is the
+    number printed on that page, which a reader sees and cites (None when the page prints none).
+    ``anchor`` is, for an HTML long-read, the id of the section heading above (``page.html#anchor``).
+    """
 
     sentence: str
     page: int | None
     section: tuple[str, ...]
     block_index: int
+    page_label: str | None = None
+    anchor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,24 @@ class FieldChange:
     new: str | None
 
 
+@dataclass(frozen=True)
+class Passage:
+    """A passage of an edition that comes close to a record missing from it (evidence of absence).
+
+    ``similarity`` is the matching score against the missing record; ``names_standard`` is True when
+    the passage names the same standard (e.g. "4-hour", "urgent community response") as the record,
+    typically the metric mentioned without its figure.
+    """
+
+    text: str
+    page: int | None
+    page_label: str | None
+    section: tuple[str, ...]
+    block_index: int
+    similarity: float
+    names_standard: bool
+
+
 @dataclass
 class Change:
     """One record (target, deadline or priority) compared across two consecutive editions.
@@ -255,7 +284,9 @@ class Change:
     traced back to, so the same target keeps the same id across editions and re-runs. ``old`` and
     ``new`` are the records themselves (None for added / dropped); ``similarity`` is the matching
     score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
-    the record as its lineage first stated it (the old wording for a matched pair).
+    the record as its lineage first stated it (the old wording for a matched pair). ``closest``
+    (dropped records only) holds the passages of the new edition that come closest to it, so a
+    reader can check that it is really gone rather than missed.
     """
 
     id: str
@@ -271,6 +302,7 @@ class Change:
     details: list[FieldChange] = field(default_factory=list)
     similarity: float | None = None
     summary: str = ""
+    closest: list[Passage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -335,6 +367,7 @@ class TimelineEntry:
     first_seen: str
     last_seen: str
     points: list[TimelinePoint] = field(default_factory=list)
+    metric_id: str | None = None  # the metric catalogue's id, when the catalogue knows the target
 
 
 @dataclass

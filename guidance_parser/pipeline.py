@@ -269,8 +269,12 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
     return 2 if failed else 0
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
+    if isinstance(text, bytes) and output is None:
+        raise GuidanceError("stdout", "a workbook cannot be written to the terminal",
+                            "give an output file, e.g. -o changes.xlsx")
     if output is None:
+        assert isinstance(text, str)
         sys.stdout.write(text)
         return
     from guidance_parser.export import write_atomic
@@ -313,6 +317,9 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
             _emit(export.to_json(export.extraction_payload(extractions)), output)
         elif fmt == "jsonl":
             _emit(export.extraction_jsonl(extractions), output)
+        elif fmt == "xlsx":
+            from guidance_parser.xlsx import extraction_xlsx
+            _emit(extraction_xlsx(extractions), output)
         else:
             _emit(export.extraction_csv(extractions), output)
     return _report_failures(failed, len(files))
@@ -341,9 +348,12 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
         result = diff_editions(pairs, mapper=pool.map if pool else map)
     if fmt == "html":
         from guidance_parser.report import render_html
-        _emit(render_html(result), output)
+        _emit(render_html(result, out_dir=output.parent if output else None), output)
     elif fmt == "json":
         _emit(export.to_json(export.diff_payload(result)), output)
+    elif fmt == "xlsx":
+        from guidance_parser.xlsx import diff_xlsx
+        _emit(diff_xlsx(result), output)
     else:
         _emit(export.diff_csv(result), output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)

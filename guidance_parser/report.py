@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -18,12 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from guidance_parser import __version__
+from guidance_parser.briefing import BriefingItem, briefing
 from guidance_parser.diff import area_rank, display_value, display_when, record_text, wording_key
 from guidance_parser.model import (
     Change,
@@ -32,11 +36,13 @@ from guidance_parser.model import (
     DocumentRef,
     EditionDiff,
     Evidence,
+    Passage,
     Priority,
     SectionDiff,
     Target,
     TextOp,
 )
+from guidance_parser.timeline import steps
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
 # so the headline "Changed" count is figures, dates, scope and direction.
@@ -50,6 +56,7 @@ ASPECT_LABELS = {
     "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
     "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area moved", "wording": "wording",
 }
+AREA_OPEN_MAX = 12  # an area with more records to show starts collapsed, its counts in the summary
 EQUAL_RUN_SHOWN = 1  # unchanged paragraphs shown either side of a change; longer runs fold away
 
 
@@ -78,6 +85,7 @@ class Side:
     scope: str | None
     where: str
     quote: list[tuple[str, bool]]  # (text, highlighted) segments of the source sentence
+    href: str | None = None  # opens the source at this page (PDFs)
 
 
 @dataclass
@@ -96,6 +104,8 @@ class Row:
     new: Side | None
     similarity: float | None
     changed: set[str] = field(default_factory=set)  # which of value / deadline / scope differ
+    anchor: str = ""  # the row's HTML id, which briefing lines link to
+    closest: list[tuple[Passage, str, str | None]] = field(default_factory=list)  # (passage, where, href)
 
 
 def _reader_text(text: str) -> str:
@@ -103,10 +113,11 @@ def _reader_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("**", "")).strip()
 
 
-def where(ev: Evidence) -> str:
-    """Where a quote is: the PDF page, else the section it sits in (HTML / Markdown have no pages)."""
+def where(ev: Evidence | Passage) -> str:
+    """Where a quote is: the page number printed on the PDF page (else its index), else the section
+    it sits in (HTML / Markdown have no pages)."""
     if ev.page is not None:
-        return f"p. {ev.page}"
+        return f"p. {ev.page_label or ev.page}"
     if ev.section:
         tail = [_reader_text(s) for s in ev.section[-2:]]
         return "section: " + " › ".join(t for t in tail if t)
@@ -145,7 +156,33 @@ def _needles(r: Target | Deadline | Priority) -> list[str | None]:
     return []
 
 
-def _side(edition: str, r: Target | Deadline | Priority | None) -> Side | None:
+@dataclass
+class Sources:
+    """Links from evidence to the source files: ``file.pdf#page=N`` (N the PDF page index, which is
+    what viewers open) and ``page.html#section-id`` for HTML long-reads, relative to the report's
+    folder when the report is written to a file."""
+
+    docs: dict[str, DocumentRef]
+    out_dir: Path | None = None
+
+    def href(self, edition: str, page: int | None, anchor: str | None = None) -> str | None:
+        doc = self.docs.get(edition)
+        if doc is None:
+            return None
+        path = Path(doc.path)
+        suffix = path.suffix.lower()
+        if suffix == ".pdf" and page is not None:
+            fragment = f"page={page}"
+        elif suffix in (".html", ".htm") and anchor:
+            fragment = quote(anchor)
+        else:
+            return None
+        if self.out_dir is not None:
+            path = Path(os.path.relpath(path.resolve(), self.out_dir.resolve()))
+        return f"{quote(path.as_posix())}#{fragment}"
+
+
+def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
     if r is None:
         return None
     if isinstance(r, Target):
@@ -156,10 +193,11 @@ def _side(edition: str, r: Target | Deadline | Priority | None) -> Side | None:
         value, when, scope = None, None, None
     sentence = _reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
     return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
-                quote=mark(sentence, _needles(r)))
+                quote=mark(sentence, _needles(r)),
+                href=sources.href(edition, r.evidence.page, r.evidence.anchor))
 
 
-def _row(c: Change) -> Row:
+def _row(c: Change, index: int, sources: Sources) -> Row:
     changed = set()
     for a in c.aspects:
         if a in ("value", "unit"):
@@ -172,11 +210,17 @@ def _row(c: Change) -> Row:
     new_label = None
     if "wording" in c.aspects and c.new is not None:
         new_label = _reader_text(record_text(c.new))
+    closest = [(p, where(p), sources.href(c.new_edition, p.page)) for p in c.closest]
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
-               old=_side(c.old_edition, c.old), new=_side(c.new_edition, c.new),
-               similarity=c.similarity, changed=changed)
+               old=_side(c.old_edition, c.old, sources), new=_side(c.new_edition, c.new, sources),
+               similarity=c.similarity, changed=changed, anchor=row_anchor(index, c.id), closest=closest)
+
+
+def row_anchor(pair_index: int, change_id: str) -> str:
+    """The HTML id of a change's row: unique in the report (ids are unique within a pair)."""
+    return f"r{pair_index}-{_slug(change_id)}"
 
 
 @dataclass
@@ -185,6 +229,11 @@ class AreaTable:
     slug: str
     rows: list[Row]
     counts: Counter[str]
+
+    @property
+    def open(self) -> bool:
+        """Shown expanded: few enough rows besides the unchanged ones (hidden by default)."""
+        return sum(r.kind != "unchanged" for r in self.rows) <= AREA_OPEN_MAX
 
 
 @dataclass
@@ -263,13 +312,15 @@ class PairView:
     by_type: dict[str, Counter[str]]
     type_summary: dict[str, str]
     areas: list[AreaTable]
-    headlines: list[Row]
+    briefing: list[BriefingItem]
+    doubtful: list[BriefingItem]  # low-confidence briefing items, shown apart
+    more: int  # confident briefing items that did not fit
     sections: list[SectionView]
     section_counts: Counter[str]
 
 
-def _pair_view(p: EditionDiff, index: int) -> PairView:
-    rows = [_row(c) for c in p.changes]
+def _pair_view(p: EditionDiff, index: int, sources: Sources, threshold: float | None) -> PairView:
+    rows = [_row(c, index, sources) for c in p.changes]
     groups: dict[str, list[Row]] = {}
     for r in rows:
         groups.setdefault(r.area, []).append(r)
@@ -278,16 +329,16 @@ def _pair_view(p: EditionDiff, index: int) -> PairView:
     by_type: dict[str, Counter[str]] = {t: Counter() for t in TYPE_LABELS}
     for r in rows:
         by_type[r.type][r.kind] += 1
-    # The headline list: targets whose figure or date moved, which is what a reader asks first.
-    headlines = [r for r in rows if r.type == "target" and r.kind == "changed"
-                 and r.changed & {"value", "deadline"}]
+    lead, doubtful, more = briefing(p.changes, p.new.edition, threshold)
+    for item in (*lead, *doubtful):
+        item.change_id = row_anchor(index, item.change_id)  # the template links to the row
     type_summary = {k: " · ".join(
         f"{by_type[t][k]} {(TYPE_LABELS if by_type[t][k] == 1 else TYPE_PLURALS)[t].lower()}"
         for t in TYPE_LABELS if by_type[t][k]) for k in DISPLAY_KINDS}
     counts = {k: sum(r.kind == k for r in rows) for k in DISPLAY_KINDS}
     sections = [_section_view(s) for s in p.sections]
     return PairView(old=p.old, new=p.new, counts=counts, by_type=by_type, type_summary=type_summary,
-                    areas=areas, headlines=headlines, sections=sections,
+                    areas=areas, briefing=lead, doubtful=doubtful, more=more, sections=sections,
                     section_counts=Counter(s.status for s in sections))
 
 
@@ -297,35 +348,34 @@ class TimelineCell:
     value: str | None = None
     deadline: str | None = None
     moved: bool = False  # differs from the previous edition that stated it
+    status: str = "absent"  # "first", "same", "changed", "gone" (absent after being stated), "absent"
+    where: str = ""
+    href: str | None = None
 
 
-def _timeline_rows(result: DiffResult) -> list[dict[str, Any]]:
+def _timeline_rows(result: DiffResult, sources: Sources) -> list[dict[str, Any]]:
     editions = [e.edition for e in result.editions]
     rows = []
     for t in result.timelines:
-        by_ed = {pt.edition: pt for pt in t.points}
-        cells, last = [], None
-        for e in editions:
-            pt = by_ed.get(e)
-            if pt is None:
-                cells.append(TimelineCell(False))
-                continue
-            now = (pt.value, pt.deadline)
-            cells.append(TimelineCell(True, pt.value, pt.deadline, moved=last is not None and now != last))
-            last = now
+        cells = [TimelineCell(False, status=status) if pt is None else
+                 TimelineCell(True, pt.value, pt.deadline, moved=status == "changed", status=status,
+                              where=where(pt.evidence), href=sources.href(e, pt.evidence.page, pt.evidence.anchor))
+                 for e, pt, status in steps(t, editions)]
         rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
-                     "first_seen": t.first_seen, "last_seen": t.last_seen})
+                     "first_seen": t.first_seen, "last_seen": t.last_seen, "metric_id": t.metric_id})
     return rows
 
 
-def view(result: DiffResult) -> dict[str, Any]:
-    """Everything the template prints, as plain data (also handy for tests)."""
-    pairs = [_pair_view(p, i) for i, p in enumerate(result.pairs)]
+def view(result: DiffResult, out_dir: Path | None = None) -> dict[str, Any]:
+    """Everything the template prints, as plain data (also handy for tests). ``out_dir`` is the
+    folder the report is written to, so links to the source PDFs are relative to it."""
+    sources = Sources({e.edition: e for e in result.editions}, out_dir)
+    pairs = [_pair_view(p, i, sources, result.settings.get("threshold")) for i, p in enumerate(result.pairs)]
     area_names = sorted({a.name for p in pairs for a in p.areas}, key=_area_order)
     return {
         "editions": result.editions,
         "pairs": pairs,
-        "timelines": _timeline_rows(result),
+        "timelines": _timeline_rows(result, sources),
         "timeline_editions": [e.edition for e in result.editions],
         "areas": area_names,
         "kinds": DISPLAY_KINDS,
@@ -336,12 +386,14 @@ def view(result: DiffResult) -> dict[str, Any]:
     }
 
 
-def render_html(result: DiffResult) -> str:
-    """The self-contained HTML report for a diff (inline CSS and JS, no network access)."""
+def render_html(result: DiffResult, out_dir: Path | None = None) -> str:
+    """The self-contained HTML report for a diff (inline CSS and JS, no network access). Give
+    ``out_dir``, the folder the report will be written to, to link evidence to the source PDFs
+    relative to the report (by default, relative to the current folder)."""
     script = _asset("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     # Markup() only for our own static assets shipped in the package; never for document text.
     return _env().get_template("report.html.j2").render(
-        **view(result), css=Markup(_asset("report.css")), script=Markup(script), csp=csp)
+        **view(result, out_dir), css=Markup(_asset("report.css")), script=Markup(script), csp=csp)

@@ -45,5 +45,20 @@
       btn.closest("section").querySelectorAll("details.sec").forEach(function (d) { d.open = open; });
     });
   });
+  // A briefing line links to its evidence row: make sure the row is shown (its kind ticked, other
+  // filters cleared, its area expanded) before the browser scrolls to it.
+  document.querySelectorAll("a[data-row]").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var row = document.getElementById(a.dataset.row);
+      if (!row) { return; }
+      if (row.hidden) {
+        kindBoxes.forEach(function (b) { if (b.value === row.dataset.kind) { b.checked = true; } });
+        areaSel.value = ""; typeSel.value = ""; search.value = "";
+        apply();
+      }
+      var box = row.closest("details");
+      if (box) { box.open = true; }
+    });
+  });
   apply();
 })();

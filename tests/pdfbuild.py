@@ -26,7 +26,9 @@ Public API (stable; extend with keyword arguments that have defaults, never brea
     given, so an ingest must repair it -- the default; "strip" removes the markers; "bold" sets the
     marked words in bold), ``unescape`` (turn Markdown escapes such as ``\\(`` back into ``(``;
     default False, i.e. render the damage), ``bold_headings`` (as in ``parse_markdown``),
-    ``max_pages`` (stop the layout after this page; blocks cut off are left out of the ground truth).
+    ``max_pages`` (stop the layout after this page; blocks cut off are left out of the ground truth),
+    ``front_pages`` (texts set one to a page before ``source``, such as a cover and a contents page;
+    they print no page number, and the page after them is numbered 1, as NHS PDFs do).
 
 ``build_long_pdf(texts, pages, path, **options) -> GroundTruth``
     Concatenate (and repeat) texts until the layout reaches ``pages`` pages and stop there, so the
@@ -80,6 +82,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -339,9 +342,10 @@ class _GuidanceDoc(BaseDocTemplate):
     frame: Any
     def __init__(self, filename: str, *, header: str | None, footer: str | None, page_numbers: bool,
                  two_column_pages: Collection[int], max_pages: int | None, fonts: _Fonts,
-                 story: list[Flowable], **kw: Any) -> None:
+                 story: list[Flowable], unnumbered: int = 0, **kw: Any) -> None:
         super().__init__(filename, invariant=1, **kw)
         self.header_text, self.footer_text, self.page_numbers = header, footer, page_numbers
+        self.unnumbered = unnumbered
         self.two_column_page_set = set(two_column_pages)
         self.max_pages = max_pages
         self.fonts = fonts
@@ -420,8 +424,8 @@ class _GuidanceDoc(BaseDocTemplate):
         canv.setFillColor(DARK_GREY)
         if self.footer_text:
             canv.drawString(self.leftMargin, 1.2 * cm, self.footer_text)
-        if self.page_numbers:
-            label = str(doc.page)
+        if self.page_numbers and doc.page > self.unnumbered:
+            label = str(doc.page - self.unnumbered)
             canv.drawRightString(w - self.rightMargin, 1.2 * cm, label)
             self.page_labels[doc.page] = label
         canv.restoreState()
@@ -550,13 +554,28 @@ def build_pdf(
     unescape: bool = False,
     bold_headings: bool = False,
     max_pages: int | None = None,
+    front_pages: Sequence[str] = (),
 ) -> GroundTruth:
     """Render ``source`` to a PDF at ``path`` and return where every block landed."""
     t0 = time.perf_counter()
     fonts = _fonts()
     elements = parse_markdown(source, bold_headings=bold_headings) if isinstance(source, str) else list(source)
-    story, items = _story(elements, markup=markup, unescape=unescape, fonts=fonts,
-                          two_column_sections=list(two_column_sections))
+    parts = [(parse_markdown(f, bold_headings=bold_headings), ()) for f in front_pages]
+    parts.append((elements, tuple(two_column_sections)))
+    story: list[Flowable] = []
+    items: list[Item] = []
+    for n, (part_elements, two_sections) in enumerate(parts):
+        if n:
+            story.append(PageBreak())  # each front page on its own page, the body after them
+        part, part_items = _story(part_elements, markup=markup, unescape=unescape, fonts=fonts,
+                                  two_column_sections=list(two_sections))
+        for f in part:
+            if getattr(f, "gt_index", -1) >= 0:
+                f.gt_index += len(items)
+        for it in part_items:
+            it.index += len(items)
+        story += part
+        items += part_items
     if header is not None:
         header = _drawable(header, fonts)
     if footer is not None:
@@ -567,6 +586,7 @@ def build_pdf(
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = _GuidanceDoc(str(out), header=header, footer=footer, page_numbers=page_numbers,
                        two_column_pages=list(two_column_pages), max_pages=max_pages, fonts=fonts, story=story,
+                       unnumbered=len(front_pages),
                        pagesize=pagesize, leftMargin=2.2 * cm, rightMargin=2.2 * cm, topMargin=2.3 * cm,
                        bottomMargin=2.2 * cm, title=title, author="guidance-parser test builder",
                        subject=title, creator="guidance-parser tests/pdfbuild.py")

@@ -129,3 +129,63 @@ def test_demo_report_in_browser(browser: Any, tmp_path: Path, artifacts_dir: Pat
     for words in (["urgent community response", "70%"], ["4 hours", "76%", "78%"], ["65 weeks", "september 2024"],
                   ["faster diagnosis standard", "77%"]):
         assert all(w in visible for w in words), words
+
+
+def _open(browser: Any, html_path: Path, height: int = 1000) -> Any:
+    pg = browser.new_page(viewport={"width": 1400, "height": height})
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors
+    pg.goto(html_path.as_uri())
+    pg.wait_for_load_state("load")
+    return pg
+
+
+def test_real_pair_briefing_fits_one_screen_and_links_rows(browser: Any, tmp_path: Path, artifacts_dir: Path):
+    """2025/26 guidance vs the medium-term framework: the briefing fits 1400x1000 and every line's
+    link lands on a row that exists, shown once clicked (its area expanded, its kind ticked)."""
+    from conftest import MEDIUM_TERM, PLANNING_2025, corpus_file
+
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.extract import extract
+    from guidance_parser.ingest import ingest_file
+
+    docs = [ingest_file(corpus_file(n)) for n in (PLANNING_2025, MEDIUM_TERM)]
+    out = tmp_path / "real-report.html"
+    out.write_text(render_html(diff_editions([(d, extract(d)) for d in docs])), encoding="utf-8")
+    pg = _open(browser, out)
+    box = pg.locator("#briefing-0").bounding_box()
+    (artifacts_dir / "briefing-height.txt").write_text(f"real pair briefing at 1400x1000: {box['height']:.0f} px\n")
+    pg.locator("#briefing-0").screenshot(path=str(artifacts_dir / "real-briefing.png"))
+    assert 0 < box["height"] <= 1000, box
+    targets = pg.eval_on_selector_all("#briefing-0 a[data-row]", "as => as.map(a => a.dataset.row)")
+    assert len(targets) >= 5
+    for t in targets:
+        assert pg.locator(f"tr#{t}").count() == 1, t
+    last = pg.locator("#briefing-0 ol.brief a[data-row]").last
+    row_id = last.get_attribute("data-row")
+    last.click()
+    assert pg.locator(f"tr#{row_id}").is_visible()
+    assert pg.errors == []
+    pg.close()
+
+
+def test_three_hundred_records_render_time_is_measured(browser: Any, tmp_path: Path, artifacts_dir: Path):
+    """Renders a 300-record report in Chromium and records the load time in tests/_artifacts
+    (reported, not asserted: timings belong to benchmarks, this only checks the page works)."""
+    from test_diff_helpers import many_targets
+
+    from guidance_parser.diff import diff_editions
+
+    old, new = many_targets(310)  # "about": a few generated pairs merge as restatements
+    result = diff_editions([old, new])
+    records = sum(len(p.changes) for p in result.pairs)
+    out = tmp_path / "big-report.html"
+    out.write_text(render_html(result), encoding="utf-8")
+    pg = _open(browser, out)
+    ms = pg.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    (artifacts_dir / "render-300.txt").write_text(f"{records} records: load event at {ms:.0f} ms\n")
+    assert records >= 300 and pg.locator("tr.change").count() == records
+    assert pg.errors == []
+    pg.close()

@@ -87,3 +87,25 @@ def edition(label: str, targets: list[Target] = (), deadlines: list[Deadline] = 
             ) -> tuple[Document, Extraction]:
     doc = document(label, blocks)
     return doc, Extraction(DocumentRef.of(doc), list(targets), list(deadlines), list(priorities))
+
+
+_SYLLABLES = ["ka", "lo", "mi", "ne", "po", "ru", "si", "ta", "vo", "ze", "bu", "da", "fe", "gi", "ho"]
+
+
+def _word(n: int) -> str:
+    """A distinct made-up word per n, so no two generated metrics look alike to the matcher."""
+    return "".join(_SYLLABLES[(n // 15 ** k) % 15] for k in range(3))
+
+
+def many_targets(records: int = 300) -> tuple[tuple[Document, Extraction], tuple[Document, Extraction]]:
+    """Two editions whose diff has about ``records`` rows: a fifth dropped, a fifth new, the rest
+    matched (a third of those with a moved figure), for report rendering at scale."""
+    shared, fresh = records * 3 // 5, records // 5
+
+    def metric(i: int) -> str:
+        return f"{_word(i)} {_word(i + 1000)} rate for local systems"
+
+    old = edition("2024/25", [target(metric(i), 10 + i / 4, deadline="2025-03") for i in range(fresh + shared)])
+    new = edition("2025/26", [target(metric(i), 10 + i / 4 + (i % 3 == 0), deadline="2026-03")
+                              for i in range(fresh, 2 * fresh + shared)])
+    return old, new

@@ -86,14 +86,21 @@ def test_rows_per_change_with_kinds_and_areas(html: str):
 def test_change_shows_old_and_new_value_deadline_and_pages(html: str):
     row = re.search(r'<tr class="change k-changed"[^>]*data-type="target".*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
     assert "78%" in row and "82%" in row and "by March 2026" in row and "by March 2027" in row
-    assert "2025/26, p. 1" in row and "2026/27, p. 31" in row
+    text = re.sub(r"<[^>]+>", "", row)
+    assert "2025/26, p. 1" in text and "2026/27, p. 31" in text
+    assert re.search(r'href="[^"]*\.pdf#page=31"', row)  # the evidence opens the source at its page
     assert "<mark>82%</mark>" in row  # the figure the tool read is highlighted in the quote
     assert "deadline later" in row
 
 
-def test_headline_lists_value_movement(html: str):
-    head = re.search(r'<div class="headlines">.*?</div>', html, re.S).group(0)  # type: ignore[union-attr]
-    assert "78% → <b>82%</b>" in head and "March 2026 → <b>March 2027</b>" in head
+def test_briefing_leads_with_the_dropped_then_the_moved_standard_and_links_rows(html: str):
+    brief = re.search(r'<section class="briefing".*?</section>', html, re.S).group(0)  # type: ignore[union-attr]
+    items = re.findall(r'<li class="t\d">.*?</li>', brief, re.S)
+    assert "UCR two-hour standard (70% by December 2025) is no longer in the 2026/27 edition" in items[0]
+    assert "rises from 78% to 82% by March 2027 (was by March 2026)" in items[1]
+    for item in items:  # every line links to a row that exists
+        target = re.search(r'href="#([^"]+)"', item).group(1)  # type: ignore[union-attr]
+        assert f'id="{target}"' in html
 
 
 def test_section_diff_is_collapsible_with_word_marks(html: str):

@@ -210,6 +210,19 @@ def _text_of(node: Tag, *, skip_lists: bool = False) -> str:
     return " ".join("".join(parts).split())
 
 
+def _anchor(heading: Tag) -> str | None:
+    """The id a link can jump to for this heading: its own, else an anchor inside it."""
+    own = heading.get("id")
+    if isinstance(own, str) and own:
+        return own
+    for inner in heading.descendants:
+        if isinstance(inner, Tag):
+            value = inner.get("id") or (inner.get("name") if inner.name == "a" else None)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
 def _is_inside(p: Tag, node: Tag) -> bool:
     return any(a is node for a in p.parents)
 
@@ -233,7 +246,7 @@ def _walk(node: Tag, out: list[RawBlock], list_depth: int) -> None:
         name = child.name or ""
         if re.fullmatch(r"h[1-6]", name):
             flush_inline()
-            out.append(RawBlock("heading", _text_of(child), level=int(name[1])))
+            out.append(RawBlock("heading", _text_of(child), level=int(name[1]), anchor=_anchor(child)))
         elif name in ("ul", "ol"):
             flush_inline()
             _walk_list(child, out, list_depth)

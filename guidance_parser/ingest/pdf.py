@@ -25,11 +25,12 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from guidance_parser.errors import GuidanceError
+from guidance_parser.ingest.pagelabels import page_labels
 from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, finish_document, is_page_number
 from guidance_parser.model import Document
@@ -125,12 +126,15 @@ def _read_pdf(path: Path, data: bytes, *, edition: str | None, engine: str) -> D
     gc.collect(1)
     if not any(pages):
         raise GuidanceError(name, "the PDF has no text layer (it looks scanned)", _OCR_REMEDY)
+    labels = page_labels(data, [[ln.text for ln in _edge_lines(lines)] for lines in pages])
     drop_running_lines(pages)
     raw = layout_blocks(pages)
     title = _title_from_first_page(first_page_lines)
     front = " ".join(ln.text for ln in first_page_lines)
-    return finish_document(raw, path=name, fmt="pdf", data=data, edition=edition, page_count=len(pages),
-                           title=title, front_text=front)
+    doc = finish_document(raw, path=name, fmt="pdf", data=data, edition=edition, page_count=len(pages),
+                          title=title, front_text=front)
+    doc.blocks = [replace(b, page_label=labels[b.page - 1]) if b.page else b for b in doc.blocks]
+    return doc
 
 
 # --------------------------------------------------------------------------- running lines

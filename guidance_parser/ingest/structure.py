@@ -47,6 +47,7 @@ class RawBlock:
     # Readers that see geometry (PDF) know when a paragraph was cut by a page or column break.
     may_continue: bool = True
     extras: dict[str, float] = field(default_factory=dict)
+    anchor: str | None = None  # a heading's id in an HTML long-read (what "page.html#id" opens)
 
 
 def strip_artefacts(text: str) -> str:
@@ -118,19 +119,22 @@ def front_matter(blocks: list[RawBlock]) -> str:
 
 def _sections(blocks: list[RawBlock]) -> list[Block]:
     out: list[Block] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, str | None]] = []
     path: tuple[str, ...] = ()  # the stack's titles, rebuilt only when a heading changes the stack
+    anchor: str | None = None  # the innermost heading anchor above (HTML long-reads)
     for b in blocks:
         if b.kind == "heading":
             level = max(1, b.level)
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            path = tuple(t for _, t in stack)
-            out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level))
-            stack.append((level, b.text))
-            path = tuple(t for _, t in stack)
+            path = tuple(t for _, t, _ in stack)
+            stack.append((level, b.text, b.anchor))
+            anchor = next((a for _, _, a in reversed(stack) if a), None)
+            out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level, anchor=anchor))
+            path = tuple(t for _, t, _ in stack)
         else:
-            out.append(Block(kind=b.kind, text=b.text, page=b.page, section=path, level=b.level, cells=b.cells))
+            out.append(Block(kind=b.kind, text=b.text, page=b.page, section=path, level=b.level, cells=b.cells,
+                             anchor=anchor))
     return out
 
 

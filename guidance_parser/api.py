@@ -1,0 +1,110 @@
+"""The Python API for notebooks: load, extract, diff and save from Python, with the records the CLI writes.
+
+    from guidance_parser.api import extract, records
+    import pandas as pd
+    df = pd.DataFrame(records(extract("guidance-2025-26.pdf")))
+
+Owned here: a small, stable surface over the stages. It goes through the same code as the CLI
+(``pipeline.load_document`` / ``load_extraction``, so the cache is shared; ``diff.diff_editions``;
+the ``export`` rows and writers), so a DataFrame and a CSV of the same file hold the same rows.
+pandas is not a dependency: ``records`` returns a list of dicts, which ``pd.DataFrame`` takes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from guidance_parser.model import DiffResult, Document, Extraction
+
+PathLike = str | os.PathLike[str]
+
+
+def load(path: PathLike, *, edition: str | None = None, engine: str = "pdfplumber",
+         cache: bool = True) -> Document:
+    """Ingest one PDF / HTML / Markdown / text file into a ``Document`` (blocks with pages and sections).
+    ``edition`` overrides the detected year ("2025/26"); ``cache`` reuses an earlier read of the same bytes."""
+    from guidance_parser.pipeline import load_document
+
+    return load_document(Path(path), edition=edition, engine=engine, use_cache=cache)
+
+
+def _load_pair(path: PathLike, edition: str | None, engine: str, cache: bool) -> tuple[Document, Extraction]:
+    from guidance_parser.pipeline import load_extraction
+
+    return load_extraction(Path(path), edition=edition, engine=engine, use_cache=cache)
+
+
+def extract(source: PathLike | Document, *, edition: str | None = None, engine: str = "pdfplumber",
+            cache: bool = True) -> Extraction:
+    """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
+    if isinstance(source, Document):
+        from guidance_parser.extract import extract as extract_document
+
+        return extract_document(source)
+    return _load_pair(source, edition, engine, cache)[1]
+
+
+def diff(*sources: PathLike, editions: Sequence[str | None] | None = None, engine: str = "pdfplumber",
+         cache: bool = True) -> DiffResult:
+    """Compare two or more editions given as file paths, in any order (sorted by edition year).
+    ``editions`` optionally gives each file's edition label, in the same order (None: detect it)."""
+    from guidance_parser.diff import diff_editions
+
+    labels = list(editions) if editions is not None else [None] * len(sources)
+    if len(labels) != len(sources):
+        raise ValueError(f"{len(labels)} edition labels for {len(sources)} files")
+    return diff_editions([_load_pair(s, e, engine, cache) for s, e in zip(sources, labels, strict=True)])
+
+
+def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[str, Any]]:
+    """Flat rows, one per record (an extraction) or per change (a diff): the CSV export's rows and
+    columns, with numbers as numbers. ``pd.DataFrame(records(x))`` makes a DataFrame of them."""
+    from guidance_parser import export
+
+    if isinstance(obj, DiffResult):
+        rows, columns = export.diff_rows(obj), export.DIFF_COLUMNS
+    else:
+        xs = [obj] if isinstance(obj, Extraction) else list(obj)
+        rows, columns = export.extraction_rows(xs), export.EXTRACTION_COLUMNS
+    return [{c: row.get(c) for c in columns} for row in rows]
+
+
+_WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html"}
+
+
+def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
+    """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
+    (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically."""
+    from guidance_parser import export
+
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in _WRITERS:
+        raise ValueError(f"{out}: unknown output format {suffix!r}; use one of {sorted(_WRITERS)}")
+    if isinstance(obj, DiffResult):
+        xs: list[Extraction] = []
+    else:
+        xs = [obj] if isinstance(obj, Extraction) else list(obj)
+    data: str | bytes
+    if suffix == ".html":
+        if not isinstance(obj, DiffResult):
+            raise ValueError(f"{out}: an HTML report needs a diff; save an extraction as .json, .csv or .xlsx")
+        from guidance_parser.report import render_html
+
+        data = render_html(obj, out_dir=out.parent)
+    elif suffix == ".xlsx":
+        from guidance_parser.xlsx import diff_xlsx, extraction_xlsx
+
+        data = diff_xlsx(obj) if isinstance(obj, DiffResult) else extraction_xlsx(xs)
+    elif suffix == ".json":
+        data = export.to_json(export.diff_payload(obj) if isinstance(obj, DiffResult)
+                              else export.extraction_payload(xs))
+    elif suffix == ".jsonl":
+        data = export.diff_jsonl(obj) if isinstance(obj, DiffResult) else export.extraction_jsonl(xs)
+    else:
+        data = export.diff_csv(obj) if isinstance(obj, DiffResult) else export.extraction_csv(xs)
+    export.write_atomic(out, data)
+    return out
