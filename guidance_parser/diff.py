@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from guidance_parser import __version__
+from guidance_parser import __version__, rules
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import (
     Aspect,
@@ -56,6 +56,7 @@ from guidance_parser.model import (
     When,
     fy_label,
 )
+from guidance_parser.vocabulary import anchors, fold_words
 
 DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
 # Deadlines are matched on action phrases, which share generic words ("publish", "develop", "commission",
@@ -72,38 +73,6 @@ Labelled = tuple[Record, str]  # a record kept after merging restatements, and i
 
 # --- normalisation and synonym folding --------------------------------------------------------
 
-_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-                 "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12",
-                 "eighteen": "18", "fifty-two": "52", "sixty-two": "62"}
-
-# (pattern, canonical token) applied in order to lowercased text. Canonical forms are single tokens
-# that cannot be re-matched by a later rule. Abbreviations and their expansions fold together so the
-# same metric written either way matches.
-SYNONYMS: list[tuple[str, str]] = [
-    (r"\b(?:accident and emergency|accident & emergency|emergency departments?|a ?& ?e|a and e|eds?)\b",
-     "emergencydept"),
-    (r"\burgent community response\b|\bucr\b", "urgentcommunityresponse"),
-    (r"\breferral to treatment\b|\brtt\b|\b18week\b", "referraltotreatment18w"),
-    (r"\bfaster diagnosis standard\b|\bfds\b", "fasterdiagnosisstandard"),
-    # the 18-week wait for a first (outpatient) appointment is measured apart from the wait for treatment
-    (r"\bfirst (?:outpatient )?appointments?\b", "firstappointment"),
-    (r"\bcategory 2\b|\bcat ?2\b", "category2"),
-    (r"\bhospital at home\b|\bvirtual wards?\b", "virtualward"),
-    (r"\bcommunity diagnostic cent(?:re|er)s?\b|\bcdcs?\b", "communitydiagnosticcentre"),
-    (r"\bsame day emergency care\b|\bsdec\b", "sameday_emergencycare"),
-    (r"\bintegrated care boards?\b|\bicbs?\b", "integratedcareboard"),
-    (r"\bchildren and young people\b|\bcyp\b", "childrenyoungpeople"),
-    (r"\bgeneral practice\b|\bgps?\b", "generalpractice"),
-    (r"\bmental health\b|\bmh\b", "mentalhealth"),
-    (r"\blearning disabilit(?:y|ies)\b", "learningdisability"),
-    (r"\bper ?cent\b|%", " percent "),
-]
-_SYNONYM_RES = [(re.compile(p), c) for p, c in SYNONYMS]
-_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
-# "4-hour", "4 hours", "four hour" -> "4hour"; "62-day" -> "62day": one token for one standard.
-_DURATION_RE = re.compile(r"\b(\d+)[\s-]*(hour|day|week|minute|month|year)s?\b")
-
-
 def clean(text: str) -> str:
     """Undo conversion damage that is not wording: markdown bold, escaped brackets, spacing."""
     text = text.replace("**", "").replace("\\(", "(").replace("\\)", ")").replace("\\", "")
@@ -118,33 +87,18 @@ def plain(text: str) -> str:
     return re.sub(r"[^\w%£]+", " ", clean(text).lower()).strip()
 
 
-@lru_cache(maxsize=1 << 16)  # the same texts are folded many times while matching
 def fold(text: str) -> str:
-    """Normalised text for matching: numbers as digits, durations as one token, synonyms folded."""
-    t = clean(text).lower()
-    t = _NUMBER_WORD_RE.sub(lambda m: _NUMBER_WORDS[m.group(1)], t)
-    t = _DURATION_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", t)
-    for pattern, canonical in _SYNONYM_RES:
-        t = pattern.sub(canonical, t)
-    return re.sub(r"\s+", " ", t).strip()
+    """Normalised text for matching: cleaned, then in the NHS vocabulary's tokens (numbers as digits,
+    durations as one token, standards and synonyms folded: ``vocabulary.fold_words``)."""
+    return fold_words(clean(text))
 
 
 # --- similarity and one-to-one assignment -----------------------------------------------------
 
-# Tokens that name a specific standard. Two metrics naming different standards (the 4-hour vs the
-# 12-hour A&E standard, 62-day vs 31-day cancer) are different targets however alike the rest of
-# their words; two naming the same ones very probably are the same target reworded.
-# Durations count in minutes to weeks only: NHS standards are 15-minute, 4-hour, 62-day, 18-week waits;
-# "2 years" or "6 months" is a time span ("over the next 2 years"), not the name of a standard.
-_ANCHOR_RE = re.compile(r"\b(?:\d+(?:hour|day|week|minute)|emergencydept|urgentcommunityresponse|"
-                        r"referraltotreatment18w|fasterdiagnosisstandard|firstappointment|category2|virtualward|"
-                        r"communitydiagnosticcentre|sameday_emergencycare)\b")
+# Two metrics naming different standards (the 4-hour vs the 12-hour A&E standard, 62-day vs 31-day
+# cancer) are different targets however alike the rest of their words; two naming the same ones very
+# probably are the same target reworded. Which tokens name a standard: rules/standards.toml (anchors).
 ANCHOR_WEIGHT = 0.4
-
-
-def anchors(folded: str) -> frozenset[str]:
-    """The standard-naming tokens of a folded text."""
-    return frozenset(_ANCHOR_RE.findall(folded))
 
 
 def similarity_matrix(old: Sequence[str], new: Sequence[str]) -> np.ndarray:
@@ -324,34 +278,16 @@ def record_type(r: Record) -> RecordType:
 # The report groups changes by policy area. Editions rename and regroup their priorities, so the
 # area comes from a fixed NHS vocabulary matched on the record's own words first, then on the
 # priority it sits under; the priority's own title is the fallback.
-AREAS: list[tuple[str, str]] = [
-    ("Cancer", r"\bcancer|fasterdiagnosisstandard|\b(?:31|62)day\b|oncology"),
-    ("Urgent and emergency care",
-     r"emergencydept|ambulance|category2|urgentcommunityresponse|virtualward|\b(?:4|12)hour\b|"
-     r"urgent and emergency|\buec\b|corridor|handover|\b111\b|sameday_emergencycare|discharge|"
-     r"bed occupancy|\bbeds?\b"),
-    ("Elective care and diagnostics",
-     r"referraltotreatment18w|elective|\b52week\b|outpatient|waiting list|firstappointment|"
-     r"diagnostic|communitydiagnosticcentre|\b65week\b|surgical hub"),
-    ("Mental health", r"mentalhealth|talking therap|psychosis|dementia|out of area placement"),
-    ("Learning disability and autism", r"learningdisabilit|autis"),
-    ("Maternity and neonatal", r"maternity|neonatal|midwi|stillbirth"),
-    ("Primary, community and neighbourhood care",
-     r"generalpractice|primary care|dental|dentist|pharmac|community (?:health|services)|"
-     r"neighbourhood|optometr|childrenyoungpeople"),
-    ("Prevention and health inequalities",
-     r"prevent|inequalit|core20|vaccinat|immunis|smoking|obesity|hypertension|screening"),
-    ("Workforce", r"workforce|staff|agency|bank|recruit|retention|sickness|training posts|nurs"),
-    ("Finance and productivity",
-     r"productivity|financ|deficit|surplus|efficien|cost|spend|budget|£|capital|revenue|allocation"),
-    ("Digital and data", r"digital|\bapp\b|electronic patient record|\bepr\b|\bdata\b|\bai\b|technology"),
-    ("Planning and oversight", r"operational plan|planning|oversight|submission|assurance"),
-]
-_AREA_RES = [(name, re.compile(p)) for name, p in AREAS]
-OTHER_AREA = "Other commitments"
+# The areas and their patterns: rules/areas.toml.
 
 
-_AREA_NAMES = {name for name, _ in AREAS}
+def _area_res() -> list[tuple[str, re.Pattern[str]]]:
+    return _compiled_areas(rules.areas())
+
+
+@lru_cache(maxsize=4)
+def _compiled_areas(areas: rules.Areas) -> list[tuple[str, re.Pattern[str]]]:
+    return [(a.name, re.compile("|".join(a.patterns))) for a in areas.areas]
 
 
 def area_of(r: Record, doc: Document | None = None) -> str:
@@ -366,23 +302,23 @@ def area_of(r: Record, doc: Document | None = None) -> str:
     texts.append(r.evidence.sentence)
     for text in texts:
         folded = fold(text)
-        for name, pattern in _AREA_RES:
+        for name, pattern in _area_res():
             if pattern.search(folded):
                 return name
     if isinstance(r, Target) and r.priority:
         return clean(r.priority)
-    return OTHER_AREA
+    return rules.areas().other
 
 
 def areas_named(r: Record, doc: Document | None = None) -> frozenset[str]:
     """Every NHS policy area a record's own words name ("Elective, cancer and diagnostics" names two);
     without any, the one ``area_of`` finds from its context (if it is a known area)."""
     folded = fold(record_text(r))
-    own = frozenset(name for name, pattern in _AREA_RES if pattern.search(folded))
+    own = frozenset(name for name, pattern in _area_res() if pattern.search(folded))
     if own:
         return own
     area = area_of(r, doc)
-    return frozenset({area}) if area in _AREA_NAMES else frozenset()
+    return frozenset({area}) if area in rules.areas().names else frozenset()
 
 
 # --- classifying a matched pair ---------------------------------------------------------------
@@ -467,7 +403,8 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
     if wording_key(record_text(old)) != wording_key(record_text(new)):
         out.append(FieldChange("wording", clean(record_text(old)), clean(record_text(new))))
     a_old, a_new = area_of(old), area_of(new)
-    if a_old != a_new and a_old in _AREA_NAMES and a_new in _AREA_NAMES:
+    names = rules.areas().names
+    if a_old != a_new and a_old in names and a_new in names:
         out.append(FieldChange("area", a_old, a_new))
     return out
 
@@ -776,10 +713,11 @@ def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
 def _pair_area(o: Record, n: Record, old_doc: Document, new_doc: Document) -> str:
     """A matched pair's area: the new edition's, unless only the old one names a known area."""
     a_new = area_of(n, new_doc)
-    if a_new in _AREA_NAMES:
+    names = rules.areas().names
+    if a_new in names:
         return a_new
     a_old = area_of(o, old_doc)
-    return a_old if a_old in _AREA_NAMES else a_new
+    return a_old if a_old in names else a_new
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -842,13 +780,11 @@ _KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "unchanged": 3}
 _TYPE_ORDER = {"target": 0, "deadline": 1, "priority": 2}
 
 
-_AREA_RANK = {name: i for i, (name, _) in enumerate(AREAS)}
-
-
 def area_rank(area: str) -> int:
-    """Where an area sorts (here and in the report): the NHS areas in ``AREAS`` order, then areas
-    named after a priority title, then ``OTHER_AREA`` last."""
-    return _AREA_RANK.get(area, len(AREAS) + (area == OTHER_AREA))
+    """Where an area sorts (here and in the report): the NHS areas in rules/areas.toml's order, then
+    areas named after a priority title, then the "other" area last."""
+    a = rules.areas()
+    return a.names.index(area) if area in a.names else len(a.names) + (area == a.other)
 
 
 def _sort_changes(changes: list[Change]) -> list[Change]:
