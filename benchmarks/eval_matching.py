@@ -43,6 +43,7 @@ from scipy.optimize import linear_sum_assignment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from guidance_parser.catalogue import metric_of  # noqa: E402
 from guidance_parser.diff import DEFAULT_THRESHOLD, clean, diff_editions  # noqa: E402
 from guidance_parser.model import (  # noqa: E402
     Change,
@@ -111,7 +112,8 @@ def gold_extraction(gold: dict[str, Any], corpus: Path | None = None
                 targets.append(Target(id=rid, metric=g["metric"], value=g.get("value"), unit=g.get("unit"),
                                       direction=g.get("direction"), baseline=g.get("baseline"),
                                       deadline=gold_when(g.get("deadline"), edition), scope=g.get("scope"),
-                                      priority=None, evidence=ev))
+                                      priority=None, evidence=ev,
+                                      metric_id=metric_of(g["metric"], sentence, g.get("value"), g.get("unit"))))
             elif rtype == "deadline":
                 w = gold_when(g["when"], edition)
                 assert w is not None

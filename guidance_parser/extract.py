@@ -35,6 +35,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from guidance_parser.catalogue import metric_of
 from guidance_parser.lexicon import (
     AT_LEAST,
     AT_MOST,
@@ -1009,7 +1010,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     direction=_direction(doc, sent, q, lo),
                     baseline=_sentence_baseline(passage, sent),
                     deadline=when, scope=_scope(sent, q_char), priority=None,
-                    evidence=_evidence(passage, sent)))
+                    evidence=_evidence(passage, sent), metric_id=metric_of(met, sent.text, q.value, q.unit)))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:

@@ -169,7 +169,10 @@ Direction = Literal["increase", "reduce", "maintain", "at_least", "at_most", "ac
 
 @dataclass
 class Target:
-    """A measurable commitment: metric, value and unit, direction, by when, for whom."""
+    """A measurable commitment: metric, value and unit, direction, by when, for whom.
+
+    ``metric_id`` is the metric catalogue's id of the measure it states ("uec.ae_4h", see
+    rules/metrics.toml), None when the catalogue does not know it."""
 
     id: str
     metric: str
@@ -181,6 +184,7 @@ class Target:
     scope: str | None
     priority: str | None
     evidence: Evidence
+    metric_id: str | None = None
 
 
 @dataclass

@@ -85,7 +85,7 @@ _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py"),  # published dates use when.py
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract.py", "lexicon.py", "when.py", "model.py", "errors.py", "__init__.py", "vocabulary.py",
-                 "rules/*.py", "rules/*.toml"), ("spacy", "dateparser")),
+                 "catalogue.py", "units.py", "rules/*.py", "rules/*.toml"), ("spacy", "dateparser")),
 }
 
 
