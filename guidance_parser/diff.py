@@ -642,6 +642,11 @@ def figure_kind(r: Record) -> str | None:
 
 
 LEVEL_MISMATCH = 0.6  # factor on the assignment score of two targets binding different levels
+# Two targets stating the same measure of the metric catalogue (``Target.metric_id``) at the same level (or
+# where either level is unknown) match with at least this score, and this much is added to their
+# assignment score: more than any text similarity, so they pair first and the rest match as before.
+SAME_METRIC = 0.5
+SAME_METRIC_FIRST = 1.0
 PRIORITY_SAME_AREA = 0.5  # match score of two priorities heading the same NHS policy area
 
 
@@ -656,11 +661,14 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
       percentage is a change and the other a level (``figure_kind``), are never the same target
       (score 0): "78% within 4 hours" is not "children seen within 4 hours", "a 5 point improvement"
       is not "92% of patients";
+    - targets stating different measures of the metric catalogue (both ``metric_id`` set) are never
+      the same target; two stating the same measure at the same level score at least ``SAME_METRIC``
+      and are paired first (``SAME_METRIC_FIRST`` in ``preference``);
     - priorities name policy areas in whatever words each edition chooses ("Reduce the time people
       wait for elective care" -> "Elective, cancer and diagnostics"): two naming a common NHS policy
       area (``areas_named``) score at least ``PRIORITY_SAME_AREA``.
 
-    ``preference`` (zero or negative) only steers the one-to-one assignment between candidates:
+    ``preference`` only steers the one-to-one assignment between candidates:
     targets binding different levels (national vs every trust vs every system, ``scope_level``) count
     ``LEVEL_MISMATCH`` of their score there. A level changed between editions ("all systems" ->
     "a national target") does not by itself unmatch a target, but a same-level candidate wins.
@@ -676,11 +684,16 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
         for j, n in enumerate(new):
             (ko, fo, lo, ao), (kn, fn, ln, an) = old_facts[i], new_facts[j]
             if isinstance(o, Target) and isinstance(n, Target):
-                if (ko and kn and ko != kn) or (fo and fn and fo != fn):
+                if (ko and kn and ko != kn) or (fo and fn and fo != fn) or \
+                        (o.metric_id and n.metric_id and o.metric_id != n.metric_id):
                     sim[i, j] = 0.0
                     continue
                 if lo and ln and lo != ln:
                     pref[i, j] = -(1 - LEVEL_MISMATCH) * min(1.0, sim[i, j])
+                elif o.metric_id and o.metric_id == n.metric_id:
+                    # The same catalogue measure at the same level: paired before anything else.
+                    sim[i, j] = max(sim[i, j], SAME_METRIC)
+                    pref[i, j] = SAME_METRIC_FIRST
             elif isinstance(o, Priority) and isinstance(n, Priority) and ao & an:
                 sim[i, j] = max(sim[i, j], PRIORITY_SAME_AREA)
     return np.clip(sim, 0.0, 1.0), pref

@@ -2,9 +2,13 @@
 
 Records are built from the hand annotations of the 2025/26 guidance and the medium-term planning framework
 (see benchmarks/eval_matching.py), so these numbers measure matching and classification alone, not
-extraction. Floors sit a little under the measured figures (all types P 0.95 R 1.00 F1 0.97 with the gold
+extraction. Floors sit a little under the measured figures (all types P 1.00 R 1.00 F1 1.00 with the gold
 quote as evidence; the same with the whole source line, which needs ../shared/corpus, and with the held-out
-sections' records as extra candidates). Before the matcher was changed on this gold: F1 0.59 / 0.67 / 0.59.
+sections' records as extra candidates; P 0.95 R 1.00 F1 0.97 before the metric catalogue paired targets
+stating the same measure first). Before the matcher was changed on this gold: F1 0.59 / 0.67 / 0.59.
+End to end (records extracted from the real texts, then matched) it measures F1 0.77 (0.71 before the
+catalogue); what stops it now is mostly extraction (records not extracted, or a level read wrongly from a
+column-interleaved table).
 """
 
 from __future__ import annotations
@@ -50,8 +54,8 @@ def test_pairs_gold_names_every_old_record_once(ev: ModuleType):
 def _check(scores: dict) -> None:
     total, targets, priorities = scores["all"], scores["target"], scores["priority"]
     detail = "\n".join(total.wrong + total.missed)
-    assert total.f1 >= 0.92, detail
-    assert total.precision >= 0.9 and total.recall >= 0.94, detail
+    assert total.f1 >= 0.95, detail
+    assert total.precision >= 0.95 and total.recall >= 0.95, detail
     assert targets.f1 >= 0.9, detail
     assert priorities.recall >= 0.75
     assert scores["deadline"].predicted <= 1, detail  # no deadline has a certain counterpart
@@ -76,6 +80,16 @@ def test_more_candidates_from_the_next_sections_meet_floors(ev: ModuleType):
     except (OSError, ValueError) as err:  # the held-out file is maintained elsewhere and may move
         pytest.skip(f"held-out candidates unavailable: {err}")
     _check(scores)
+
+
+def test_end_to_end_matching_meets_its_floor(ev: ModuleType):
+    """Records extracted from the real texts, matched by the differ, scored where both are located."""
+    corpus_file(PLANNING_2025)
+    corpus_file(MEDIUM_TERM)
+    scores, _, note = ev.end_to_end(GOLD, CORPUS)
+    total = scores["all"]
+    assert total.f1 >= 0.74, note + "\n" + "\n".join(total.wrong + total.missed)
+    assert total.precision >= 0.8, "\n".join(total.wrong)
 
 
 def test_named_standards_follow_their_counterparts(ev: ModuleType):
