@@ -744,6 +744,24 @@ def _unique(base: str, used: set[str]) -> str:
     return f"{base}-{n}"
 
 
+def _new_lineage(r: Record, used: set[str]) -> str:
+    """The lineage id of a record first seen in this run (a matched record inherits its partner's).
+
+    A target the metric catalogue knows is ``target:<metric_id>`` (``target:uec.ae_4h``), with
+    ``:<level>`` added when that is taken in this run (``target:uec.ae_4h:provider``), so it is the same
+    whichever editions are compared; any other record keeps the extractor's id. A number is appended
+    when still not unique. Ids are handed out oldest edition first and in document order, so adding a
+    newer edition to a run never changes the ids of the older ones.
+    """
+    if isinstance(r, Target) and r.metric_id:
+        base = f"target:{r.metric_id}"
+        level = scope_level(r)
+        if base in used and level:
+            base = f"{base}:{level}"
+        return _unique(base, used)
+    return _unique(r.id, used)
+
+
 def _match_records(old: Sequence[Record], new: Sequence[Record], old_doc: Document, new_doc: Document,
                    threshold: float) -> list[tuple[int, int, float]]:
     """Match one record type across a pair: the one-to-one pairs ``(i, j, score)``."""
@@ -781,7 +799,7 @@ def _record_changes(old: Sequence[Labelled], new: Sequence[Labelled], matches: S
                 summary=summarise("dropped", o, None, [])))
     for j, (n, label) in enumerate(new):
         if new_lineage[j] is None:
-            new_lineage[j] = _unique(n.id, used)
+            new_lineage[j] = _new_lineage(n, used)
             changes.append(Change(
                 id=new_lineage[j] or n.id, record_type=record_type(n), kind="added", area=area_of(n, new_doc),
                 label=label, old_edition=old_ed, new_edition=new_ed, old=None, new=n,
@@ -1138,7 +1156,7 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                        section_depth=section_depth)
              for o, n, ko, kn in zip(ordered, ordered[1:], kept, kept[1:], strict=False)]
     used: set[str] = set()
-    lineage = {t: [_unique(r.id, used) for r, _ in kept[0][t]] for t in _RECORD_TYPES}
+    lineage = {t: [_new_lineage(r, used) for r, _ in kept[0][t]] for t in _RECORD_TYPES}
     pairs: list[EditionDiff] = []
     for k, (task, (matches, sections)) in enumerate(zip(tasks, mapper(_compare_pair, tasks), strict=True)):
         changes: list[Change] = []

@@ -255,8 +255,10 @@ class FieldChange:
 class Change:
     """One record (target, deadline or priority) compared across two consecutive editions.
 
-    ``id`` is the lineage id: the extractor's id of the record in the earliest edition it was
-    traced back to, so the same target keeps the same id across editions and re-runs. ``old`` and
+    ``id`` is the lineage id: ``target:<metric_id>`` for a target the metric catalogue knows (with
+    ``:<level>`` when needed to stay unique), else the extractor's id of the record in the earliest
+    edition it was traced back to, so the same target keeps the same id across editions and re-runs
+    (README, "Ids"). ``old`` and
     ``new`` are the records themselves (None for added / dropped); ``similarity`` is the matching
     score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
     the record as its lineage first stated it (the old wording for a matched pair).
