@@ -68,10 +68,7 @@ rules.on_reload(metric.cache_clear)
 
 def _fits(m: rules.Metric, unit: str | None) -> bool:
     """Whether a figure in ``unit`` can state measure ``m`` (a percent measure also takes points)."""
-    if m.unit is None or unit is None:
-        return True
-    return units.same_measure(m.unit if m.unit not in ("percent", "points") else "%", unit) \
-        if m.unit in ("percent", "points") else units.kind(unit) == m.unit
+    return m.unit is None or unit is None or units.comparable(m.unit, units.kind(unit))
 
 
 def _named(bag: Iterable[str], unit: str | None) -> list[tuple[int, str]]:

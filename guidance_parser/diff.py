@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from guidance_parser import __version__, rules
+from guidance_parser import __version__, rules, units
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import (
     Aspect,
@@ -56,6 +56,7 @@ from guidance_parser.model import (
     When,
     fy_label,
 )
+from guidance_parser.rules import UnitKind
 from guidance_parser.vocabulary import anchors, fold_words
 
 DEFAULT_THRESHOLD = 0.30  # match score below which two records are not the same (set from real-pair near misses)
@@ -198,7 +199,7 @@ def record_anchors(r: Record, doc: Document | None = None) -> frozenset[str]:
     # numbered standards ("62-day and 28-day ... 75% and 80% respectively"): then it is ambiguous.
     found = own | ctx if not own or sum(a[0].isdigit() for a in ctx) <= 1 else own
     if isinstance(r, Target) and r.value is not None and r.unit:
-        value_token = fold(f"{_num(r.value)} {r.unit}").replace(" ", "")
+        value_token = fold(f"{units.number(r.value)} {r.unit}").replace(" ", "")
         found = frozenset(a for a in found if a != value_token)
     return found
 
@@ -231,21 +232,9 @@ def record_similarity(old: Sequence[Record], new: Sequence[Record], old_doc: Doc
 
 # --- display helpers (shared with the report) -------------------------------------------------
 
-def _num(v: float) -> str:
-    return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
-
-
 def display_value(t: Target) -> str | None:
     """A target's value and unit as a reader writes it: "78%", "30 minutes", "£1.2 billion"."""
-    if t.value is None:
-        return t.unit or None
-    unit = (t.unit or "").strip()
-    if unit in ("%", "percent", "per cent"):
-        return f"{_num(t.value)}%"
-    if unit.startswith("£"):
-        rest = unit[1:].strip()
-        return f"£{_num(t.value)}{(' ' + rest) if rest else ''}"
-    return f"{_num(t.value)} {unit}".strip()
+    return units.display(t.value, t.unit)
 
 
 def display_when(w: When | None) -> str | None:
@@ -323,20 +312,6 @@ def areas_named(r: Record, doc: Document | None = None) -> frozenset[str]:
 
 # --- classifying a matched pair ---------------------------------------------------------------
 
-def _same_value(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
-@lru_cache(maxsize=1024)  # a handful of units, compared for every pair of targets
-def _norm_unit(u: str | None) -> str | None:
-    if u is None:
-        return None
-    u = plain(u)
-    return {"percent": "%", "per cent": "%", "pc": "%", "": None}.get(u, u) if u else None
-
-
 def _norm_opt(text: str | None) -> str | None:
     return plain(text) or None if text else None
 
@@ -383,9 +358,9 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
     """
     out: list[FieldChange] = []
     if isinstance(old, Target) and isinstance(new, Target):
-        if not _same_value(old.value, new.value):
+        if not units.same_value(old.value, new.value):
             out.append(FieldChange("value", display_value(old), display_value(new)))
-        if _norm_unit(old.unit) != _norm_unit(new.unit):
+        if units.canonical(old.unit) != units.canonical(new.unit):
             out.append(FieldChange("unit", old.unit, new.unit))
         if old.direction != new.direction:
             out.append(FieldChange("direction", old.direction, new.direction))
@@ -465,7 +440,8 @@ def _restatement_bar(a: Record, b: Record, doc: Document | None, x: frozenset[st
     if x and y and not x & y:
         return None  # e.g. the 62-day and the 31-day cancer standards, both at 80% by March 2026
     if isinstance(a, Target) and isinstance(b, Target):
-        if a.value is None or not _same_value(a.value, b.value) or _norm_unit(a.unit) != _norm_unit(b.unit):
+        if a.value is None or not units.same_value(a.value, b.value) or \
+                units.canonical(a.unit) != units.canonical(b.unit):
             return None
         if a.deadline is not None and b.deadline is not None and a.deadline.end == b.deadline.end:
             return RESTATEMENT_THRESHOLD_DATED
@@ -540,26 +516,9 @@ def _value_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
     for i, o in enumerate(old):
         for j, n in enumerate(new):
             if isinstance(o, Target) and isinstance(n, Target) and o.value is not None and \
-                    _same_value(o.value, n.value) and _norm_unit(o.unit) == _norm_unit(n.unit):
+                    units.same_value(o.value, n.value) and units.canonical(o.unit) == units.canonical(n.unit):
                 bonus[i, j] = VALUE_BONUS
     return bonus
-
-
-_TIME_UNITS = {"minute", "hour", "day", "week", "month", "year"}
-
-
-def unit_kind(unit: str | None) -> str | None:
-    """What a unit measures: "percent" (percentages and percentage points), "time", "money", "count"."""
-    u = _norm_unit(unit)
-    if u is None:
-        return None
-    if u == "%" or u.startswith(("percent", "percentage point", "point")) or u in ("pp", "% points"):
-        return "percent"
-    if u.rstrip("s") in _TIME_UNITS:
-        return "time"
-    if u.startswith(("£", "gbp")) or u in ("pounds", "billion", "million"):
-        return "money"
-    return "count"
 
 
 # Who a figure binds: the nation as a whole, every trust / provider, or every system / ICB. NHS targets
@@ -610,7 +569,7 @@ def _figure_at(r: Target) -> tuple[str, str] | None:
     if r.value is None:
         return None
     sentence = clean(r.evidence.sentence)
-    m = re.search(rf"(?<![\d.,]){re.escape(_num(r.value))}(?![\d,]|\.\d)", sentence)
+    m = re.search(rf"(?<![\d.,]){re.escape(units.number(r.value))}(?![\d,]|\.\d)", sentence)
     return (sentence[: m.start()], sentence[m.end():]) if m else None
 
 
@@ -624,11 +583,11 @@ def figure_kind(r: Record) -> str | None:
     """Whether a percentage target states a ``"change"`` ("a 5% point improvement", "a 30% reduction",
     "increase by 3%") or a ``"level"`` ("to 65%", "92% of patients", "no more than 14%"); None when
     the figure is not a percentage or the words around it do not say."""
-    if not isinstance(r, Target) or unit_kind(r.unit) != "percent":
-        return None
-    unit = _norm_unit(r.unit) or ""
-    if unit.startswith(("percentage point", "point", "pp")):
+    kind = units.kind(r.unit) if isinstance(r, Target) else None
+    if kind == "points":
         return "change"
+    if kind != "percent" or not isinstance(r, Target):
+        return None
     around = _figure_at(r)
     if around is None:
         return None
@@ -684,7 +643,7 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
         for j, n in enumerate(new):
             (ko, fo, lo, ao), (kn, fn, ln, an) = old_facts[i], new_facts[j]
             if isinstance(o, Target) and isinstance(n, Target):
-                if (ko and kn and ko != kn) or (fo and fn and fo != fn) or \
+                if (ko and kn and not units.comparable(ko, kn)) or (fo and fn and fo != fn) or \
                         (o.metric_id and n.metric_id and o.metric_id != n.metric_id):
                     sim[i, j] = 0.0
                     continue
@@ -699,11 +658,11 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
     return np.clip(sim, 0.0, 1.0), pref
 
 
-def _match_facts(r: Record, doc: Document | None) -> tuple[str | None, str | None, str | None, frozenset[str]]:
-    """What ``cross_edition_score`` compares: a target's ``unit_kind``, ``figure_kind`` and
+def _match_facts(r: Record, doc: Document | None) -> tuple[UnitKind | None, str | None, str | None, frozenset[str]]:
+    """What ``cross_edition_score`` compares: a target's unit kind (``units.kind``), ``figure_kind`` and
     ``scope_level``; a priority's ``areas_named``."""
     if isinstance(r, Target):
-        return unit_kind(r.unit), figure_kind(r), scope_level(r), frozenset()
+        return units.kind(r.unit), figure_kind(r), scope_level(r), frozenset()
     if isinstance(r, Priority):
         return None, None, None, areas_named(r, doc)
     return None, None, None, frozenset()
@@ -715,8 +674,8 @@ def _tie_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
     for i, o in enumerate(old):
         for j, n in enumerate(new):
             if isinstance(o, Target) and isinstance(n, Target):
-                bonus[i, j] += 0.004 * _same_value(o.value, n.value)
-                bonus[i, j] += 0.002 * (_norm_unit(o.unit) == _norm_unit(n.unit))
+                bonus[i, j] += 0.004 * units.same_value(o.value, n.value)
+                bonus[i, j] += 0.002 * (units.canonical(o.unit) == units.canonical(n.unit))
                 if o.deadline and n.deadline:
                     bonus[i, j] += 0.001 * (o.deadline.label == n.deadline.label)
             bonus[i, j] += 0.0005 * (o.id == n.id)

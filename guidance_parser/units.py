@@ -65,10 +65,10 @@ def canonical(unit: str | None) -> str | None:
     return _table().canonical.get(k) or ("GBP" if kind(k) == "money" else k)
 
 
-def same_measure(a: str | None, b: str | None) -> bool:
-    """Whether two units can state the same measure: same kind, or a share and a change of a share."""
-    ka, kb = kind(a), kind(b)
-    return ka == kb or {ka, kb} == {"percent", "points"}
+def comparable(a: UnitKind | None, b: UnitKind | None) -> bool:
+    """Whether figures of two unit kinds can state the same measure: the same kind, or a share and a
+    change of that share (percent and points)."""
+    return a == b or {a, b} == {"percent", "points"}
 
 
 def same_value(a: float | None, b: float | None) -> bool:

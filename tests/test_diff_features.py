@@ -15,7 +15,6 @@ from guidance_parser.diff import (
     fold,
     record_similarity,
     scope_level,
-    unit_kind,
 )
 from guidance_parser.model import DiffResult
 
@@ -30,14 +29,6 @@ def pairs_of(result: DiffResult) -> list[tuple[str, str]]:
 
 def run(old_x: dict, new_x: dict) -> DiffResult:
     return diff_editions([edition("2025/26", **old_x), edition("2026/27", **new_x)])
-
-
-def test_unit_kinds():
-    assert unit_kind("%") == unit_kind("per cent") == unit_kind("percentage points") == "percent"
-    assert unit_kind("minutes") == unit_kind("hours") == unit_kind("weeks") == "time"
-    assert unit_kind("GBP") == unit_kind("£ billion") == "money"
-    assert unit_kind("appointments") == unit_kind("CYP") == "count"
-    assert unit_kind(None) is None
 
 
 def test_a_percentage_is_not_a_time_standard():
