@@ -34,7 +34,6 @@ import numpy as np
 from guidance_parser import __version__, rules, units
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import (
-    Aspect,
     Block,
     Change,
     ChangeKind,
@@ -55,6 +54,15 @@ from guidance_parser.model import (
     TimelinePoint,
     When,
     fy_label,
+)
+from guidance_parser.present import (
+    area_rank,
+    display_label,
+    display_value,
+    display_when,
+    record_text,
+    record_type,
+    summarise,
 )
 from guidance_parser.rules import UnitKind
 from guidance_parser.vocabulary import anchors, fold_words
@@ -230,38 +238,6 @@ def record_similarity(old: Sequence[Record], new: Sequence[Record], old_doc: Doc
     return np.clip(sim, 0.0, 1.0)
 
 
-# --- display helpers (shared with the report) -------------------------------------------------
-
-def display_value(t: Target) -> str | None:
-    """A target's value and unit as a reader writes it: "78%", "30 minutes", "£1.2 billion"."""
-    return units.display(t.value, t.unit)
-
-
-def display_when(w: When | None) -> str | None:
-    """A deadline as written (cleaned), falling back to its canonical label."""
-    if w is None:
-        return None
-    text = clean(w.text)
-    return text or w.label
-
-
-def record_text(r: Record) -> str:
-    """The text that identifies a record for matching (values and dates excluded for targets)."""
-    if isinstance(r, Target):
-        return r.metric
-    if isinstance(r, Deadline):
-        return r.action
-    return r.title
-
-
-def record_type(r: Record) -> RecordType:
-    if isinstance(r, Target):
-        return "target"
-    if isinstance(r, Deadline):
-        return "deadline"
-    return "priority"
-
-
 # --- policy areas -----------------------------------------------------------------------------
 
 # The report groups changes by policy area. Editions rename and regroup their priorities, so the
@@ -384,40 +360,6 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
     return out
 
 
-_ASPECT_WORDS: dict[Aspect, str] = {
-    "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
-    "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
-    "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area", "wording": "wording",
-}
-
-
-def _describe(r: Record) -> str:
-    if isinstance(r, Target):
-        parts = [p for p in (display_value(r), f"by {display_when(r.deadline)}" if r.deadline else None) if p]
-        return " ".join(parts)
-    if isinstance(r, Deadline):
-        return f"by {display_when(r.when)}"
-    return ""
-
-
-def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
-              details: Sequence[FieldChange]) -> str:
-    """One line a reader can scan: "value 78% -> 82%; deadline later March 2026 -> March 2027"."""
-    if kind == "added" and new is not None:
-        return ("new: " + _describe(new)).rstrip(": ")
-    if kind == "dropped" and old is not None:
-        return ("no longer stated: " + _describe(old)).rstrip(": ")
-    if kind == "unchanged":
-        return "unchanged"
-    bits = []
-    for d in details:
-        if d.aspect == "wording":
-            bits.append("wording")
-        else:
-            bits.append(f"{_ASPECT_WORDS[d.aspect]} {d.old or '-'} -> {d.new or '-'}")
-    return "; ".join(bits)
-
-
 # --- per-pair record diff ---------------------------------------------------------------------
 
 # Within one edition, records with the same figure (and compatible dates) this alike are one
@@ -484,26 +426,6 @@ def dedupe_grouped(records: Sequence[Record],
         else:
             kept[home].append(i)
     return [(records[i], [records[j] for j in sorted(kept[i])]) for i in sorted(kept)]
-
-
-def _best_cell(text: str) -> str:
-    """A table row's most telling cell (the one naming most standards, then the longest)."""
-    cells = [c.strip() for c in text.split("|") if c.strip()]
-    if len(cells) < 2:
-        return clean(text.strip(" |"))
-    return clean(max(cells, key=lambda c: (len(anchors(fold(c))), len(c.split()))))
-
-
-def display_label(r: Record, restatements: Sequence[Record] = ()) -> str:
-    """How the report names a record: its own text, unless that names no standard and one of its
-    restatements does ("Consistently meet or exceed" vs the table's "2-hour urgent community
-    response (UCR) standard"). Table rows are named by their most telling cell."""
-    own = _best_cell(record_text(r))
-    if anchors(fold(own)):
-        return own
-    others = [_best_cell(record_text(x)) for x in restatements]
-    named = [o for o in others if anchors(fold(o))]
-    return max(named, key=lambda o: len(anchors(fold(o)))) if named else own
 
 
 def _value_bonus(old: Sequence[Record], new: Sequence[Record]) -> np.ndarray:
@@ -768,13 +690,6 @@ def _record_changes(old: Sequence[Labelled], new: Sequence[Labelled], matches: S
 
 _KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "unchanged": 3}
 _TYPE_ORDER = {"target": 0, "deadline": 1, "priority": 2}
-
-
-def area_rank(area: str) -> int:
-    """Where an area sorts (here and in the report): the NHS areas in rules/areas.toml's order, then
-    areas named after a priority title, then the "other" area last."""
-    a = rules.areas()
-    return a.names.index(area) if area in a.names else len(a.names) + (area == a.other)
 
 
 def _sort_changes(changes: list[Change]) -> list[Change]:

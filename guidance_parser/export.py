@@ -24,9 +24,9 @@ from typing import Any, Literal
 import jsonschema
 
 from guidance_parser import __version__
-from guidance_parser.diff import display_value, display_when, record_text, record_type
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
+from guidance_parser.present import display_value, display_when, record_text, record_type
 
 SCHEMA_VERSION = "1.1"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
