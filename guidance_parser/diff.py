@@ -468,7 +468,8 @@ def scope_level(r: Record) -> str | None:
 
     Read from the metric's own words, else from the words just around the figure in the source
     sentence (back to the previous figure, a couple after it: "every trust to ... 82%", "65%
-    nationally"), else from the extracted ``scope``. Several levels at one place say nothing.
+    nationally"), else from the extracted ``scope`` unless that only leads in to another figure of
+    the sentence (``_leads_another_figure``). Several levels at one place say nothing.
     """
     if not isinstance(r, Target):
         return None
@@ -483,7 +484,27 @@ def scope_level(r: Record) -> str | None:
         if len(near) == 1:
             return next(iter(near))
     scoped = _levels(r.scope or "")
-    return next(iter(scoped)) if len(scoped) == 1 else None
+    if len(scoped) != 1 or (around is not None and _leads_another_figure(next(iter(scoped)), r)):
+        return None
+    return next(iter(scoped))
+
+
+def _leads_another_figure(level: str, r: Target) -> bool:
+    """Whether every mention of ``level`` in the sentence leads in to another figure than the target's
+    ("... national performance target of 70%"): then the extracted scope belongs to that figure."""
+    sentence = clean(r.evidence.sentence)
+    rx = dict(_LEVEL_RES)[level]
+    own = _figure_at(r)
+    mentions = list(rx.finditer(sentence.lower()))
+    if not mentions or own is None:
+        return False
+    own_at = len(own[0])
+    for m in mentions:
+        ahead = _FIGURE_RE.search(sentence, m.end())
+        gap = len(sentence[m.end():ahead.start()].split()) if ahead is not None else 0
+        if ahead is None or ahead.start() == own_at or gap > _LEVEL_WORDS_BEFORE:
+            return False
+    return True
 
 
 def _figure_at(r: Target) -> tuple[str, str] | None:
@@ -528,6 +549,7 @@ LEVEL_MISMATCH = 0.6  # factor on the assignment score of two targets binding di
 # assignment score: more than any text similarity, so they pair first and the rest match as before.
 SAME_METRIC = 0.5
 SAME_METRIC_FIRST = 1.0
+SAME_METRIC_LEVEL_UNKNOWN = 0.5  # the preference when one of the two levels is not known
 PRIORITY_SAME_AREA = 0.5  # match score of two priorities heading the same NHS policy area
 
 
@@ -544,7 +566,8 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
       is not "92% of patients";
     - targets stating different measures of the metric catalogue (both ``metric_id`` set) are never
       the same target; two stating the same measure at the same level score at least ``SAME_METRIC``
-      and are paired first (``SAME_METRIC_FIRST`` in ``preference``);
+      and are paired first (``SAME_METRIC_FIRST`` in ``preference``; ``SAME_METRIC_LEVEL_UNKNOWN``
+      when one level is not known, so a candidate at the same known level wins);
     - priorities name policy areas in whatever words each edition chooses ("Reduce the time people
       wait for elective care" -> "Elective, cancer and diagnostics"): two naming a common NHS policy
       area (``areas_named``) score at least ``PRIORITY_SAME_AREA``.
@@ -574,7 +597,7 @@ def cross_edition_score(old: Sequence[Record], new: Sequence[Record], old_doc: D
                 elif o.metric_id and o.metric_id == n.metric_id:
                     # The same catalogue measure at the same level: paired before anything else.
                     sim[i, j] = max(sim[i, j], SAME_METRIC)
-                    pref[i, j] = SAME_METRIC_FIRST
+                    pref[i, j] = SAME_METRIC_FIRST if lo and ln else SAME_METRIC_LEVEL_UNKNOWN
             elif isinstance(o, Priority) and isinstance(n, Priority) and ao & an:
                 sim[i, j] = max(sim[i, j], PRIORITY_SAME_AREA)
     return np.clip(sim, 0.0, 1.0), pref

@@ -59,6 +59,29 @@ def test_scope_level_from_metric_nearby_words_or_scope():
     assert scope_level(priority("Elective care")) is None
 
 
+def test_an_extracted_scope_leading_in_to_another_figure_is_not_this_ones():
+    row = "a minimum of 65%, waiting 18 weeks or less (to deliver the national performance target of 70%)"
+    assert scope_level(target("18-week performance", 65, sentence=row, scope="national")) is None
+    assert scope_level(target("18-week performance", 70, sentence=row, scope="national")) == "national"
+    # a scope the sentence does not state (a gold annotation, a short quote) is kept
+    assert scope_level(target("18-week", 65, sentence="or a minimum of 65%, waiting", scope="every trust")) == "provider"
+
+
+def test_the_same_catalogue_measure_pairs_first_and_at_its_own_known_level():
+    rtt = "percentage of patients waiting no longer than 18 weeks for treatment"
+    old = [target(rtt, 65, sentence=f"improve the {rtt} to 65% nationally by March 2026")]
+    new = [target("performance or a minimum", 65, sentence="performance or a minimum of 65%, waiting"),
+           target("treatment national performance target", 70, sentence="national performance target of 70%")]
+    for t in (*old, *new):
+        t.metric_id = "elective.rtt_18w"
+    got = {(c.old.value, c.new.value) for c in run({"targets": old}, {"targets": new}).pairs[0].changes
+           if c.old is not None and c.new is not None}
+    assert got == {(65, 70)}  # the same known level wins over the same figure at an unknown level
+    for t in new:
+        t.metric_id = "cancer.62d"
+    assert all(c.old is None or c.new is None for c in run({"targets": old}, {"targets": new}).pairs[0].changes)
+
+
 def test_national_and_trust_levels_pair_with_their_own_level():
     rtt = "percentage of patients waiting no longer than 18 weeks for treatment"
     old = [target(rtt, 65, sentence=f"improve the {rtt} to 65% nationally by March 2026"),
