@@ -64,7 +64,8 @@ def test_an_extracted_scope_leading_in_to_another_figure_is_not_this_ones():
     assert scope_level(target("18-week performance", 65, sentence=row, scope="national")) is None
     assert scope_level(target("18-week performance", 70, sentence=row, scope="national")) == "national"
     # a scope the sentence does not state (a gold annotation, a short quote) is kept
-    assert scope_level(target("18-week", 65, sentence="or a minimum of 65%, waiting", scope="every trust")) == "provider"
+    quote = target("18-week", 65, sentence="or a minimum of 65%, waiting", scope="every trust")
+    assert scope_level(quote) == "provider"
 
 
 def test_the_same_catalogue_measure_pairs_first_and_at_its_own_known_level():
