@@ -233,7 +233,7 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-# --- diff stage: what changed between editions (filled by diff.py, read by report.py / export.py) ---
+# --- diff stage: what changed between editions (filled by diff/, read by report.py / export.py) ---
 
 RecordType = Literal["target", "deadline", "priority"]
 ChangeKind = Literal["added", "dropped", "changed", "unchanged"]

@@ -19,10 +19,10 @@ Record = Target | Deadline | Priority
 
 
 def _clean(text: str) -> str:
-    # Text cleaning lives with the differ's normalisation (diff.clean) until the shared text module lands;
-    # imported when first called, so that loading this module (and so the report and the exports) does
-    # not load the differ, and the differ can import this module.
-    from guidance_parser.diff import clean
+    # Text cleaning lives with the differ's normalisation (diff/normalise.py) until the shared text module
+    # lands; imported when first called, so that loading this module (and so the report and the exports)
+    # does not load the differ, and the differ can import this module.
+    from guidance_parser.diff.normalise import clean
 
     return clean(text)
 
@@ -127,6 +127,6 @@ def area_rank(area: str) -> int:
 
 def heading_renamed(old: str | None, new: str | None) -> bool:
     """Whether a section's heading was reworded (figures and dates aside), so the report shows the old one."""
-    from guidance_parser.diff import wording_key  # see _clean
+    from guidance_parser.diff.normalise import wording_key  # see _clean
 
     return bool(old and new) and wording_key(old or "") != wording_key(new or "")

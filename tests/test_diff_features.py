@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from test_diff_helpers import deadline, edition, priority, target
 
-from guidance_parser.diff import (
-    DEADLINE_MARGIN,
-    DEFAULT_THRESHOLD,
-    anchors,
-    areas_named,
-    diff_editions,
-    figure_kind,
-    fold,
-    record_similarity,
-    scope_level,
-)
+from guidance_parser.diff import DEADLINE_MARGIN, DEFAULT_THRESHOLD, diff_editions
+from guidance_parser.diff.areas import areas_named
+from guidance_parser.diff.normalise import fold
+from guidance_parser.diff.records import figure_kind, scope_level
+from guidance_parser.diff.similarity import record_similarity
 from guidance_parser.model import DiffResult
+from guidance_parser.vocabulary import anchors
 
 
 def pairs_of(result: DiffResult) -> list[tuple[str, str]]:
