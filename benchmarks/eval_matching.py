@@ -43,7 +43,9 @@ from scipy.optimize import linear_sum_assignment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guidance_parser.diff import DEFAULT_THRESHOLD, clean, diff_editions  # noqa: E402
+from guidance_parser.catalogue import metric_of  # noqa: E402
+from guidance_parser.diff import DEFAULT_THRESHOLD, diff_editions  # noqa: E402
+from guidance_parser.diff.normalise import clean  # noqa: E402
 from guidance_parser.model import (  # noqa: E402
     Change,
     Deadline,
@@ -111,7 +113,8 @@ def gold_extraction(gold: dict[str, Any], corpus: Path | None = None
                 targets.append(Target(id=rid, metric=g["metric"], value=g.get("value"), unit=g.get("unit"),
                                       direction=g.get("direction"), baseline=g.get("baseline"),
                                       deadline=gold_when(g.get("deadline"), edition), scope=g.get("scope"),
-                                      priority=None, evidence=ev))
+                                      priority=None, evidence=ev,
+                                      metric_id=metric_of(g["metric"], sentence, g.get("value"), g.get("unit"))))
             elif rtype == "deadline":
                 w = gold_when(g["when"], edition)
                 assert w is not None
@@ -403,26 +406,31 @@ def _curve(gold_dir: Path, corpus: Path | None) -> list[str]:
     return out
 
 
-# The constants the matcher's measured features hang on, and values around the chosen ones.
-SENSITIVITY = {"LEVEL_MISMATCH": (0.4, 0.5, 0.6, 0.7, 0.8, 1.0), "PRIORITY_SAME_AREA": (0.0, 0.35, 0.5, 0.7),
-               "DEADLINE_MARGIN": (0.0, 0.05, 0.1, 0.15, 0.2), "VALUE_BONUS": (0.0, 0.1, 0.15, 0.2),
-               "ANCHOR_WEIGHT": (0.2, 0.3, 0.4, 0.5), "CONTEXT_WEIGHT": (0.0, 0.2, 0.35, 0.5)}
+# The constants the matcher's measured features hang on (by the diff module that owns each), and values
+# around the chosen ones.
+SENSITIVITY = {"LEVEL_MISMATCH": ("records", (0.4, 0.5, 0.6, 0.7, 0.8, 1.0)),
+               "PRIORITY_SAME_AREA": ("records", (0.0, 0.35, 0.5, 0.7)),
+               "DEADLINE_MARGIN": ("editions", (0.0, 0.05, 0.1, 0.15, 0.2)),
+               "VALUE_BONUS": ("records", (0.0, 0.1, 0.15, 0.2)),
+               "ANCHOR_WEIGHT": ("similarity", (0.2, 0.3, 0.4, 0.5)),
+               "CONTEXT_WEIGHT": ("similarity", (0.0, 0.2, 0.35, 0.5))}
 
 
 def _sensitivity(gold_dir: Path, corpus: Path | None) -> list[str]:
-    """F1 (all types) with one constant of diff.py varied at a time, the others as shipped."""
-    from guidance_parser import diff
+    """F1 (all types) with one constant of the differ varied at a time, the others as shipped."""
+    import importlib
 
     out = ["sensitivity (F1 all types, one constant varied at a time):"]
-    for name, values in SENSITIVITY.items():
-        shipped = getattr(diff, name)
+    for name, (module, values) in SENSITIVITY.items():
+        owner = importlib.import_module(f"guidance_parser.diff.{module}")
+        shipped = getattr(owner, name)
         cells = []
         for v in values:
-            setattr(diff, name, v)
+            setattr(owner, name, v)
             try:
                 f1 = evaluate(gold_dir, corpus=corpus)["all"].f1
             finally:
-                setattr(diff, name, shipped)
+                setattr(owner, name, shipped)
             cells.append(f"{v:g}{'*' if v == shipped else ''}: {f1:.2f}")
         out.append(f"  {name:18} " + "  ".join(cells))
     return out

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guidance_parser.diff import area_rank, display_value, display_when, record_anchors
 from guidance_parser.model import Change, Deadline, Target
+from guidance_parser.present import area_rank, display_value, display_when, record_text
+from guidance_parser.vocabulary import anchors, fold_words
 
 BRIEFING_MAX = 8  # headline items shown: one screen for a yearly pair; the rest stay in the tables
 WEAK_MATCH_MARGIN = 0.12  # a matched pair scoring within this of the match threshold is a weak match
@@ -39,8 +40,10 @@ class BriefingItem:
 
 
 def names_standard(c: Change) -> bool:
-    """Does the change concern a named national standard (as the differ recognises them)?"""
-    return any(record_anchors(r) for r in (c.old, c.new) if r is not None)
+    """Does the change concern a named national standard: a measure of the metric catalogue, or a record
+    whose own words name a standard of rules/standards.toml?"""
+    return any(getattr(r, "metric_id", None) or anchors(fold_words(record_text(r)))
+               for r in (c.old, c.new) if r is not None)
 
 
 def _moves(c: Change) -> tuple[bool, bool]:

@@ -30,6 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
+from guidance_parser import units
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, Document, Extraction, Priority, Target
 
@@ -46,18 +47,10 @@ def norm(text: str) -> str:
 
 
 def unit_category(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    u = unit.lower()
-    if u in ("%", "percent", "per cent"):
-        return "percent"
-    if u in ("pp", "point", "points", "% points", "%-points") or u.startswith("percentage point"):
-        return "points"
-    if u.rstrip("s") in ("minute", "hour", "day", "week", "month", "year"):
-        return u.rstrip("s")
-    if u in ("gbp", "£", "usd", "eur"):
-        return "money"
-    return "count"
+    """What the scorer compares of a unit: its kind (``units.kind``), and for a time which unit it is
+    (30 minutes is not 30 hours)."""
+    kind = units.kind(unit)
+    return units.canonical(unit) if kind == "time" else kind
 
 
 @dataclass
@@ -186,7 +179,7 @@ def _value_ok(g: dict[str, Any], t: Target) -> bool:
     gv = g.get("value")
     if gv is None or t.value is None:
         return gv is None and t.value is None
-    return math.isclose(float(gv), float(t.value), rel_tol=1e-6, abs_tol=1e-9)
+    return units.same_value(float(gv), float(t.value))
 
 
 def _assign(gold: list[dict[str, Any]], recs: list[Any], agree: Any) -> list[tuple[int, int]]:

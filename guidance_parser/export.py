@@ -24,9 +24,9 @@ from typing import Any, Literal
 import jsonschema
 
 from guidance_parser import __version__
-from guidance_parser.diff import display_value, display_when, record_text, record_type
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
+from guidance_parser.present import display_value, display_when, record_text, record_type
 
 SCHEMA_VERSION = "1.1"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
@@ -110,11 +110,11 @@ def to_jsonl(lines: Iterable[Mapping[str, Any]]) -> str:
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
 
 
-EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "value", "unit", "direction",
+EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "metric_id", "value", "unit", "direction",
                       "baseline", "deadline", "deadline_label", "deadline_start", "deadline_end", "scope",
                       "priority", "page", "section", "sentence"]
 
-DIFF_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label",
+DIFF_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label", "metric_id",
                 "old_value", "new_value", "old_deadline", "new_deadline", "summary", "similarity",
                 "old_id", "new_id", "old_page", "new_page", "old_section", "new_section",
                 "old_sentence", "new_sentence"]
@@ -131,7 +131,7 @@ def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
     }
     if isinstance(r, Target):
         row.update(value=r.value, unit=r.unit, direction=r.direction, baseline=r.baseline, scope=r.scope,
-                   priority=r.priority)
+                   priority=r.priority, metric_id=r.metric_id)
     return row
 
 
@@ -151,7 +151,9 @@ def diff_rows(result: DiffResult) -> list[dict[str, Any]]:
             row: dict[str, Any] = {
                 "id": c.id, "old_edition": c.old_edition, "new_edition": c.new_edition,
                 "record_type": c.record_type, "change": c.kind, "aspects": ";".join(c.aspects),
-                "area": c.area, "label": c.label, "summary": c.summary, "similarity": c.similarity}
+                "area": c.area, "label": c.label, "summary": c.summary, "similarity": c.similarity,
+                "metric_id": next((r.metric_id for r in (c.new, c.old) if isinstance(r, Target) and r.metric_id),
+                                  None)}
             for side, rec in (("old", c.old), ("new", c.new)):
                 if rec is None:
                     continue

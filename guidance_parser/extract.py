@@ -35,6 +35,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from guidance_parser.catalogue import metric_of
 from guidance_parser.lexicon import (
     AT_LEAST,
     AT_MOST,
@@ -70,6 +71,7 @@ from guidance_parser.model import (
     Target,
     When,
 )
+from guidance_parser.vocabulary import fold_words
 from guidance_parser.when import TimeMention, calendar_edition, find_times
 
 FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
@@ -862,16 +864,6 @@ def _action(doc: Doc, sent: Span, m: TimeMention, next_text: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 # Ids
 
-_SYNONYMS = [
-    (r"\ba&e\b|\baccident and emergency\b", "ae"), (r"\bemergency departments?\b|\beds?\b", "ed"),
-    (r"\bcyp\b", "children young people"), (r"\bper ?cent(age)?\b|%", "percent"),
-    (r"\bfds\b", "faster diagnosis standard"), (r"\brtt\b", "referral treatment"),
-    (r"\bcat(egory)? ?([1-4])\b", r"category\2"), (r"\bicbs?\b", "integrated care board"),
-    (r"\bgp\b", "general practice"), (r"\butcs?\b", "urgent treatment centre"),
-    (r"\bmhsts?\b", "mental health support teams"),
-]
-
-
 def _stem(word: str) -> str:
     """Crude suffix folding so "reduce" / "reducing" / "reduction" share a stem."""
     for suf in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
@@ -893,14 +885,14 @@ _GENERIC_STEMS = {_stem(w) for w in _GENERIC} | _GENERIC
 
 
 def normalise_for_id(text: str) -> str:
-    """The identity of a metric: lower-case, synonyms folded, dates and free numbers dropped (numbers that
-    define the measure - "62-day", "18 weeks", "Category 2" - kept), stopwords and phrasing words
-    dropped, crude stems, sorted so word order does not matter."""
+    """The identity of a metric: lower-case, dates dropped, named standards and synonyms folded to the
+    vocabulary's tokens (rules/standards.toml, the same folding the differ matches on), free numbers
+    dropped (numbers that define the measure - "62-day", "18 weeks", "Category 2" - kept), stopwords and
+    phrasing words dropped, crude stems, sorted so word order does not matter."""
     text = text.lower()
     for t in find_times(text):
         text = text.replace(t.when.text.lower(), " ")
-    for pat, rep in _SYNONYMS:
-        text = re.sub(pat, f" {rep} ", text)
+    text = fold_words(text)
     # "62-day", "18 weeks", "4-hour" name the measure: keep them as one token
     text = re.sub(r"\b(\d+)[\s-]?(minute|hour|day|week|month)s?\b", r" n\1\2 ", text)
     text = re.sub(r"[^a-z0-9 ]+|\b\d+\b", " ", text)
@@ -1019,7 +1011,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     direction=_direction(doc, sent, q, lo),
                     baseline=_sentence_baseline(passage, sent),
                     deadline=when, scope=_scope(sent, q_char), priority=None,
-                    evidence=_evidence(passage, sent)))
+                    evidence=_evidence(passage, sent), metric_id=metric_of(met, sent.text, q.value, q.unit)))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:

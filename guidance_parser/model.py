@@ -180,7 +180,10 @@ Direction = Literal["increase", "reduce", "maintain", "at_least", "at_most", "ac
 
 @dataclass
 class Target:
-    """A measurable commitment: metric, value and unit, direction, by when, for whom."""
+    """A measurable commitment: metric, value and unit, direction, by when, for whom.
+
+    ``metric_id`` is the metric catalogue's id of the measure it states ("uec.ae_4h", see
+    rules/metrics.toml), None when the catalogue does not know it."""
 
     id: str
     metric: str
@@ -192,6 +195,7 @@ class Target:
     scope: str | None
     priority: str | None
     evidence: Evidence
+    metric_id: str | None = None
 
 
 @dataclass
@@ -240,7 +244,7 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-# --- diff stage: what changed between editions (filled by diff.py, read by report.py / export.py) ---
+# --- diff stage: what changed between editions (filled by diff/, read by report.py / export.py) ---
 
 RecordType = Literal["target", "deadline", "priority"]
 ChangeKind = Literal["added", "dropped", "changed", "unchanged"]
@@ -280,8 +284,10 @@ class Passage:
 class Change:
     """One record (target, deadline or priority) compared across two consecutive editions.
 
-    ``id`` is the lineage id: the extractor's id of the record in the earliest edition it was
-    traced back to, so the same target keeps the same id across editions and re-runs. ``old`` and
+    ``id`` is the lineage id: ``target:<metric_id>`` for a target the metric catalogue knows (with
+    ``:<level>`` when needed to stay unique), else the extractor's id of the record in the earliest
+    edition it was traced back to, so the same target keeps the same id across editions and re-runs
+    (README, "Ids"). ``old`` and
     ``new`` are the records themselves (None for added / dropped); ``similarity`` is the matching
     score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
     the record as its lineage first stated it (the old wording for a matched pair). ``closest``

@@ -28,7 +28,6 @@ from markupsafe import Markup
 
 from guidance_parser import __version__
 from guidance_parser.briefing import BriefingItem, briefing
-from guidance_parser.diff import area_rank, display_value, display_when, record_text, wording_key
 from guidance_parser.model import (
     Change,
     Deadline,
@@ -42,6 +41,7 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
+from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text
 from guidance_parser.timeline import steps
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
@@ -284,8 +284,7 @@ class SectionView:
 
 def _section_view(s: SectionDiff) -> SectionView:
     title = s.new_heading or s.old_heading or "(untitled)"
-    renamed = s.old_heading if (s.old_heading and s.new_heading and
-                                wording_key(s.old_heading) != wording_key(s.new_heading)) else None
+    renamed = s.old_heading if heading_renamed(s.old_heading, s.new_heading) else None
     pages = []
     if s.old_page is not None:
         pages.append(f"was p. {s.old_page}")

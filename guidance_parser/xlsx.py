@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from guidance_parser import __version__
-from guidance_parser.diff import display_value
 from guidance_parser.export import EXTRACTION_COLUMNS, _record_row, diff_rows, extraction_rows
 from guidance_parser.model import Deadline, DiffResult, DocumentRef, Extraction, Priority, Target
+from guidance_parser.present import display_value
 from guidance_parser.report import where
 from guidance_parser.timeline import steps
 

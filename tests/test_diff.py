@@ -7,13 +7,10 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from test_diff_helpers import deadline, edition, heading, para, priority, target
 
-from guidance_parser.diff import (
-    DEFAULT_THRESHOLD,
-    diff_editions,
-    diff_sections,
-    fold,
-    similarity_matrix,
-)
+from guidance_parser.diff import DEFAULT_THRESHOLD, diff_editions
+from guidance_parser.diff.normalise import fold
+from guidance_parser.diff.sections import diff_sections
+from guidance_parser.diff.similarity import similarity_matrix
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Change, DiffResult
 

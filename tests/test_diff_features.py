@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from test_diff_helpers import deadline, edition, priority, target
 
-from guidance_parser.diff import (
-    DEADLINE_MARGIN,
-    DEFAULT_THRESHOLD,
-    anchors,
-    areas_named,
-    diff_editions,
-    figure_kind,
-    fold,
-    record_similarity,
-    scope_level,
-    unit_kind,
-)
+from guidance_parser.diff import DEADLINE_MARGIN, DEFAULT_THRESHOLD, diff_editions
+from guidance_parser.diff.areas import areas_named
+from guidance_parser.diff.normalise import fold
+from guidance_parser.diff.records import figure_kind, scope_level
+from guidance_parser.diff.similarity import record_similarity
 from guidance_parser.model import DiffResult
+from guidance_parser.vocabulary import anchors
 
 
 def pairs_of(result: DiffResult) -> list[tuple[str, str]]:
@@ -30,14 +24,6 @@ def pairs_of(result: DiffResult) -> list[tuple[str, str]]:
 
 def run(old_x: dict, new_x: dict) -> DiffResult:
     return diff_editions([edition("2025/26", **old_x), edition("2026/27", **new_x)])
-
-
-def test_unit_kinds():
-    assert unit_kind("%") == unit_kind("per cent") == unit_kind("percentage points") == "percent"
-    assert unit_kind("minutes") == unit_kind("hours") == unit_kind("weeks") == "time"
-    assert unit_kind("GBP") == unit_kind("£ billion") == "money"
-    assert unit_kind("appointments") == unit_kind("CYP") == "count"
-    assert unit_kind(None) is None
 
 
 def test_a_percentage_is_not_a_time_standard():
@@ -66,6 +52,30 @@ def test_scope_level_from_metric_nearby_words_or_scope():
     assert scope_level(target("18-week performance", 3, sentence="a 3% improvement", scope="every system")) == "system"
     assert scope_level(target("18-week performance", 3, sentence="a 3% improvement")) is None
     assert scope_level(priority("Elective care")) is None
+
+
+def test_an_extracted_scope_leading_in_to_another_figure_is_not_this_ones():
+    row = "a minimum of 65%, waiting 18 weeks or less (to deliver the national performance target of 70%)"
+    assert scope_level(target("18-week performance", 65, sentence=row, scope="national")) is None
+    assert scope_level(target("18-week performance", 70, sentence=row, scope="national")) == "national"
+    # a scope the sentence does not state (a gold annotation, a short quote) is kept
+    quote = target("18-week", 65, sentence="or a minimum of 65%, waiting", scope="every trust")
+    assert scope_level(quote) == "provider"
+
+
+def test_the_same_catalogue_measure_pairs_first_and_at_its_own_known_level():
+    rtt = "percentage of patients waiting no longer than 18 weeks for treatment"
+    old = [target(rtt, 65, sentence=f"improve the {rtt} to 65% nationally by March 2026")]
+    new = [target("performance or a minimum", 65, sentence="performance or a minimum of 65%, waiting"),
+           target("treatment national performance target", 70, sentence="national performance target of 70%")]
+    for t in (*old, *new):
+        t.metric_id = "elective.rtt_18w"
+    got = {(c.old.value, c.new.value) for c in run({"targets": old}, {"targets": new}).pairs[0].changes
+           if c.old is not None and c.new is not None}
+    assert got == {(65, 70)}  # the same known level wins over the same figure at an unknown level
+    for t in new:
+        t.metric_id = "cancer.62d"
+    assert all(c.old is None or c.new is None for c in run({"targets": old}, {"targets": new}).pairs[0].changes)
 
 
 def test_national_and_trust_levels_pair_with_their_own_level():

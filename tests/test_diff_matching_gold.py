@@ -2,9 +2,12 @@
 
 Records are built from the hand annotations of the 2025/26 guidance and the medium-term planning framework
 (see benchmarks/eval_matching.py), so these numbers measure matching and classification alone, not
-extraction. Floors sit a little under the measured figures (all types P 0.95 R 1.00 F1 0.97 with the gold
+extraction. Floors sit a little under the measured figures (all types P 1.00 R 1.00 F1 1.00 with the gold
 quote as evidence; the same with the whole source line, which needs ../shared/corpus, and with the held-out
-sections' records as extra candidates). Before the matcher was changed on this gold: F1 0.59 / 0.67 / 0.59.
+sections' records as extra candidates; P 0.95 R 1.00 F1 0.97 before the metric catalogue paired targets
+stating the same measure first). Before the matcher was changed on this gold: F1 0.59 / 0.67 / 0.59.
+End to end (records extracted from the real texts, then matched) it measures P 1.00 R 0.82 F1 0.90 (0.71
+before the catalogue); the three pairs it misses have a record that extraction does not produce.
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def test_pairs_gold_names_every_old_record_once(ev: ModuleType):
 def _check(scores: dict) -> None:
     total, targets, priorities = scores["all"], scores["target"], scores["priority"]
     detail = "\n".join(total.wrong + total.missed)
-    assert total.f1 >= 0.92, detail
-    assert total.precision >= 0.9 and total.recall >= 0.94, detail
+    assert total.f1 >= 0.95, detail
+    assert total.precision >= 0.95 and total.recall >= 0.95, detail
     assert targets.f1 >= 0.9, detail
     assert priorities.recall >= 0.75
     assert scores["deadline"].predicted <= 1, detail  # no deadline has a certain counterpart
@@ -78,6 +81,16 @@ def test_more_candidates_from_the_next_sections_meet_floors(ev: ModuleType):
     _check(scores)
 
 
+def test_end_to_end_matching_meets_its_floor(ev: ModuleType):
+    """Records extracted from the real texts, matched by the differ, scored where both are located."""
+    corpus_file(PLANNING_2025)
+    corpus_file(MEDIUM_TERM)
+    scores, _, note = ev.end_to_end(GOLD, CORPUS)
+    total = scores["all"]
+    assert total.f1 >= 0.87, note + "\n" + "\n".join(total.wrong + total.missed)
+    assert total.precision >= 0.95, "\n".join(total.wrong)
+
+
 def test_named_standards_follow_their_counterparts(ev: ModuleType):
     """The headline standards a reader checks first pair as the gold says, with the right verdict."""
     preds, _ = ev.predictions(GOLD)
@@ -91,12 +104,12 @@ def test_named_standards_follow_their_counterparts(ev: ModuleType):
 
 
 def test_no_pair_mixes_what_the_units_measure(ev: ModuleType):
-    from guidance_parser.diff import unit_kind
+    from guidance_parser.units import comparable, kind
 
     _, old_gold, new_gold = ev.load_pairs(GOLD)
     units = {ev.key_of("target", g): g.get("unit") for g in old_gold["targets"] + new_gold["targets"]}
     preds, _ = ev.predictions(GOLD)
     for p in preds:
         if p.rtype == "target":
-            a, b = unit_kind(units[p.old]), unit_kind(units[p.new])
-            assert a is None or b is None or a == b, p
+            a, b = kind(units[p.old]), kind(units[p.new])
+            assert a is None or b is None or comparable(a, b), p

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from guidance_parser.errors import GuidanceError
 
@@ -100,3 +102,224 @@ def reload() -> None:
     """Forget every file read so far (for tests that edit a copy of the rules)."""
     _read.cache_clear()
     _hash.cache_clear()
+    _forget_vocabulary()
+
+
+# =============================================================================================
+# Vocabulary and measures (diff side): standards.toml, areas.toml, metrics.toml, units.toml
+#
+# Typed, validated views of the files that say what NHS guidance names: the named standards and
+# their synonyms, the policy areas, the metric catalogue and the units. Modules that compile these
+# into matchers register their caches with ``on_reload`` so that ``reload()`` forgets them too.
+# =============================================================================================
+
+_reload_hooks: list[Callable[[], None]] = []
+
+
+def on_reload(clear: Callable[[], None]) -> Callable[[], None]:
+    """Register a cache-clearing function that ``reload()`` calls (returns it, for use as a one-liner)."""
+    _reload_hooks.append(clear)
+    return clear
+
+
+def _forget_vocabulary() -> None:
+    for clear in _reload_hooks:
+        clear()
+
+
+def _fail(where: str, problem: str) -> RulesError:
+    return RulesError(rules_dir() / where.split(":")[0], f"{where}: {problem}")
+
+
+def _string(where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, "must be a non-empty string")
+    return value
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A named thing NHS guidance writes several ways, folded to one ``token`` for matching and ids.
+
+    ``anchor``: the token names a specific standard (the 4-hour A&E standard, the Faster Diagnosis
+    Standard), so two texts naming different anchors are different targets."""
+
+    token: str
+    anchor: bool
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """standards.toml: the standards in the order they are folded, number words, duration units."""
+
+    standards: tuple[Standard, ...]
+    number_words: tuple[tuple[str, str], ...]
+    duration_units: tuple[str, ...]  # "4 hours" -> "4hour": one token for one standard
+    anchor_durations: tuple[str, ...]  # durations that name a standard (minutes to weeks, not "2 years")
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The named standards and synonyms (standards.toml), validated."""
+    name = "standards.toml"
+    data = read(name)
+    check_keys(name, data, ("standard", "number_words", "durations"))
+    items = data.get("standard", [])
+    if not isinstance(items, list):
+        raise _fail(f"{name}:standard", "must be an array of tables ([[standard]])")
+    out: list[Standard] = []
+    for k, item in enumerate(items):
+        where = f"{name}:standard[{k}]"
+        check_keys(where, table(where, item), ("token", "anchor", "phrasings"))
+        token = _string(f"{where}.token", item.get("token"))
+        if not token.replace("_", "").isalnum() or token != token.lower():
+            raise _fail(f"{where}.token", f"{token!r} must be one lower-case word (letters, digits, _)")
+        anchor = item.get("anchor", False)
+        if not isinstance(anchor, bool):
+            raise _fail(f"{where}.anchor", "must be true or false")
+        out.append(Standard(token, anchor, string_list(f"{where}.phrasings", item.get("phrasings"))))
+    numbers = table(f"{name}:number_words", data.get("number_words", {}))
+    durations = table(f"{name}:durations", data.get("durations", {}))
+    check_keys(f"{name}:durations", durations, ("units", "anchor_units"))
+    units = string_list(f"{name}:durations.units", durations.get("units", []))
+    anchor_units = string_list(f"{name}:durations.anchor_units", durations.get("anchor_units", []))
+    check_keys(f"{name}:durations.anchor_units", anchor_units, units, "duration unit")
+    return Vocabulary(tuple(out), tuple((w, _string(f"{name}:number_words.{w}", d)) for w, d in numbers.items()),
+                      units, anchor_units)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A policy area the report groups by; ``patterns`` are regular expressions over folded text."""
+
+    name: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Areas:
+    """areas.toml: the areas in report order, and the name for records in none of them."""
+
+    areas: tuple[Area, ...]
+    other: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.areas)
+
+
+@cache
+def areas() -> Areas:
+    """The NHS policy areas (areas.toml), validated (every pattern must compile)."""
+    name = "areas.toml"
+    data = read(name)
+    check_keys(name, data, ("area", "other"))
+    out: list[Area] = []
+    for k, item in enumerate(data.get("area", [])):
+        where = f"{name}:area[{k}]"
+        check_keys(where, table(where, item), ("name", "patterns"))
+        patterns = string_list(f"{where}.patterns", item.get("patterns"))
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise _fail(f"{where}.patterns", f"{p!r} is not a regular expression ({e})") from None
+        out.append(Area(_string(f"{where}.name", item.get("name")), patterns))
+    return Areas(tuple(out), _string(f"{name}:other", data.get("other")))
+
+
+UnitKind = Literal["percent", "points", "time", "money", "count"]
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A recurring NHS measure of the catalogue: a stable ``id`` ("uec.ae_4h"), what it is called, its
+    policy area, the kind of unit it is stated in (``None``: any) and the phrasings that name it."""
+
+    id: str
+    name: str
+    area: str
+    unit: UnitKind | None
+    phrasings: tuple[str, ...]
+
+
+@cache
+def metrics() -> tuple[Metric, ...]:
+    """The metric catalogue (metrics.toml), validated: unique ids, known areas and unit kinds."""
+    name = "metrics.toml"
+    data = read(name)
+    check_keys(name, data, ("metric",))
+    valid_areas = (*areas().names, areas().other)
+    out: list[Metric] = []
+    for k, item in enumerate(data.get("metric", [])):
+        where = f"{name}:metric[{k}]"
+        check_keys(where, table(where, item), ("id", "name", "area", "unit", "phrasings"))
+        mid = _string(f"{where}.id", item.get("id"))
+        if not re.fullmatch(r"[a-z]+\.[a-z0-9_]+", mid):
+            raise _fail(f"{where}.id", f"{mid!r} must be 'area.measure' in lower case (e.g. uec.ae_4h)")
+        if any(m.id == mid for m in out):
+            raise _fail(f"{where}.id", f"{mid!r} is used twice")
+        area = _string(f"{where}.area", item.get("area"))
+        check_keys(f"{where}.area", [area], valid_areas, "area")
+        unit = item.get("unit")
+        if unit is not None:
+            check_keys(f"{where}.unit", [unit], UNIT_KINDS, "unit kind")
+        out.append(Metric(mid, _string(f"{where}.name", item.get("name")), area, unit,
+                          string_list(f"{where}.phrasings", item.get("phrasings"))))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class UnitNames:
+    """units.toml: unit spellings by kind, time units by canonical name, money scales, the tolerance."""
+
+    percent: tuple[str, ...]
+    points: tuple[str, ...]
+    money: tuple[str, ...]
+    time: tuple[tuple[str, tuple[str, ...]], ...]
+    bare: tuple[str, ...]
+    canonical: tuple[tuple[str, str], ...]  # kind -> canonical unit (percent, points, money)
+    money_scales: tuple[tuple[str, float], ...]  # largest first
+    tolerance: float
+
+
+@cache
+def unit_names() -> UnitNames:
+    """The units (units.toml), validated."""
+    name = "units.toml"
+    data = read(name)
+    check_keys(name, data, ("percent", "points", "money", "time", "money_scales", "count", "equality"))
+    kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for kind in ("percent", "points", "money"):
+        t = table(f"{name}:{kind}", data.get(kind))
+        check_keys(f"{name}:{kind}", t, ("canonical", "names"))
+        kinds[kind] = (_string(f"{name}:{kind}.canonical", t.get("canonical")),
+                       tuple(n.lower() for n in string_list(f"{name}:{kind}.names", t.get("names"))))
+    time = table(f"{name}:time", data.get("time"))
+    scales = table(f"{name}:money_scales", data.get("money_scales"))
+    for word, factor in scales.items():
+        if not isinstance(factor, (int, float)) or factor <= 0:
+            raise _fail(f"{name}:money_scales.{word}", "must be a positive number")
+    count = table(f"{name}:count", data.get("count"))
+    check_keys(f"{name}:count", count, ("bare",))
+    equality = table(f"{name}:equality", data.get("equality"))
+    check_keys(f"{name}:equality", equality, ("relative_tolerance",))
+    tol = equality.get("relative_tolerance")
+    if not isinstance(tol, float) or not 0 <= tol < 0.01:
+        raise _fail(f"{name}:equality.relative_tolerance", "must be a small number such as 1e-6")
+    return UnitNames(
+        percent=kinds["percent"][1], points=kinds["points"][1], money=kinds["money"][1],
+        time=tuple((unit, tuple(s.lower() for s in string_list(f"{name}:time.{unit}", spellings)))
+                   for unit, spellings in time.items()),
+        bare=string_list(f"{name}:count.bare", count.get("bare")),
+        canonical=tuple((k, v[0]) for k, v in kinds.items()),
+        money_scales=tuple(sorted(((w, float(f)) for w, f in scales.items()), key=lambda x: -x[1])),
+        tolerance=tol)
+
+
+on_reload(vocabulary.cache_clear)
+on_reload(areas.cache_clear)
+on_reload(metrics.cache_clear)
+on_reload(unit_names.cache_clear)

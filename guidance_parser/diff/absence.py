@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from guidance_parser.diff import (
-    ANCHOR_WEIGHT,
-    anchors,
-    clean,
-    context_text,
-    fold,
-    record_anchors,
-    record_text,
-    similarity_matrix,
-    without_values,
-)
+from guidance_parser.diff.normalise import clean, fold, without_values
+from guidance_parser.diff.similarity import ANCHOR_WEIGHT, context_text, record_anchors, similarity_matrix
 from guidance_parser.model import Change, Document, Passage
+from guidance_parser.present import record_text
+from guidance_parser.vocabulary import anchors
 
 CLOSEST_SHOWN = 3  # passages kept per dropped record
 MIN_SIMILARITY = 0.06  # below this a passage shares little more than boilerplate with the record

@@ -1,0 +1,132 @@
+"""What the report and the exports show: a record's text, value, deadline, label and change summary.
+
+This module owns presentation: how a value is written (``display_value``, via ``units.display``), a
+deadline (``display_when``), the text and type of a record, the label a change is listed under
+(``display_label``), the one-line summary of a change (``summarise``) and the order of policy areas
+(``area_rank``). The differ fills its records with these; report.py and export.py read them from here,
+so they do not import the differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from guidance_parser import rules, units
+from guidance_parser.model import Aspect, ChangeKind, Deadline, FieldChange, Priority, RecordType, Target, When
+from guidance_parser.vocabulary import anchors, fold_words
+
+Record = Target | Deadline | Priority
+
+
+def _clean(text: str) -> str:
+    # Text cleaning lives with the differ's normalisation (diff/normalise.py) until the shared text module
+    # lands; imported when first called, so that loading this module (and so the report and the exports)
+    # does not load the differ, and the differ can import this module.
+    from guidance_parser.diff.normalise import clean
+
+    return clean(text)
+
+
+def _fold(text: str) -> str:
+    return fold_words(_clean(text))
+
+
+def display_value(t: Target) -> str | None:
+    """A target's value and unit as a reader writes it: "78%", "30 minutes", "£1.2 billion"."""
+    return units.display(t.value, t.unit)
+
+
+def display_when(w: When | None) -> str | None:
+    """A deadline as written (cleaned), falling back to its canonical label."""
+    if w is None:
+        return None
+    text = _clean(w.text)
+    return text or w.label
+
+
+def record_text(r: Record) -> str:
+    """The text that identifies a record for matching (values and dates excluded for targets)."""
+    if isinstance(r, Target):
+        return r.metric
+    if isinstance(r, Deadline):
+        return r.action
+    return r.title
+
+
+def record_type(r: Record) -> RecordType:
+    if isinstance(r, Target):
+        return "target"
+    if isinstance(r, Deadline):
+        return "deadline"
+    return "priority"
+
+
+
+_ASPECT_WORDS: dict[Aspect, str] = {
+    "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
+    "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
+    "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area", "wording": "wording",
+}
+
+
+def _describe(r: Record) -> str:
+    if isinstance(r, Target):
+        parts = [p for p in (display_value(r), f"by {display_when(r.deadline)}" if r.deadline else None) if p]
+        return " ".join(parts)
+    if isinstance(r, Deadline):
+        return f"by {display_when(r.when)}"
+    return ""
+
+
+def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
+              details: Sequence[FieldChange]) -> str:
+    """One line a reader can scan: "value 78% -> 82%; deadline later March 2026 -> March 2027"."""
+    if kind == "added" and new is not None:
+        return ("new: " + _describe(new)).rstrip(": ")
+    if kind == "dropped" and old is not None:
+        return ("no longer stated: " + _describe(old)).rstrip(": ")
+    if kind == "unchanged":
+        return "unchanged"
+    bits = []
+    for d in details:
+        if d.aspect == "wording":
+            bits.append("wording")
+        else:
+            bits.append(f"{_ASPECT_WORDS[d.aspect]} {d.old or '-'} -> {d.new or '-'}")
+    return "; ".join(bits)
+
+
+
+def _best_cell(text: str) -> str:
+    """A table row's most telling cell (the one naming most standards, then the longest)."""
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    if len(cells) < 2:
+        return _clean(text.strip(" |"))
+    return _clean(max(cells, key=lambda c: (len(anchors(_fold(c))), len(c.split()))))
+
+
+def display_label(r: Record, restatements: Sequence[Record] = ()) -> str:
+    """How the report names a record: its own text, unless that names no standard and one of its
+    restatements does ("Consistently meet or exceed" vs the table's "2-hour urgent community
+    response (UCR) standard"). Table rows are named by their most telling cell."""
+    own = _best_cell(record_text(r))
+    if anchors(_fold(own)):
+        return own
+    others = [_best_cell(record_text(x)) for x in restatements]
+    named = [o for o in others if anchors(_fold(o))]
+    return max(named, key=lambda o: len(anchors(_fold(o)))) if named else own
+
+
+
+def area_rank(area: str) -> int:
+    """Where an area sorts (here and in the report): the NHS areas in rules/areas.toml's order, then
+    areas named after a priority title, then the "other" area last."""
+    a = rules.areas()
+    return a.names.index(area) if area in a.names else len(a.names) + (area == a.other)
+
+
+def heading_renamed(old: str | None, new: str | None) -> bool:
+    """Whether a section's heading was reworded (figures and dates aside), so the report shows the old one."""
+    from guidance_parser.diff.normalise import wording_key  # see _clean
+
+    return bool(old and new) and wording_key(old or "") != wording_key(new or "")
