@@ -70,7 +70,7 @@ from guidance_parser.model import (
     Target,
     When,
 )
-from guidance_parser.rules import table_level_rows, table_target_columns
+from guidance_parser.rules import table_header_words, table_level_rows, table_target_columns
 from guidance_parser.when import TimeMention, calendar_edition, find_times
 
 FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
@@ -241,6 +241,7 @@ class Passage:
     header: tuple[str, ...] = ()  # table row: the cells of its table's first row
     group_label: str = ""  # table row: the label of the nearest row above that names a measure, not a level
     column_years: tuple[str, ...] = ()  # flattened table: its column headers that name a year ("2028/29 target")
+    row_figures: int = 0  # flattened table: figures earlier in the same table row (see _flat_column_year)
     example: bool = False  # inside worked examples / illustrative data: figures there set nothing
 
     def cell_at(self, offset: int) -> int | None:
@@ -303,6 +304,7 @@ def _passages(doc: Document) -> list[Passage]:
     header: tuple[str, ...] = ()
     group_label = ""
     column_years: list[str] = []
+    row_figures = plain_run = 0  # flattened table: figures so far in the row; blocks in a row without any
     example = False
     for i, b in enumerate(blocks):
         example = _in_example(blocks, texts, following, i, example)
@@ -316,17 +318,27 @@ def _passages(doc: Document) -> list[Passage]:
         if not text or (first_row and i + 1 < len(blocks) and blocks[i + 1].kind == "table_row" and
                         not re.search(r"\d\s*%|£\s*\d|\d,\d{3}", text)):
             continue  # a header row names the columns; its years date the cells below (_column_year)
-        if b.kind == "heading" and not re.search(r"\w[.]$", text):
+        if (b.kind == "heading" and not re.search(r"\w[.]$", text)) or (
+                # a column header the conversion left as a plain line, under the table's first header line
+                _COLUMN_HEADER.match(text) and i > 0 and (blocks[i - 1].kind == "heading" or
+                                                           _COLUMN_HEADER.match(texts[i - 1]))):
             intro = None
             # A table the conversion flattened keeps its column headers as short lines ("2026/27 target");
             # they hold until the next ordinary heading.
             if _COLUMN_HEADER.match(text):
-                prev_head = i > 0 and blocks[i - 1].kind == "heading" and \
-                    _COLUMN_HEADER.match(texts[i - 1])
+                prev_head = i > 0 and _COLUMN_HEADER.match(texts[i - 1])
                 column_years = (column_years if prev_head else []) + [text]
-            elif not re.match(r"(success )?measures?$|priority$|metric$", text, re.I):
+                row_figures = plain_run = 0
+            elif not (re.match(r"(success )?measures?$|priority$|metric$", text, re.I) or
+                      (column_years and _header_words_only(text))):
                 column_years = []
             continue
+        if len(column_years) > 1:
+            # a row of the flattened table opens with its cells' first words: two blocks in a row without figures
+            figures = len(_CELL_FIGURE.findall(text))
+            plain_run = 0 if figures else plain_run + 1
+            if plain_run == 2:
+                row_figures = 0
         j = following[i]
         nxt_block = blocks[j] if j is not None else None
         nxt_text = texts[j] if j is not None else ""
@@ -363,7 +375,9 @@ def _passages(doc: Document) -> list[Passage]:
                            intro=intro if b.kind == "list_item" else None, context=len(context),
                            own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),
                            group_label=group_label if b.kind == "table_row" else "",
-                           column_years=tuple(column_years), example=example))
+                           column_years=tuple(column_years), row_figures=row_figures, example=example))
+        if len(column_years) > 1:
+            row_figures += len(_CELL_FIGURE.findall(text))
     return out
 
 
@@ -1122,7 +1136,38 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         years = find_times(passage.column_years[0], edition, _published(doc))
         if len(years) == 1:
             return years[0].when, None
+    if len(passage.column_years) > 1:
+        return _flat_column_year(passage, _text(doc), q_char, edition, _published(doc)), None
     return None, None
+
+
+# A figure a table cell states: a share, a count in thousands, a time given as a level ("a response time of 25
+# minutes", "is 18 minutes"). Years, names ("62-day") and times that bound a measure ("within 6 weeks") are not.
+_CELL_FIGURE = re.compile(r"\d[\d.]*\s*%|\d{1,3}(?:,\d{3})+|"
+                          r"\b(?:of|to|is|at|be)\s+\d+\s*(?:minutes|hours|days|weeks)\b")
+
+
+def _flat_column_year(passage: Passage, text: str, q_char: int, edition: Edition | None,
+                      published: date | None) -> When | None:
+    """The year column of a figure in a table the conversion flattened, its columns interleaved line by line.
+
+    The cells of one row under year columns state the same measures for each year, and the conversion
+    writes their lines side by side, so within a row the figures recur in column order: the row's first
+    figure is the first year's, the next the second year's, and so on round again. A row starts where
+    its cells' opening words come before any figure (``_passages`` counts ``row_figures``).
+    """
+    if passage.context <= q_char:
+        index = passage.row_figures + len(_CELL_FIGURE.findall(text[passage.context:q_char]))
+        years = find_times(passage.column_years[index % len(passage.column_years)], edition, published)
+        if len(years) == 1:
+            return years[0].when
+    return None
+
+
+def _header_words_only(text: str) -> bool:
+    """A line made only of table header words ("target", "measure"): part of a flattened header."""
+    words = {w.lower() for w in table_header_words()}
+    return all(w in words for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def _column_year(passage: Passage, q_char: int, edition: Edition | None, published: date | None) -> When | None:

@@ -187,3 +187,72 @@ def test_table_rows(rows: list[list[tuple[str, int, int]]], header: int | None,
                     want: list[tuple[str, ...]]) -> None:
     assert table_rows(grid_from_spans(rows), header) == want
 
+
+# A table a PDF-to-Markdown conversion flattened, in the framework's shape: the column headers become short
+# bold lines and the cells' lines are written side by side, line by line (measure | 2026/27 | 2028/29).
+FLATTENED = """# Medium term planning framework 2026/27 to 2028/29
+
+## 2.1 Community services
+
+Systems must improve access to community services over the next three years.
+
+## **Success measure**
+
+**2026/27 target**
+
+**2028/29 target**
+
+Increase the number of
+
+At least 40,000 people
+
+At least 50,000 people
+
+people supported by
+
+supported by the service
+
+supported by the service
+
+the service
+
+Improve waiting times
+
+At least 75% of patients seen
+
+At least 85% of patients seen
+
+for clinics
+
+within 6 weeks, with at least 60%
+
+within 6 weeks, with at least 70%
+
+seen within 2 weeks
+
+seen within 2 weeks
+
+## **2.2 Workforce**
+
+Trusts should reduce agency spend by 10% by March 2027.
+"""
+
+
+def test_flattened_markdown_table_figures_take_their_column_year(tmp_path: Path) -> None:
+    path = tmp_path / "framework.md"
+    path.write_text(FLATTENED, encoding="utf-8")
+    _, targets = _read(path)
+    # each row's figures recur in column order, including a second figure per cell ("within 6 weeks" and
+    # "within 2 weeks" bound the measure and are not figures of a column)
+    assert {t.value: _deadline(t) for t in targets} == {
+        40000.0: "2026/27", 50000.0: "2028/29", 75.0: "2026/27", 85.0: "2028/29", 60.0: "2026/27",
+        70.0: "2028/29", 10.0: "2027-03"}
+
+
+def test_flattened_markdown_table_with_one_year_column(tmp_path: Path) -> None:
+    path = tmp_path / "framework.md"
+    one_column = FLATTENED.replace("**2028/29 target**\n\n", "").replace("At least 50,000 people\n\n", "")
+    path.write_text(one_column.replace("At least 85% of patients seen\n\n", ""), encoding="utf-8")
+    _, targets = _read(path)
+    assert {t.value: _deadline(t) for t in targets if t.value != 10.0} == {
+        40000.0: "2026/27", 75.0: "2026/27", 60.0: "2026/27", 70.0: "2026/27"}
