@@ -256,3 +256,14 @@ def test_flattened_markdown_table_with_one_year_column(tmp_path: Path) -> None:
     _, targets = _read(path)
     assert {t.value: _deadline(t) for t in targets if t.value != 10.0} == {
         40000.0: "2026/27", 75.0: "2026/27", 60.0: "2026/27", 70.0: "2026/27"}
+
+
+def test_html_thead_alone_says_which_rows_head_the_table(tmp_path: Path) -> None:
+    # a body row of <th> only (a group label) after <thead> is a body row, not a third header row
+    html = HTML.replace('<tr><th scope="rowgroup">4-hour A&amp;E performance</th><td></td><td></td></tr>', "")
+    html = html.replace("<tbody>", '<tbody><tr><th colspan="3">Elective care</th></tr>')
+    path = tmp_path / "framework.html"
+    path.write_text(html.format(intro=INTRO), encoding="utf-8")
+    rows = [b.cells for b in ingest_file(path, edition=EDITION).blocks if b.kind == "table_row"]
+    assert rows[0] == ("Success measure", "Target 2026/27", "Target 2028/29")
+    assert rows[1] == ("Elective care", "", "")

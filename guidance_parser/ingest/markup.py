@@ -271,10 +271,10 @@ def _table_blocks(table: Tag) -> list[RawBlock]:
     trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
     rows = [[(_text_of(td), _span(td, "colspan"), _span(td, "rowspan"))
              for td in tr.find_all(["td", "th"], recursive=False)] for tr in trs]
-    head = 0
-    while head < len(trs) and (trs[head].find_parent("thead") is not None or
-                               not trs[head].find_all("td", recursive=False)):
-        head += 1
+    head = sum(1 for tr in trs if tr.find_parent("thead") is not None)
+    if not head:
+        while head < len(trs) and not trs[head].find_all("td", recursive=False):
+            head += 1
     out = []
     for cells in table_rows(grid_from_spans(rows), head or None):
         if any(cells):
