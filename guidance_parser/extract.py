@@ -71,6 +71,7 @@ from guidance_parser.model import (
     Target,
     When,
 )
+from guidance_parser.rules import table_header_words, table_level_rows, table_target_columns
 from guidance_parser.vocabulary import fold_words
 from guidance_parser.when import TimeMention, calendar_edition, find_times
 
@@ -240,7 +241,9 @@ class Passage:
     own_end: int = 0  # where this block's text ends; anything after is borrowed from the next block
     cells: list[tuple[int, int]] = field(default_factory=list)  # table row: (start, end) of each cell in text
     header: tuple[str, ...] = ()  # table row: the cells of its table's first row
+    group_label: str = ""  # table row: the label of the nearest row above that names a measure, not a level
     column_years: tuple[str, ...] = ()  # flattened table: its column headers that name a year ("2028/29 target")
+    row_figures: int = 0  # flattened table: figures earlier in the same table row (see _flat_column_year)
     example: bool = False  # inside worked examples / illustrative data: figures there set nothing
 
     def cell_at(self, offset: int) -> int | None:
@@ -301,26 +304,43 @@ def _passages(doc: Document) -> list[Passage]:
     out: list[Passage] = []
     intro: str | None = None
     header: tuple[str, ...] = ()
+    group_label = ""
     column_years: list[str] = []
+    row_figures = plain_run = 0  # flattened table: figures so far in the row; blocks in a row without any
     example = False
     for i, b in enumerate(blocks):
         example = _in_example(blocks, texts, following, i, example)
-        if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
+        first_row = b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row")
+        if first_row:
             header = tuple(clean_text(c) for c in b.cells)
+            group_label = ""
+        elif b.kind == "table_row" and b.cells and clean_text(b.cells[0]) and not _level_label(b.cells[0]):
+            group_label = clean_text(b.cells[0])  # "4-hour A&E | |" over "Every trust | 82% | 85%"
         text = texts[i]
-        if not text:
-            continue
-        if b.kind == "heading" and not re.search(r"\w[.]$", text):
+        if not text or (first_row and i + 1 < len(blocks) and blocks[i + 1].kind == "table_row" and
+                        not re.search(r"\d\s*%|£\s*\d|\d,\d{3}", text)):
+            continue  # a header row names the columns; its years date the cells below (_column_year)
+        if (b.kind == "heading" and not re.search(r"\w[.]$", text)) or (
+                # a column header the conversion left as a plain line, under the table's first header line
+                _COLUMN_HEADER.match(text) and i > 0 and (blocks[i - 1].kind == "heading" or
+                                                           _COLUMN_HEADER.match(texts[i - 1]))):
             intro = None
             # A table the conversion flattened keeps its column headers as short lines ("2026/27 target");
             # they hold until the next ordinary heading.
             if _COLUMN_HEADER.match(text):
-                prev_head = i > 0 and blocks[i - 1].kind == "heading" and \
-                    _COLUMN_HEADER.match(texts[i - 1])
+                prev_head = i > 0 and _COLUMN_HEADER.match(texts[i - 1])
                 column_years = (column_years if prev_head else []) + [text]
-            elif not re.match(r"(success )?measures?$|priority$|metric$", text, re.I):
+                row_figures = plain_run = 0
+            elif not (re.match(r"(success )?measures?$|priority$|metric$", text, re.I) or
+                      (column_years and _header_words_only(text))):
                 column_years = []
             continue
+        if len(column_years) > 1:
+            # a row of the flattened table opens with its cells' first words: two blocks in a row without figures
+            figures = len(_CELL_FIGURE.findall(text))
+            plain_run = 0 if figures else plain_run + 1
+            if plain_run == 2:
+                row_figures = 0
         j = following[i]
         nxt_block = blocks[j] if j is not None else None
         nxt_text = texts[j] if j is not None else ""
@@ -356,7 +376,10 @@ def _passages(doc: Document) -> list[Passage]:
         out.append(Passage(text=own + trailing, block_index=i, block=b, footnotes=footnotes, markers=markers,
                            intro=intro if b.kind == "list_item" else None, context=len(context),
                            own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),
-                           column_years=tuple(column_years), example=example))
+                           group_label=group_label if b.kind == "table_row" else "",
+                           column_years=tuple(column_years), row_figures=row_figures, example=example))
+        if len(column_years) > 1:
+            row_figures += len(_CELL_FIGURE.findall(text))
     return out
 
 
@@ -931,9 +954,12 @@ def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
     return None
 
 
-def _scope(sent: Span, q_char: int) -> str | None:
+def _scope(sent: Span, q_char: int, passage: Passage) -> str | None:
     best: tuple[int, str] | None = None
+    col = passage.cell_at(q_char) if passage.cells else None
     for m in SCOPE_RE.finditer(sent.text):
+        if col is not None and passage.cell_at(sent.start_char + m.start()) != col:
+            continue  # in a table, the level its own cell names
         dist = abs(sent.start_char + m.start() - q_char)
         if best is None or dist < best[0]:
             best = (dist, m.group(1).lower())
@@ -960,7 +986,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         if passage.example or _reported(doc, sent, passage, s_t_all, edition):
             continue
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
-        targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent, s_t, edition)]
+        targets_q = [q for q in s_q if _is_target_quantity(doc, sent, q, has_percent, s_t, edition) or
+                     _under_target_column(doc, passage, q, edition)]
         consumed: set[int] = set()
         # group "75% and 80% respectively"
         groups: list[list[Quantity]] = []
@@ -988,11 +1015,18 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     metric = _clean_metric(lead)
             prev_metric = prev_metric or metric
             col = passage.cell_at(doc[q0.start].idx) if passage.cells else None
+            level: str | None = None
             if col is not None and col > 0:
-                # the row's label: the nearest cell to the left that is words, not figures
+                # the row's label: the nearest cell to the left that is words, not figures; a label naming a
+                # level ("Every trust", "National") measures what the row above it names, at that level
                 for k in range(col - 1, -1, -1):
                     a, b = passage.cells[k]
                     label = _clean_metric(_text(doc)[a:b])
+                    if _level_label(label):
+                        level = label.lower()
+                        if passage.group_label:
+                            metric = _clean_metric(passage.group_label)
+                        break
                     if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d", label):
                         metric = label
                         break
@@ -1010,7 +1044,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     metric=met, value=q.value, unit=q.unit,
                     direction=_direction(doc, sent, q, lo),
                     baseline=_sentence_baseline(passage, sent),
-                    deadline=when, scope=_scope(sent, q_char), priority=None,
+                    deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
                     evidence=_evidence(passage, sent), metric_id=metric_of(met, sent.text, q.value, q.unit)))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
@@ -1061,10 +1095,13 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
     """The sentence's date nearest the value (later dates first), or the table column's year."""
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
+    col = passage.cell_at(q_char) if passage.cells else None
     for k, m in enumerate(s_t):
         before = _text(doc)[max(sent.start_char, m.start - 30):m.start].lower()
         if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
             continue
+        if col is not None and passage.cell_at(m.expr_start) != col:
+            continue  # another cell's date ("by March 2027" in the 2026/27 column) is not this figure's
         if _names_a_document(doc, sent, m) or (
                 m.prep is None and m.when.granularity in (
                 "calendar_year", "financial_year") and "/" not in m.when.text):
@@ -1092,7 +1129,38 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
         years = find_times(passage.column_years[0], edition, _published(doc))
         if len(years) == 1:
             return years[0].when, None
+    if len(passage.column_years) > 1:
+        return _flat_column_year(passage, _text(doc), q_char, edition, _published(doc)), None
     return None, None
+
+
+# A figure a table cell states: a share, a count in thousands, a time given as a level ("a response time of 25
+# minutes", "is 18 minutes"). Years, names ("62-day") and times that bound a measure ("within 6 weeks") are not.
+_CELL_FIGURE = re.compile(r"\d[\d.]*\s*%|\d{1,3}(?:,\d{3})+|"
+                          r"\b(?:of|to|is|at|be)\s+\d+\s*(?:minutes|hours|days|weeks)\b")
+
+
+def _flat_column_year(passage: Passage, text: str, q_char: int, edition: Edition | None,
+                      published: date | None) -> When | None:
+    """The year column of a figure in a table the conversion flattened, its columns interleaved line by line.
+
+    The cells of one row under year columns state the same measures for each year, and the conversion
+    writes their lines side by side, so within a row the figures recur in column order: the row's first
+    figure is the first year's, the next the second year's, and so on round again. A row starts where
+    its cells' opening words come before any figure (``_passages`` counts ``row_figures``).
+    """
+    if passage.context <= q_char:
+        index = passage.row_figures + len(_CELL_FIGURE.findall(text[passage.context:q_char]))
+        years = find_times(passage.column_years[index % len(passage.column_years)], edition, published)
+        if len(years) == 1:
+            return years[0].when
+    return None
+
+
+def _header_words_only(text: str) -> bool:
+    """A line made only of table header words ("target", "measure"): part of a flattened header."""
+    words = {w.lower() for w in table_header_words()}
+    return all(w in words for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def _column_year(passage: Passage, q_char: int, edition: Edition | None, published: date | None) -> When | None:
@@ -1102,6 +1170,37 @@ def _column_year(passage: Passage, q_char: int, edition: Edition | None, publish
         return None
     years = find_times(passage.header[col], edition, published)
     return years[0].when if len(years) == 1 else None
+
+
+def _level_label(label: str) -> bool:
+    """A table row label naming the level its figures apply at ("Every trust", "National"), not a measure."""
+    return clean_text(label).lower().rstrip(":") in _level_rows()
+
+
+@lru_cache(maxsize=1)
+def _level_rows() -> frozenset[str]:
+    return frozenset(w.lower() for w in table_level_rows())
+
+
+def _under_target_column(doc: Doc, passage: Passage, q: Quantity, edition: Edition | None) -> bool:
+    """A figure alone in its cell ("82%") under a column header naming a target year ("2028/29 target"): the
+    table states it as that year's level, which prose would have to say with a commitment word."""
+    q_char = doc[q.start].idx
+    col = passage.cell_at(q_char) if passage.cells else None
+    if col is None or col == 0 or q.label not in ("PERCENT", "POINTS", "MONEY", "COUNT", "DURATION"):
+        return False
+    a, b = passage.cells[col]
+    rest = _text(doc)[a:b].replace(doc[q.start:q.end].text, "", 1)
+    if re.search(r"[a-z]{3}", rest, re.I) or col >= len(passage.header):
+        return False
+    words = set(re.findall(r"[a-z]+", passage.header[col].lower()))
+    return bool(words & _target_column_words()) and \
+        _column_year(passage, q_char, edition, _published(doc)) is not None
+
+
+@lru_cache(maxsize=1)
+def _target_column_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in table_target_columns())
 
 
 # Priorities -----------------------------------------------------------------------------------

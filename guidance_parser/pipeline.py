@@ -82,7 +82,8 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
-    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py"),  # published dates use when.py
+    # published dates use when.py; table header rows read rules/tables.toml
+    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py", "rules/*.py", "rules/*.toml"),
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract.py", "lexicon.py", "when.py", "model.py", "errors.py", "__init__.py", "vocabulary.py",
                  "catalogue.py", "units.py", "rules/*.py", "rules/*.toml"), ("spacy", "dateparser")),

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 
 from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, is_page_number
+from guidance_parser.ingest.tables import grid_from_spans, table_rows
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_ONLY = re.compile(r"^(?:\*\*[^*]*\*\*\s*)+$")
@@ -252,10 +253,7 @@ def _walk(node: Tag, out: list[RawBlock], list_depth: int) -> None:
             _walk_list(child, out, list_depth)
         elif name == "table":
             flush_inline()
-            for tr in child.find_all("tr"):
-                cells = tuple(_text_of(td) for td in tr.find_all(["td", "th"], recursive=False))
-                if any(cells):
-                    out.append(RawBlock("table_row", " | ".join(cells), cells=cells))
+            out.extend(_table_blocks(child))
         elif name == "p":
             flush_inline()
             text = _text_of(child)
@@ -273,6 +271,28 @@ def _walk(node: Tag, out: list[RawBlock], list_depth: int) -> None:
         else:
             inline.append(_text_of(child))
     flush_inline()
+
+
+def _span(td: Tag, name: str) -> int:
+    value = td.get(name)
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else 1
+
+
+def _table_blocks(table: Tag) -> list[RawBlock]:
+    """A ``<table>``'s rows with its spans laid out and its header rows (``<thead>``, or leading rows of
+    ``<th>`` only) joined into one (``ingest.tables``)."""
+    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows = [[(_text_of(td), _span(td, "colspan"), _span(td, "rowspan"))
+             for td in tr.find_all(["td", "th"], recursive=False)] for tr in trs]
+    head = sum(1 for tr in trs if tr.find_parent("thead") is not None)
+    if not head:
+        while head < len(trs) and not trs[head].find_all("td", recursive=False):
+            head += 1
+    out = []
+    for cells in table_rows(grid_from_spans(rows), head or None):
+        if any(cells):
+            out.append(RawBlock("table_row", " | ".join(cells), cells=cells))
+    return out
 
 
 def _walk_list(lst: Tag, out: list[RawBlock], depth: int) -> None:

@@ -33,6 +33,7 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest.pagelabels import page_labels
 from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, finish_document, is_page_number
+from guidance_parser.ingest.tables import grid_from_boxes, table_rows
 from guidance_parser.model import Document
 
 BAND = 0.11  # top / bottom fraction of the page where running headers and footers live
@@ -324,7 +325,8 @@ def _plumber_page(page: Any) -> list[Line]:
     boxes: list[tuple[float, float, float, float]] = []
     if edges >= 8 and words:
         for t in page.find_tables():
-            cells = [tuple(" ".join((c or "").split()) for c in r) for r in t.extract()]
+            # merged cells and header rows of several lines resolved: one header row, every cell in place
+            cells = table_rows(grid_from_boxes(t.extract(), [row.cells for row in t.rows]))
             cells = [r for r in cells if any(r)]
             if not cells or (len(cells) == 1 and len(cells[0]) == 1):
                 continue  # a boxed paragraph, not a table

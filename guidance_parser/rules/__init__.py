@@ -323,3 +323,30 @@ on_reload(vocabulary.cache_clear)
 on_reload(areas.cache_clear)
 on_reload(metrics.cache_clear)
 on_reload(unit_names.cache_clear)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables (tables.toml): the words of header cells, and row labels that name a level, not a measure
+
+_TABLE_KEYS = ("header_words", "target_columns", "level_rows")
+
+
+def _tables() -> dict[str, Any]:
+    data = read("tables.toml")
+    check_keys("tables.toml", data, _TABLE_KEYS)
+    return data
+
+
+def table_header_words() -> tuple[str, ...]:
+    """Words a header row may consist of (with years) to continue the header row above it."""
+    return string_list("tables.toml: header_words", _tables().get("header_words", []))
+
+
+def table_level_rows() -> tuple[str, ...]:
+    """Row labels that name the level a table's figures apply at ("every trust", "national")."""
+    return string_list("tables.toml: level_rows", _tables().get("level_rows", []))
+
+
+def table_target_columns() -> tuple[str, ...]:
+    """Words that, beside a year in a column header, make the column's figures targets for that year."""
+    return string_list("tables.toml: target_columns", _tables().get("target_columns", []))
