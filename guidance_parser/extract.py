@@ -31,32 +31,11 @@ import spacy
 from spacy.attrs import LIKE_NUM
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import registry
 
-from guidance_parser.lexicon import (
-    AT_LEAST,
-    AT_MOST,
-    BASELINE_CUES,
-    BASELINE_RE,
-    COMMITMENT_CUES,
-    DURATION_UNITS,
-    EXAMPLE_RE,
-    EXAMPLE_START_RE,
-    FACT_CUES,
-    INCREASE,
-    MAINTAIN,
-    MODAL_CUES,
-    MULTIPLIERS,
-    NON_COMMITMENT_COUNT_NOUNS,
-    REDUCE,
-    REFERENCE_BEFORE_RE,
-    SCOPE_RE,
-    TITLE_AFTER_RE,
-    TITLE_BEFORE_RE,
-    URL_RE,
-)
+from guidance_parser import rules
 from guidance_parser.model import (
     Block,
     Deadline,
@@ -76,58 +55,46 @@ FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
 FOOTNOTE_DEF = re.compile(r"^\s*([1-9])\s?([A-Z][a-z]+\b.*)$")
 _DIGIT = re.compile(r"\d")
 SPLIT_CLAUSE = re.compile(r"\s[•▪◦]\s|;\s|\s[–—]\s|:\s(?=\S)|\so\s(?=[a-z])")
+URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
+
+# moves to units.py (the units module owns unit words)
+DURATION_UNITS = {"minute": "minutes", "minutes": "minutes", "min": "minutes", "mins": "minutes",
+                  "hour": "hours", "hours": "hours", "hr": "hours", "hrs": "hours", "day": "days",
+                  "days": "days", "week": "weeks", "weeks": "weeks", "month": "months", "months": "months"}
+MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+               "b": 1e9}
 
 
 # --------------------------------------------------------------------------------------------
 # spaCy components
 
 @Language.factory("guidance_quantities")
-def make_quantity_tagger(nlp: Language, name: str) -> QuantityTagger:
-    return QuantityTagger(nlp)
+def make_quantity_tagger(nlp: Language, name: str) -> QuantityGate:
+    return QuantityGate(nlp)
 
 
-class QuantityTagger:
-    """Marks quantities as ``doc.spans["quantities"]`` labelled PERCENT, POINTS, MONEY, DURATION, COUNT."""
+class QuantityGate:
+    """Marks quantities as ``doc.spans["quantities"]`` (PERCENT, POINTS, MONEY, DURATION, COUNT, SMALLCOUNT)
+    with spaCy's ``span_ruler`` loaded from ``rules/quantities.toml``, run only on passages that can hold one.
+
+    Where matches overlap the longest wins (spaCy's first-longest filter): a count inside money
+    ("£500 million") or a number starting a percentage loses to the longer span.
+    """
 
     def __init__(self, nlp: Language) -> None:
-        num = {"LIKE_NUM": True}
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("POINTS", [
-            [num, {"ORTH": "%"}, {"LOWER": {"IN": ["point", "points", "pt", "pts"]}}],
-            [num, {"LOWER": "percentage"}, {"LOWER": {"IN": ["point", "points"]}}],
-            [num, {"LOWER": "%-point"}],
-            [num, {"ORTH": "%"}, {"ORTH": "-"}, {"LOWER": {"IN": ["point", "points"]}}],
-        ])
-        self.matcher.add("PERCENT", [
-            [num, {"ORTH": "%"}],
-            [num, {"LOWER": {"IN": ["percent", "pct"]}}],
-            [num, {"LOWER": "per"}, {"LOWER": "cent"}],
-        ])
-        money_mult = {"LOWER": {"IN": list(MULTIPLIERS)}, "OP": "?"}
-        self.matcher.add("MONEY", [
-            [{"ORTH": {"IN": ["£", "$", "€"]}}, num, money_mult],
-            [{"ORTH": {"IN": ["£", "$", "€"]}}, {"TEXT": {"REGEX": r"^\d+(\.\d+)?(bn|m|k|mn)$"}}],
-        ])
-        self.matcher.add("DURATION", [
-            [num, {"ORTH": {"IN": ["-", "–"]}, "OP": "?"}, {"LOWER": {"IN": list(DURATION_UNITS)}}],
-            [{"TEXT": {"REGEX": r"^\d+-(minute|hour|day|week|month)s?$"}}],
-        ])
-        self.matcher.add("COUNT", [
-            [{"TEXT": {"REGEX": r"^\d{1,3}(,\d{3})+(\.\d+)?$"}}],
-            [{"TEXT": {"REGEX": r"^(?!(19|20)\d\d$)\d{4,}$"}}],
-            [num, {"LOWER": {"IN": ["thousand", "million", "billion"]}}],
-        ])
-        # "170 community diagnostic centres will be open": small counts, kept only in a commitment frame
-        self.matcher.add("SMALLCOUNT", [[{"TEXT": {"REGEX": r"^[1-9]\d{1,2}$"}}]])
+        self.ruler = SpanRuler(nlp, name="quantity_ruler", spans_key="quantities", overwrite=True, validate=True,
+                               spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")())
+        patterns = rules.quantity_patterns({"MULTIPLIERS": MULTIPLIERS, "DURATION_UNITS": DURATION_UNITS})
+        try:
+            self.ruler.add_patterns(patterns)
+        except ValueError as e:  # spaCy's MatchPatternError names the bad token pattern
+            raise rules.RulesError(rules.rules_dir() / "quantities.toml", f"not a spaCy token pattern ({e})") from None
 
     def __call__(self, doc: Doc) -> Doc:
         if not _may_hold_quantity(doc):
             doc.spans["quantities"] = []
             return doc
-        spans = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
-        # A count inside money ("£500 million") or a number starting a percentage loses to the longer span.
-        doc.spans["quantities"] = filter_spans(spans)
-        return doc
+        return self.ruler(doc)
 
 
 def _may_hold_quantity(doc: Doc) -> bool:
@@ -188,36 +155,19 @@ def _published(doc: Doc) -> date | None:
     return published if isinstance(published, date) else None
 
 
-@Language.factory("guidance_cues")
-def make_cue_tagger(nlp: Language, name: str) -> CueTagger:
-    return CueTagger(nlp)
-
-
-class CueTagger:
-    """Marks cue phrases as ``doc.spans["cues"]``: COMMIT, FACT, BASELINE, INC, RED, MAINT, MIN, MAX, MODAL."""
-
-    GROUPS = {"COMMIT": COMMITMENT_CUES, "FACT": FACT_CUES, "BASELINE": BASELINE_CUES, "INC": INCREASE,
-              "RED": REDUCE, "MAINT": MAINTAIN, "MIN": AT_LEAST, "MAX": AT_MOST, "MODAL": MODAL_CUES}
-
-    def __init__(self, nlp: Language) -> None:
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, phrases in self.GROUPS.items():
-            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc.spans["cues"] = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
-        return doc
-
-
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
-    """The extraction pipeline (cached): blank English, sentencizer, the three rule components."""
+    """The extraction pipeline (cached): blank English, sentencizer, the cue span_ruler, the quantity and
+    time components. ``rules.reload()`` then ``build_nlp.cache_clear()`` picks up edited rule files."""
     nlp = spacy.blank("en")
     # "•" and "o" bullets inlined in converted text end one item and start the next.
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "•", "▪"]})
+    cues = nlp.add_pipe("span_ruler", name="guidance_cues",
+                        config={"spans_key": "cues", "phrase_matcher_attr": "LOWER", "overwrite": True})
+    cues.add_patterns([{"label": label, "pattern": phrase}  # type: ignore[attr-defined]
+                       for label, phrases in rules.cue_phrases().items() for phrase in phrases])
     nlp.add_pipe("guidance_quantities")
     nlp.add_pipe("guidance_times")
-    nlp.add_pipe("guidance_cues")
     return nlp
 
 
@@ -258,6 +208,9 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_NUMBERED_NAMES = frozenset(rules.words("numbered_names"))
+
+
 def _strip_footnote_markers(text: str) -> tuple[str, dict[int, str]]:
     """'improvement2' -> 'improvement' with the marker remembered by position."""
     markers: dict[int, str] = {}
@@ -265,7 +218,7 @@ def _strip_footnote_markers(text: str) -> tuple[str, dict[int, str]]:
     last = 0
     for m in FOOTNOTE_GLUE.finditer(text):
         word = m.group(1)
-        if word in ("covid", "sars", "phase", "tier", "stage", "level", "band", "category", "type", "wave"):
+        if word in _NUMBERED_NAMES:
             continue
         out.append(text[last:m.end(1)])
         markers[sum(len(p) for p in out)] = m.group(2)
@@ -358,6 +311,9 @@ def _passages(doc: Document) -> list[Passage]:
     return out
 
 
+EXAMPLE_START_RE = rules.pattern("example_start")
+
+
 def _in_example(blocks: list[Block], texts: list[str], following: list[int | None], i: int, was: bool) -> bool:
     """Whether block ``i`` belongs to a stretch of worked examples or illustrative data.
 
@@ -447,14 +403,30 @@ def _clause_bounds(sent: Span, tok_i: int) -> tuple[int, int]:
     return start, end
 
 
-def _cues_before(doc: Doc, lo: int, hi: int) -> list[Span]:
-    return [c for c in _cues(doc) if lo <= c.start and c.end <= hi]
+def _cues_in(doc: Doc, lo: int, hi: int, labels: Sequence[str] = ()) -> list[Span]:
+    """The cues wholly inside tokens ``lo:hi`` (only those labelled one of ``labels``, when given): how a
+    rule asks "is there a MIN cue in this clause" without re-typing the words of ``rules/cues.toml``."""
+    return [c for c in _cues(doc) if lo <= c.start and c.end <= hi and (not labels or c.label_ in labels)]
+
+
+def _cue_at(doc: Doc, start: int, hi: int, labels: Sequence[str]) -> bool:
+    """Whether a cue labelled one of ``labels`` starts at token ``start`` (and ends by ``hi``)."""
+    return any(c.start == start for c in _cues_in(doc, start, hi, labels))
+
+
+def _after_baseline(doc: Doc, sent: Span, char: int) -> bool:
+    """Whether what ends right before character ``char`` makes a date there a baseline or a range, not a
+    deadline: a BASELINE cue ("compared to 2019/20", "than", "since") or "up to", "aged 16"."""
+    if _NOT_A_DEADLINE_BEFORE.search(_text(doc)[max(sent.start_char, char - 40):char]):
+        return True
+    return any(c.label_ == "BASELINE" and sent.start <= c.start and c.end_char <= char and
+               not _text(doc)[c.end_char:char].strip() for c in _cues(doc))
 
 
 def _is_fact(doc: Doc, lo: int, q_start: int) -> bool:
     """A past or present fact rather than a commitment: the nearest cue before the value decides."""
     nearest: Span | None = None
-    for c in _cues_before(doc, lo, q_start):
+    for c in _cues_in(doc, lo, q_start):
         if c.label_ == "FACT" and c.start > 0 and doc[c.start - 1].lower_ == "be":
             continue  # "should be achieved", "to be delivered": future passive, not a report
         if c.label_ in ("FACT", "COMMIT") and (nearest is None or c.end >= nearest.end):
@@ -501,12 +473,15 @@ def _reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention
 
 
 def _commit_between(doc: Doc, lo: int, hi: int) -> bool:
-    return any(c.label_ == "COMMIT" for c in _cues_before(doc, lo, hi))
+    return any(c.label_ == "COMMIT" for c in _cues_in(doc, lo, hi))
 
 
-_COMPARATIVE = {"more", "fewer", "less", "smaller", "larger", "bigger", "higher", "lower", "greater"}
-_TARGET_PRE = {"additional", "deliver", "delivering", "provide", "providing", "achieve", "ambition", "to",
-               "target", "extra", "further", "minimum", "least", "reach", "reaching", "of"}
+_COMPARATIVE = frozenset(rules.words("comparative"))
+_TARGET_PRE = frozenset(rules.words("target_before"))
+_COUNT_VERBS = frozenset(rules.words("count_verbs"))
+_COUNT_MODIFIERS = frozenset(rules.words("count_modifiers"))
+NON_COMMITMENT_COUNT_NOUNS = frozenset(rules.words("non_commitment_count_nouns"))
+EXAMPLE_RE = rules.pattern("example")
 
 
 def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
@@ -553,20 +528,19 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
     if q.label == "COUNT":
         # a count of something: "700,000 additional urgent dental appointments", "73,500 people"
         j = q.end
-        while j < sent.end and doc[j].lower_ in ("additional", "more", "extra", "new", "further", "urgent",
-                                                  "fewer"):
+        while j < sent.end and doc[j].lower_ in _COUNT_MODIFIERS:
             j += 1
         if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
             q.unit = _count_noun(doc, q.end, sent.end) or q.unit
             return q.unit.lower() not in NON_COMMITMENT_COUNT_NOUNS
-        return bool(before) and before[-1] in ("provide", "providing", "deliver", "delivering") or (
+        return bool(before) and before[-1] in _COUNT_VERBS or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
     if q.label in ("PERCENT", "POINTS"):
         # A bare figure ("7.4%", a table of results) is a statistic; a target says so: a commitment or
         # direction word in its clause, a bound right before it ("a minimum of"), a date, or a list of asks.
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 3):q.start])
         cue = any(c.label_ in ("COMMIT", "INC", "RED", "MAINT") and c.text.lower() not in _COMPARATIVE
-                  for c in _cues_before(doc, lo, hi)) or \
+                  for c in _cues_in(doc, lo, hi)) or \
             re.search(r"\b(minimum|maximum|at least|at most|no more than|less than|to|of)\s*$",
                       near) is not None
         dated = any(not _is_history(m, edition) for m in mentions)
@@ -574,8 +548,8 @@ def _is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, me
     return False
 
 
-_BUILD_VERBS = {"establish", "open", "build", "recruit", "train", "create", "deliver", "provide", "launch", "fund",
-                "employ", "hire", "commission", "roll", "set", "expand", "add", "deploy"}
+_BUILD_VERBS = frozenset(rules.words("build_verbs"))
+_SMALL_COUNT_NOT_AFTER = frozenset(rules.words("small_count_not_after"))
 
 
 def _small_count_target(doc: Doc, sent: Span, q: Quantity, mentions: list[TimeMention],
@@ -586,8 +560,7 @@ def _small_count_target(doc: Doc, sent: Span, q: Quantity, mentions: list[TimeMe
     so a small count is a target only when it heads a noun phrase that a future-dated commitment binds.
     """
     prev = doc[q.start - 1].lower_ if q.start > sent.start else ""
-    if prev in ("the", "these", "those", "our", "their", "all", "first", "initial", "key", "of", "in", "at",
-                "to", "for", "on", "per", "with", "by", "from", "and", "or", "-", "–", "(", "£", "q", "phase"):
+    if prev in _SMALL_COUNT_NOT_AFTER:
         return False
     noun = _count_noun(doc, q.end, sent.end)
     if noun is None or noun.lower() in NON_COMMITMENT_COUNT_NOUNS or doc[q.end:q.end + 1].text in ("-", "–", "%", "/"):
@@ -608,7 +581,7 @@ def _count_noun(doc: Doc, start: int, end: int) -> str | None:
     noun = None
     for tok in doc[start:min(end, start + 5)]:
         low = tok.lower_
-        if low in ("additional", "more", "extra", "new", "further", "fewer"):
+        if low in _COUNT_MODIFIERS:
             continue
         if not tok.is_alpha or low in STOP_WORDS or re.search(r"(ing|ed)$", low):
             break
@@ -617,15 +590,13 @@ def _count_noun(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
-    near_before = " ".join(t.lower_ for t in doc[max(lo, q.start - 4):q.start])
     after = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)])
-    if re.search(r"\b(minimum|at least|no less than|no fewer than)\b", near_before) or \
-            re.search(r"^(or more|or better|or greater)", after):
+    near_lo, after_hi = max(lo, q.start - 4), min(sent.end, q.end + 4)
+    if _cues_in(doc, near_lo, q.start, ("MIN",)) or _cue_at(doc, q.end, after_hi, ("MIN_AFTER",)):
         # "a minimum 10% reduction" bounds a cut; any other floor is a level to reach or beat
         reduction = re.search(r"^(%\s*)?(point )?(reduction|reductions|cut|decrease)", after)
         return "reduce" if reduction else "at_least"
-    if re.search(r"\b(no more than|at most|maximum|less than|fewer than|below|under)\b", near_before) or \
-            re.search(r"^(or less|or fewer|or below)", after):
+    if _cues_in(doc, near_lo, q.start, ("MAX",)) or _cue_at(doc, q.end, after_hi, ("MAX_AFTER",)):
         return "at_most"
     if re.search(r"^(point |percentage point )?(reduction|reductions|cut|decrease|fall)", after):
         return "reduce"
@@ -640,17 +611,10 @@ def _direction(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
     return "achieve"
 
 
-_LEAD_VERB = re.compile(
-    r"^(?:and |or |to |with |but |the )*(?:(?:improve|improving|increase|increasing|reduce|reducing|deliver|"
-    r"delivering|achieve|achieving|maintain|maintaining|ensure|ensuring|expand|expanding|support|supporting|"
-    r"provide|providing|reach|reaching|raise|raising|make|making|close|closing|meet|meeting|return|returning|"
-    r"cut|cutting|lower|lowering|sustain|sustaining|grow|growing|improve performance against)\s+)+",
-    re.IGNORECASE)
-_METRIC_STOP = re.compile(
-    r",|;|:|\(|\bby (?=(?:the end of )?(?:[A-Z][a-z]+ )?20\d\d|March|April|the end)"
-    r"|\bin (?=20\d\d|[A-Z][a-z]+ 20\d\d)"
-    r"|\bacross 20|\bcompared\b|\bwith every\b|\bwith all\b|\bwhich\b|\bas well as\b|\brespectively\b"
-    r"|\bnationally\b|\bagainst the\b|\bso that\b|\bwhile\b|\bincluding\b|\bas measured\b|\bwhere\b")
+# An ask's opening verb(s), after any joining words: "and to improve", "reducing".
+_LEAD_VERB = re.compile(r"^(?:and |or |to |with |but |the )*(?:(?:" +
+                        "|".join(map(re.escape, rules.words("lead_verbs"))) + r")\s+)+", re.IGNORECASE)
+_METRIC_STOP = rules.pattern("metric_stop")
 
 
 def _clean_metric(text: str) -> str:
@@ -733,12 +697,17 @@ def _respectively(qs: list[Quantity], metric: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Deadlines
 
-_NAME_AFTER = re.compile(r"^\s*(?:levels?|baseline|payment scheme|spending review|survey|staff survey|"
-                         r"settlement|prices|tariff|data|figures|outturn|results|letter|edition|guidance|"
-                         r"planning guidance|priorities and operational|to 20\d\d)\b", re.IGNORECASE)
-_CONTEXT_FREE = ("end of Parliament",)
-STRONG_PREPS = ("by", "by the end of", "no later than", "no later than the end of", "with effect from",
-                "from", "before the end of", "between now and the end of")
+# A date followed by one of these names something ("2024/25 levels") or is a range's start ("2025 to 2026").
+_NAME_AFTER = re.compile(r"^\s*(?:" + "|".join(map(re.escape, rules.words("names_after_date"))) +
+                         r"|to 20\d\d)\b", re.IGNORECASE)
+_CONTEXT_FREE = rules.words("context_free_periods")
+STRONG_PREPS = rules.words("deadline_prepositions")
+# Document and event names: a date inside one names the document ("Spending Review 2025", "Better Care Fund
+# policy framework for 2025 to 2026", "the 2025/26 NHS Standard Contract"), it does not bind an action.
+_DOC_NOUN = "(?:" + "|".join(map(re.escape, rules.words("document_nouns"))) + ")"
+TITLE_BEFORE_RE = re.compile(r"(?:\b[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\s*$")
+TITLE_AFTER_RE = re.compile(r"^\s*(?:[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\b")
+REFERENCE_BEFORE_RE = rules.pattern("reference_before")
 
 
 def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
@@ -764,8 +733,7 @@ def _time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pa
         return False
     if _names_a_document(doc, sent, m):
         return False
-    if re.search(r"\b(compared (to|with)|than|since|relative to|against|versus|baseline|up to|aged? \d+)\s*$",
-                 before):
+    if _after_baseline(doc, sent, m.start):
         return False
     if _in_subject(doc, sent, m):
         return False
@@ -924,6 +892,11 @@ def _evidence(passage: Passage, sent: Span) -> Evidence:
                     block_index=passage.block_index)
 
 
+SCOPE_RE = rules.pattern("scope")
+_NOT_A_DEADLINE_BEFORE = rules.pattern("not_a_deadline_before")
+BASELINE_RE = rules.pattern("baseline")
+
+
 def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
     m = BASELINE_RE.search(sent.text)
     if m:
@@ -1070,7 +1043,7 @@ def _target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], 
     best: tuple[float, int] | None = None
     for k, m in enumerate(s_t):
         before = _text(doc)[max(sent.start_char, m.start - 30):m.start].lower()
-        if re.search(r"\b(compared (to|with)|than|since|against|versus|baseline|aged?|upon)\s*$", before):
+        if _after_baseline(doc, sent, m.start):
             continue
         if _names_a_document(doc, sent, m) or (
                 m.prep is None and m.when.granularity in (
@@ -1113,9 +1086,8 @@ def _column_year(passage: Passage, q_char: int, edition: Edition | None, publish
 
 # Priorities -----------------------------------------------------------------------------------
 
-_COLUMN_HEADER = re.compile(r"^(?:(?:target|ambition|trajectory)\s+(?:for\s+)?)?(?:20\d\d\s?/\s?\d\d|20\d\d)"
-                            r"(?:\s+(?:target|ambition|trajectory|plan))?$", re.IGNORECASE)
-_PRIORITY_INTRO = re.compile(r"\b(priorit(y|ies)|objectives?|ambitions?|success measures?)\b", re.IGNORECASE)
+_COLUMN_HEADER = rules.pattern("column_header")
+_PRIORITY_INTRO = rules.pattern("priority_intro")
 
 
 def _priority_title(text: str) -> str:
