@@ -1,0 +1,122 @@
+"""The extraction rule files: validation by the loader, and the rules really coming from the data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guidance_parser import rules
+from guidance_parser.extract import build_nlp
+from guidance_parser.rules import RulesError
+
+SHIPPED = Path(rules.__file__).resolve().parent
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the shipped rules, in use through $GUIDANCE_RULES_DIR while the test runs."""
+    folder = tmp_path / "rules"
+    shutil.copytree(SHIPPED, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setenv(rules.RULES_ENV, str(folder))
+    rules.reload()
+    build_nlp.cache_clear()
+    yield folder
+    monkeypatch.delenv(rules.RULES_ENV)
+    rules.reload()
+    build_nlp.cache_clear()
+
+
+def _cues(text: str) -> list[tuple[str, str]]:
+    doc = build_nlp()(text)
+    return sorted((s.text, s.label_) for s in doc.spans["cues"])
+
+
+def _quantities(text: str) -> list[tuple[str, str]]:
+    doc = build_nlp()(text)
+    return [(s.text, s.label_) for s in doc.spans["quantities"]]
+
+
+def test_shipped_rules_load() -> None:
+    phrases = rules.cue_phrases()
+    assert set(phrases) == rules.CUE_LABELS
+    assert "at least" in phrases["MIN"]
+    assert {p["label"] for p in rules.quantity_patterns({"MULTIPLIERS": ["m"], "DURATION_UNITS": ["days"]})} \
+        == rules.QUANTITY_LABELS
+    assert "contributions" in rules.words("non_commitment_count_nouns")
+    assert rules.pattern("scope").search("every trust will")
+
+
+def test_unknown_cue_label_is_rejected_naming_the_valid_ones(rules_copy: Path) -> None:
+    with (rules_copy / "cues.toml").open("a") as fh:
+        fh.write('\n[COMMITT]\nphrases = ["pledge"]\n')
+    with pytest.raises(RulesError) as e:
+        rules.cue_phrases()
+    message = str(e.value)
+    assert "cues.toml" in message and "'COMMITT'" in message
+    assert "COMMIT" in message.split("valid:")[1] and "MODAL" in message.split("valid:")[1]
+
+
+def test_unknown_key_and_word_list_are_rejected(rules_copy: Path) -> None:
+    text = (rules_copy / "quantities.toml").read_text()
+    (rules_copy / "quantities.toml").write_text(text.replace("[SMALLCOUNT]\n", "[SMALLCOUNT]\nexamples = []\n"))
+    with pytest.raises(RulesError, match=r"unknown key 'examples'.*valid: patterns"):
+        rules.quantity_patterns({})
+    (rules_copy / "quantities.toml").write_text(text)
+    rules.reload()
+    with pytest.raises(RulesError, match=r"unknown word list 'MULTIPLIERS'.*valid: DURATION_UNITS"):
+        rules.quantity_patterns({"DURATION_UNITS": ["days"]})
+    with pytest.raises(RulesError, match=r"unknown word list 'comparatives'.*valid: build_verbs"):
+        rules.words("comparatives")
+
+
+def test_malformed_toml_names_the_file(rules_copy: Path) -> None:
+    (rules_copy / "extraction.toml").write_text("[words\ncomparative = [")
+    with pytest.raises(RulesError, match=r"extraction\.toml.*cannot be read as TOML"):
+        rules.words("comparative")
+
+
+def test_bad_regex_and_bad_token_pattern_name_the_file(rules_copy: Path) -> None:
+    text = (rules_copy / "extraction.toml").read_text()
+    (rules_copy / "extraction.toml").write_text(text.replace(
+        "regex = '\\b(priorit(y|ies)|objectives?|ambitions?|success measures?)\\b'", "regex = '(unclosed'"))
+    with pytest.raises(RulesError, match=r"extraction\.toml.*priority_intro.*does not compile"):
+        rules.pattern("priority_intro")
+    text = (rules_copy / "quantities.toml").read_text()
+    (rules_copy / "quantities.toml").write_text(text.replace("{ORTH = \"%\"}", "{ORHT = \"%\"}", 1))
+    with pytest.raises(RulesError, match=r"quantities\.toml.*not a spaCy token pattern"):
+        build_nlp()
+
+
+def test_cues_come_from_the_data(rules_copy: Path) -> None:
+    sentence = "Trusts pledge to cut waits."
+    assert ("pledge", "COMMIT") not in _cues(sentence)
+    text = (rules_copy / "cues.toml").read_text()
+    commit = 'phrases = [\n    "will", "shall"'
+    (rules_copy / "cues.toml").write_text(text.replace(commit, commit.replace('"will"', '"pledge", "will"'), 1))
+    rules.reload()
+    build_nlp.cache_clear()
+    assert ("pledge", "COMMIT") in _cues(sentence)
+
+
+def test_quantities_come_from_the_data(rules_copy: Path) -> None:
+    sentence = "Raise coverage by 12 basis points."
+    assert ("12 basis points", "POINTS") not in _quantities(sentence)
+    text = (rules_copy / "quantities.toml").read_text()
+    (rules_copy / "quantities.toml").write_text(text.replace(
+        "patterns = [\n    [{LIKE_NUM = true}, {ORTH = \"%\"}, {LOWER = {IN = [\"point\"",
+        "patterns = [\n    [{LIKE_NUM = true}, {LOWER = \"basis\"}, {LOWER = \"points\"}],\n"
+        "    [{LIKE_NUM = true}, {ORTH = \"%\"}, {LOWER = {IN = [\"point\"", 1))
+    rules.reload()
+    build_nlp.cache_clear()
+    assert _quantities(sentence) == [("12 basis points", "POINTS")]  # the longest match wins over "12"
+
+
+def test_rules_hash_follows_the_content(rules_copy: Path) -> None:
+    before = rules.rules_hash()
+    with (rules_copy / "extraction.toml").open("a") as fh:
+        fh.write("\n# a comment\n")
+    rules.reload()
+    assert rules.rules_hash() != before
