@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from guidance_parser import rules
+from guidance_parser import pipeline, rules
 from guidance_parser.extract import build_nlp
 from guidance_parser.rules import RulesError
 
@@ -114,9 +114,10 @@ def test_quantities_come_from_the_data(rules_copy: Path) -> None:
     assert _quantities(sentence) == [("12 basis points", "POINTS")]  # the longest match wins over "12"
 
 
-def test_rules_hash_follows_the_content(rules_copy: Path) -> None:
-    before = rules.rules_hash()
+def test_edited_rules_change_the_cache_key(rules_copy: Path) -> None:
+    before = rules.rules_hash(), pipeline.stage_fingerprint("ingest"), pipeline.stage_fingerprint("extract")
     with (rules_copy / "extraction.toml").open("a") as fh:
         fh.write("\n# a comment\n")
     rules.reload()
-    assert rules.rules_hash() != before
+    after = rules.rules_hash(), pipeline.stage_fingerprint("ingest"), pipeline.stage_fingerprint("extract")
+    assert all(a != b for a, b in zip(before, after, strict=True))
