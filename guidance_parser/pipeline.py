@@ -83,7 +83,7 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
-    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py", "rules/*.py"),  # published dates use when.py
+    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "rules/*.py"),  # dates: when.py
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract/*.py", "rules/*.py", "__init__.py", "when.py", "model.py", "errors.py"),
                 ("spacy", "dateparser")),

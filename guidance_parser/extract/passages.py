@@ -45,16 +45,6 @@ class Passage:
         return None
 
 
-_ARTEFACT = re.compile(r"\*\*+|\\(?=[()\[\]*_#.\-])")
-
-
-def clean_text(text: str) -> str:
-    """Conversion artefacts out (bold markers, escapes), whitespace collapsed; words untouched."""
-    text = _ARTEFACT.sub("", text)
-    text = text.replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 _NUMBERED_NAMES = frozenset(rules.words("numbered_names"))
 
 
@@ -87,9 +77,9 @@ def _next_with_text(blocks: list[Block]) -> list[int | None]:
 
 def make_passages(doc: Document) -> list[Passage]:
     blocks = doc.blocks
-    # Computed once: the loop reads each block's cleaned text, and its neighbours', several times, and
-    # searching the rest of the document for the next block per block made long documents quadratic.
-    texts = [clean_text(b.text) for b in blocks]
+    # Block text is clean (ingest cleans it once: ``guidance_parser.text``). The next block with text is
+    # computed once: searching the rest of the document for it per block made long documents quadratic.
+    texts = [b.text for b in blocks]
     following = _next_with_text(blocks)
     footnotes: dict[str, str] = {}
     for b, cleaned in zip(blocks, texts, strict=True):
@@ -104,7 +94,7 @@ def make_passages(doc: Document) -> list[Passage]:
     for i, b in enumerate(blocks):
         example = _in_example(blocks, texts, following, i, example)
         if b.kind == "table_row" and (i == 0 or blocks[i - 1].kind != "table_row"):
-            header = tuple(clean_text(c) for c in b.cells)
+            header = tuple(b.cells)
         text = texts[i]
         if not text:
             continue
@@ -145,12 +135,11 @@ def make_passages(doc: Document) -> list[Passage]:
         cells: list[tuple[int, int]] = []
         if b.kind == "table_row" and b.cells:
             pos = len(context)
-            for c in b.cells:
-                ct = clean_text(c)
-                start = own.find(ct, pos) if ct else pos
+            for cell in b.cells:
+                start = own.find(cell, pos) if cell else pos
                 start = pos if start < 0 else start
-                cells.append((start, start + len(ct)))
-                pos = start + len(ct)
+                cells.append((start, start + len(cell)))
+                pos = start + len(cell)
         out.append(Passage(text=own + trailing, block_index=i, block=b, footnotes=footnotes, markers=markers,
                            intro=intro if b.kind == "list_item" else None, context=len(context),
                            own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),

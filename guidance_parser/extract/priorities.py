@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from guidance_parser import rules
 from guidance_parser.extract.ids import _make_id, normalise_for_id
-from guidance_parser.extract.passages import Passage, clean_text
+from guidance_parser.extract.passages import Passage
 from guidance_parser.model import (
     Deadline,
     Document,
@@ -94,17 +94,17 @@ def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, in
         if blocks[i].kind != "heading":
             i += 1
             continue
-        first, title = i, re.sub(r"^\d{1,2}[.)]\s+", "", clean_text(blocks[i].text))
+        first, title = i, re.sub(r"^\d{1,2}[.)]\s+", "", blocks[i].text)
         if title[:1].islower():
             # the second half of a heading a column break separated from its first half
             prev = next((k for k in range(i - 1, max(-1, i - 4), -1) if blocks[k].kind == "heading"), None)
             if prev is not None:
-                first, title = prev, clean_text(blocks[prev].text) + " " + title
+                first, title = prev, blocks[prev].text + " " + title
         # a heading the converter broke in two ("Mental health, learning disabilities" / "and autism")
         while i + 1 < len(blocks) and blocks[i + 1].kind == "heading" and \
-                re.match(r"(and|or|of|for|the)\b|[a-z]", clean_text(blocks[i + 1].text)):
+                re.match(r"(and|or|of|for|the)\b|[a-z]", blocks[i + 1].text):
             i += 1
-            title += " " + clean_text(blocks[i].text)
+            title += " " + blocks[i].text
         j = i + 1
         while j < len(blocks) and blocks[j].kind != "heading":
             j += 1
