@@ -121,3 +121,16 @@ def test_edited_rules_change_the_cache_key(rules_copy: Path) -> None:
     rules.reload()
     after = rules.rules_hash(), pipeline.stage_fingerprint("ingest"), pipeline.stage_fingerprint("extract")
     assert all(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_a_broken_rule_file_is_a_one_line_cli_error(rules_copy: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import cli
+
+    src = tmp_path / "guidance.txt"
+    src.write_text("NHS planning guidance 2025/26\n\nTrusts will cut waits to 65% by March 2026.\n", encoding="utf-8")
+    (rules_copy / "cues.toml").write_text('[COMMITT]\nphrases = ["pledge"]\n')
+    code = cli.main(["extract", str(src), "--no-cache"])
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "cues.toml" in err and "'COMMITT'" in err and "valid: BASELINE, COMMIT" in err

@@ -29,15 +29,7 @@ from guidance_parser.extract.targets import (
     respectively,
     target_deadline,
 )
-from guidance_parser.model import (
-    Deadline,
-    Document,
-    DocumentRef,
-    Edition,
-    Evidence,
-    Extraction,
-    Target,
-)
+from guidance_parser.model import Deadline, Document, DocumentRef, Edition, Evidence, Extraction, Target
 
 URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
 
