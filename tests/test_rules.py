@@ -134,3 +134,14 @@ def test_a_broken_rule_file_is_a_one_line_cli_error(rules_copy: Path, tmp_path: 
     err = capsys.readouterr().err.strip()
     assert code != 0 and len(err.splitlines()) == 1 and "Traceback" not in err
     assert "cues.toml" in err and "'COMMITT'" in err and "valid: BASELINE, COMMIT" in err
+
+
+def test_a_quantity_pattern_without_a_number_is_rejected(rules_copy: Path) -> None:
+    """Passages without a number skip the quantity matcher, so a pattern that needs none would silently miss."""
+    text = (rules_copy / "quantities.toml").read_text()
+    small = "patterns = [\n    [{TEXT = {REGEX = '^[1-9]"
+    assert small in text
+    dozen = small.replace("[\n", '[\n    [{LOWER = "dozen"}],\n')
+    (rules_copy / "quantities.toml").write_text(text.replace(small, dozen))
+    with pytest.raises(RulesError, match=r"quantities\.toml.*SMALLCOUNT.*no number token"):
+        build_nlp()

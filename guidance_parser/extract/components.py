@@ -22,9 +22,7 @@ from spacy.util import registry
 
 from guidance_parser import rules
 from guidance_parser.extract.units_data import DURATION_UNITS, MULTIPLIERS
-from guidance_parser.model import (
-    Edition,
-)
+from guidance_parser.model import Edition
 from guidance_parser.when import find_times
 
 _DIGIT = re.compile(r"\d")
@@ -48,6 +46,11 @@ class QuantityGate:
         self.ruler = SpanRuler(nlp, name="quantity_ruler", spans_key="quantities", overwrite=True, validate=True,
                                spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")())
         patterns = rules.quantity_patterns({"MULTIPLIERS": MULTIPLIERS, "DURATION_UNITS": DURATION_UNITS})
+        for p in patterns:
+            if not any(_numeric_token(t) for t in p["pattern"]):
+                raise rules.RulesError(rules.rules_dir() / "quantities.toml",
+                                       f"[{p['label']}] pattern {p['pattern']} has no number token (LIKE_NUM = true "
+                                       "or a TEXT REGEX with \\d): passages without a number skip this matcher")
         try:
             self.ruler.add_patterns(patterns)
         except ValueError as e:  # spaCy's MatchPatternError names the bad token pattern
@@ -58,6 +61,12 @@ class QuantityGate:
             doc.spans["quantities"] = []
             return doc
         return self.ruler(doc)
+
+
+def _numeric_token(token: dict[str, object]) -> bool:
+    """A token pattern that only a number can match: what ``_may_hold_quantity`` relies on."""
+    text = token.get("TEXT")
+    return token.get("LIKE_NUM") is True or (isinstance(text, dict) and "\\d" in str(text.get("REGEX", "")))
 
 
 def _may_hold_quantity(doc: Doc) -> bool:
@@ -113,7 +122,7 @@ def passage_cues(doc: Doc) -> list[Span]:
 
 
 def published_of(doc: Doc) -> date | None:
-    """The document's stated publication date, set on each passage by ``_prepare``."""
+    """The document's stated publication date, set on each passage by ``driver._prepare``."""
     published = doc.user_data.get("published")
     return published if isinstance(published, date) else None
 
