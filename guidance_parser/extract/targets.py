@@ -120,6 +120,7 @@ _COUNT_VERBS = frozenset(rules.words("count_verbs"))
 _COUNT_MODIFIERS = frozenset(rules.words("count_modifiers"))
 NON_COMMITMENT_COUNT_NOUNS = frozenset(rules.words("non_commitment_count_nouns"))
 EXAMPLE_RE = rules.pattern("example")
+_MONEY_TARGET = rules.pattern("money_target")
 
 
 def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
@@ -160,7 +161,7 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         return False
     if q.label == "MONEY":
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 6):min(sent.end, q.end + 4)])
-        return bool(re.search(r"\b(sav(e|es|ing|ings)|efficienc|reduc|cut|release|deliver)", near))
+        return _MONEY_TARGET.search(near) is not None
     if q.label == "SMALLCOUNT":
         return _small_count_target(doc, sent, q, mentions, edition)
     if q.label == "COUNT":
@@ -227,18 +228,23 @@ def _count_noun(doc: Doc, start: int, end: int) -> str | None:
     return noun
 
 
+# "10% reduction", "5 percentage point improvement": the direction word right after the value.
+_AFTER_VALUE = r"^(?:%\s*)?(?:point |percentage point )?(?:"
+_REDUCTION_AFTER = re.compile(_AFTER_VALUE + "|".join(map(re.escape, rules.words("reduction_nouns"))) + ")")
+_INCREASE_AFTER = re.compile(_AFTER_VALUE + "|".join(map(re.escape, rules.words("increase_nouns"))) + ")")
+
+
 def direction_of(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None:
     after = " ".join(t.lower_ for t in doc[q.end:min(sent.end, q.end + 4)])
     near_lo, after_hi = max(lo, q.start - 4), min(sent.end, q.end + 4)
     if cues_in(doc, near_lo, q.start, ("MIN",)) or cue_at(doc, q.end, after_hi, ("MIN_AFTER",)):
         # "a minimum 10% reduction" bounds a cut; any other floor is a level to reach or beat
-        reduction = re.search(r"^(%\s*)?(point )?(reduction|reductions|cut|decrease)", after)
-        return "reduce" if reduction else "at_least"
+        return "reduce" if _REDUCTION_AFTER.match(after) else "at_least"
     if cues_in(doc, near_lo, q.start, ("MAX",)) or cue_at(doc, q.end, after_hi, ("MAX_AFTER",)):
         return "at_most"
-    if re.search(r"^(point |percentage point )?(reduction|reductions|cut|decrease|fall)", after):
+    if _REDUCTION_AFTER.match(after):
         return "reduce"
-    if re.search(r"^(point |percentage point )?(improvement|increase|growth|rise|uplift)", after) or \
+    if _INCREASE_AFTER.match(after) or \
             (q.label == "COUNT" and re.search(r"^(additional|more|extra|new)\b", after)):
         return "increase"
     if q.label == "DURATION":

@@ -161,10 +161,10 @@ def quantity_patterns(word_lists: Mapping[str, Iterable[str]]) -> list[dict[str,
 EXTRACTION_WORDS = frozenset({
     "comparative", "target_before", "build_verbs", "count_verbs", "count_modifiers", "non_commitment_count_nouns",
     "small_count_not_after", "numbered_names", "document_nouns", "names_after_date", "lead_verbs",
-    "deadline_prepositions", "context_free_periods"})
+    "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns"})
 EXTRACTION_PATTERNS = frozenset({
-    "scope", "baseline", "not_a_deadline_before", "example", "example_start", "reference_before", "metric_stop",
-    "column_header", "priority_intro"})
+    "scope", "baseline", "money_target", "not_a_deadline_before", "example", "example_start", "reference_before",
+    "metric_stop", "column_header", "priority_intro"})
 
 
 def _extraction() -> dict[str, Any]:
@@ -177,19 +177,24 @@ def _extraction() -> dict[str, Any]:
     return data
 
 
+def _entry(section: str, name: str, valid: frozenset[str], what: str) -> Any:
+    """Entry ``name`` of ``extraction.toml``'s ``[section]``: an unknown name or a missing entry is a RulesError."""
+    check_keys(f"extraction.toml: [{section}]", [name], valid, what)
+    found = _extraction().get(section, {})
+    if name not in found:
+        raise RulesError(rules_dir() / "extraction.toml", f"[{section}] has no {what} {name!r}")
+    return found[name]
+
+
 def words(name: str) -> tuple[str, ...]:
     """Word list ``name`` of ``extraction.toml``'s ``[words]``, in file order."""
-    found = _extraction().get("words", {})
-    check_keys("extraction.toml: [words]", [name], found, "word list")
-    return string_list(f"extraction.toml: [words] {name}", found[name])
+    return string_list(f"extraction.toml: [words] {name}", _entry("words", name, EXTRACTION_WORDS, "word list"))
 
 
 def pattern(name: str) -> re.Pattern[str]:
     """Regular expression ``name`` of ``extraction.toml``'s ``[patterns]``, compiled."""
-    found = _extraction().get("patterns", {})
-    check_keys("extraction.toml: [patterns]", [name], found, "pattern")
     where = f"extraction.toml: [patterns.{name}]"
-    entry = table(where, found[name])
+    entry = table(where, _entry("patterns", name, EXTRACTION_PATTERNS, "pattern"))
     check_keys(where, entry, {"regex", "ignore_case"})
     regex = entry.get("regex")
     source = regex if isinstance(regex, str) else "".join(string_list(f"{where} regex", regex))
