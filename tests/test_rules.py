@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guidance_parser import pipeline, rules
 from guidance_parser.extract import build_nlp
@@ -145,3 +147,29 @@ def test_a_quantity_pattern_without_a_number_is_rejected(rules_copy: Path) -> No
     (rules_copy / "quantities.toml").write_text(text.replace(small, dozen))
     with pytest.raises(RulesError, match=r"quantities\.toml.*SMALLCOUNT.*no number token"):
         build_nlp()
+
+
+def _gate_agrees(texts: list[str]) -> None:
+    """The quantity gate (skip passages without a number) finds exactly what the ruler alone finds."""
+    nlp = build_nlp()
+    gate = nlp.get_pipe("guidance_quantities")
+    for text in texts:
+        gated_doc, full_doc = gate(nlp.make_doc(text)), gate.ruler(nlp.make_doc(text))
+        gated = [(s.start, s.end, s.label_) for s in gated_doc.spans["quantities"]]
+        full = [(s.start, s.end, s.label_) for s in full_doc.spans["quantities"]]
+        assert gated == full, text
+
+
+def test_quantity_gate_agrees_with_the_full_search_on_the_corpus() -> None:
+    from conftest import corpus_file
+
+    text = corpus_file("nhs-medium-term-planning-framework-2026-27-to-2028-29.md").read_text(encoding="utf-8")
+    _gate_agrees([p for p in text.split("\n\n") if p.strip()])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["ten", "million", "£", "5", "%", "per", "cent", "12,000", "2-hour", "weeks", "a",
+                                 "percentage", "points", "bn", "£2.5bn", "one", "hundred", "2025", "-"]),
+                max_size=12).map(" ".join))
+def test_quantity_gate_agrees_with_the_full_search(text: str) -> None:
+    _gate_agrees([text])
