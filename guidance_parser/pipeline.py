@@ -27,6 +27,7 @@ from typing import TypeVar
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Document, Extraction
+from guidance_parser.rules import rules_hash
 
 T = TypeVar("T")
 
@@ -83,15 +84,21 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
     # published dates use when.py; table header rows read rules/tables.toml
-    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py", "rules/*.py", "rules/*.toml"),
+    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "rules/*.py"),
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
-    "extract": (("extract.py", "lexicon.py", "when.py", "model.py", "errors.py", "__init__.py", "vocabulary.py",
-                 "catalogue.py", "units.py", "rules/*.py", "rules/*.toml"), ("spacy", "dateparser")),
+    "extract": (("extract/*.py", "rules/*.py", "__init__.py", "when.py", "model.py", "errors.py", "vocabulary.py",
+                 "catalogue.py", "units.py"), ("spacy", "dateparser")),
 }
 
 
-@cache
 def stage_fingerprint(stage: str) -> str:
+    """Hash of the code, library versions and rule files a stage's output depends on: edited rules
+    (``guidance_parser/rules/*.toml`` or ``$GUIDANCE_RULES_DIR``) miss the cache like edited code."""
+    return hashlib.sha256(f"{_code_fingerprint(stage)}|{rules_hash()}".encode()).hexdigest()[:16]
+
+
+@cache
+def _code_fingerprint(stage: str) -> str:
     """Hash of the code and library versions a stage's output depends on (see ``_STAGE_DEPENDENCIES``)."""
     pkg = Path(__file__).resolve().parent
     modules, distributions = _STAGE_DEPENDENCIES[stage]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from spacy.pipeline import SpanRuler
 
 from guidance_parser.extract import build_nlp, extract, extract_many, normalise_for_id
 from guidance_parser.model import Block, Document, Edition, Extraction, to_dict
@@ -25,7 +26,9 @@ def run(*blocks: Block | str, edition: Edition = ED_2025) -> Extraction:
 def test_pipeline_has_named_rule_components_and_is_cached() -> None:
     nlp = build_nlp()
     assert nlp is build_nlp()
-    assert nlp.pipe_names == ["sentencizer", "guidance_quantities", "guidance_times", "guidance_cues"]
+    assert nlp.pipe_names == ["sentencizer", "guidance_cues", "guidance_quantities", "guidance_times"]
+    # cues are spaCy's own span_ruler, its phrases from rules/cues.toml
+    assert isinstance(nlp.get_pipe("guidance_cues"), SpanRuler)
 
 
 def test_national_target_with_trust_floor() -> None:

@@ -13,11 +13,11 @@ from conftest import corpus_file
 
 from guidance_parser.ingest import repair_text
 from guidance_parser.ingest.repair import (
-    clean_chars,
     join_hyphenated,
     repair_ligatures,
     shows_ligature_damage,
 )
+from guidance_parser.text import clean_chars
 
 # (damaged as found in the corpus, repaired)
 DAMAGED = [

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableSt
 from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, is_page_number
 from guidance_parser.ingest.tables import grid_from_spans, table_rows
+from guidance_parser.text import unbold
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_ONLY = re.compile(r"^(?:\*\*[^*]*\*\*\s*)+$")
@@ -96,13 +97,13 @@ def read_markdown(text: str) -> list[RawBlock]:
             flush()
             body = m.group(2)
             level = len(m.group(1))
-            out.append(RawBlock("heading", body, level=_heading_level(_unbold(body), level),
+            out.append(RawBlock("heading", body, level=_heading_level(unbold(body), level),
                                 extras={"after_break": float(brk)}))
             continue
         stripped = line.strip()
-        if _BOLD_ONLY.match(stripped) and _looks_like_heading(_unbold(stripped)):
+        if _BOLD_ONLY.match(stripped) and _looks_like_heading(unbold(stripped)):
             flush()
-            out.append(RawBlock("heading", stripped, level=_heading_level(_unbold(stripped), 2),
+            out.append(RawBlock("heading", stripped, level=_heading_level(unbold(stripped), 2),
                                 extras={"after_break": float(brk)}))
             continue
         m = _BULLET.match(line)
@@ -118,10 +119,6 @@ def read_markdown(text: str) -> list[RawBlock]:
         para.append(stripped)
     flush()
     return out
-
-
-def _unbold(text: str) -> str:
-    return " ".join(text.replace("**", " ").replace("__", " ").split())
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -1,7 +1,6 @@
 """Text damage repairs shared by every input format.
 
-Owns the character-level clean-up (control characters, byte-order marks, odd spaces), the lost
-"ll" ligature repair ("wil" -> "will", "ful y" -> "fully", "al ocated" -> "allocated") and the
+Owns the lost "ll" ligature repair ("wil" -> "will", "ful y" -> "fully", "al ocated" -> "allocated") and the
 joining of words hyphenated across a line break ("organis-" + "ations" -> "organisations",
 but "year-on-" + "year" keeps its hyphen).
 
@@ -17,10 +16,11 @@ and replaced by a space, so "ll" became "l " everywhere ("ful y", "wil be", "Ove
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
+
+from guidance_parser.text import clean_chars
 
 # Zipf scale: 3 = once per million words, 6 = once per thousand.
 _JOIN_MIN = 2.3  # a joined "A l B" must at least be a real (if rare) word: "crucially" is 2.95
@@ -30,11 +30,6 @@ _WEAK_GAIN = 0.3  # "al" -> "all", "il" -> "ill": only in text already shown to 
 _WEAK_MIN = 4.5
 _LATIN_AFTER = {"et"}  # "et al" is the one idiom where "al" is a word in English prose
 
-# Characters that are never text: C0/C1 controls except tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[A-Za-z]+")
 _STRAY_BEFORE = re.compile(r"[,.;:!?)\]]|-[A-Za-z]")  # punctuation or a hyphenated tail after a space
 # A word ending in "l", the space the lost glyph left, and what follows it.
@@ -45,25 +40,6 @@ _L_END = re.compile(r"(?<![A-Za-z'’\-/.@])([A-Za-z]*[lL])( +)(?=(\S))")
 def zipf(word: str) -> float:
     """How common an English word is (0 = unknown), case-insensitively."""
     return zipf_frequency(word.lower(), "en")
-
-
-def clean_chars(text: str) -> str:
-    """Drop control characters, BOMs, soft hyphens and zero-width marks; normalise odd spaces.
-
-    A form feed or vertical tab is a break between lines, so it becomes a newline, not nothing.
-    """
-    text = unicodedata.normalize("NFC", text)
-    text = _ANSI.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", " ")
-    text = _ZERO_WIDTH.sub("", text)
-    text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
-    # Presentation-form ligature glyphs (U+FB00..FB06) decompose to plain letters.
-    return text.translate(_LIGATURE_GLYPHS)
-
-
-_LIGATURE_GLYPHS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-                                  "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 
 
 def _is_fragment(word: str) -> bool:
@@ -220,7 +196,8 @@ def repair_hyphens(text: str) -> str:
 
 
 def repair_text(text: str) -> str:
-    """All damage repairs that apply to any format: characters, hyphenated breaks, ligatures."""
+    """All damage repairs that apply to any format: characters (``text.clean_chars``), hyphenated breaks,
+    ligatures."""
     return repair_ligatures(repair_hyphens(clean_chars(text)))
 
 
@@ -229,8 +206,3 @@ def _rejoin(m: re.Match[str]) -> str:
     if before and m.string[m.start() - 1:m.start()] not in (" ", "\n", "") and re.search(r"[/.]", before[-1]):
         return m.group(1) + m.group(2)  # inside a web address: the hyphen is the address's own
     return join_hyphenated(m.group(1), m.group(2))
-
-
-def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace to one space and trim."""
-    return " ".join(text.split())

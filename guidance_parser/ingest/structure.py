@@ -17,19 +17,14 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest.edition import require_edition
 from guidance_parser.ingest.published import detect_published
 from guidance_parser.ingest.repair import (
-    clean_chars,
     join_hyphenated,
-    normalise_space,
     repair_hyphens,
     repair_ligatures,
     shows_ligature_damage,
 )
 from guidance_parser.model import Block, BlockKind, Document, SourceFormat
+from guidance_parser.text import clean_chars, normalise_space, row_text, strip_artefacts, unbold
 
-# Markdown conversion artefacts that also leak into PDFs made from such text: "\(" escapes and
-# "**" bold markers, never meant as text.
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|&<>~\"'])")
-_BOLD = re.compile(r"\*\*+|__(?=\S)|(?<=\S)__")
 _METADATA = re.compile(r"^(classification|date published|date last updated|publication reference|version \d"
                        r"|publication approval|content|contents)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;…)\]”\"’]\s*$")
@@ -48,15 +43,6 @@ class RawBlock:
     may_continue: bool = True
     extras: dict[str, float] = field(default_factory=dict)
     anchor: str | None = None  # a heading's id in an HTML long-read (what "page.html#id" opens)
-
-
-def strip_artefacts(text: str) -> str:
-    """Remove Markdown escapes and bold markers left in converted text."""
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    if "**" in text or "__" in text:
-        text = _BOLD.sub("", text)
-    return text
 
 
 def is_page_number(text: str) -> bool:
@@ -172,7 +158,7 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     for b in raw:
         b.text = clean_chars(b.text)
         b.cells = tuple(clean_chars(c) for c in b.cells)
-    title_hint = title or guess_title([RawBlock(b.kind, _unbold(strip_artefacts(b.text)), b.page, b.level)
+    title_hint = title or guess_title([RawBlock(b.kind, unbold(strip_artefacts(b.text)), b.page, b.level)
                                        for b in raw[:60] if b.text.strip()])
     raw = strip_running_prefixes(raw, title_hint=title_hint)
     strip_glued_page_numbers(raw)
@@ -183,7 +169,7 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
         if b.kind == "table_row":
             if not any(cells):
                 continue
-            text = " | ".join(cells)
+            text = row_text(cells)
         if not text or (b.kind != "table_row" and not re.search(r"\w", text)):
             continue
         if b.kind != "table_row" and is_page_number(text):
@@ -212,11 +198,7 @@ def _repair_blocks(blocks: list[RawBlock]) -> None:
         b.text = repair_ligatures(repair_hyphens(b.text), damaged=verdict)
         if b.cells:
             b.cells = tuple(repair_ligatures(c, damaged=verdict) for c in b.cells)
-            b.text = " | ".join(b.cells)
-
-
-def _unbold(text: str) -> str:
-    return " ".join(_BOLD.sub(" ", text).split())
+            b.text = row_text(b.cells)
 
 
 _DIGIT = re.compile(r"\d")
@@ -224,7 +206,7 @@ _DIGIT = re.compile(r"\d")
 
 def _norm_words(text: str) -> list[str]:
     # One pass over the whole text, not a regex call per word: case and digits never touch spaces.
-    return _DIGIT.sub("#", _BOLD.sub(" ", text).lower()).split()
+    return _DIGIT.sub("#", unbold(text).lower()).split()
 
 
 def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> list[RawBlock]:
@@ -285,11 +267,11 @@ def strip_running_prefixes(blocks: list[RawBlock], *, title_hint: str = "") -> l
             hit = prefixes.get(tuple(words[:3]))
             if hit is not None and tuple(words[:len(hit)]) == hit:
                 b.text = _drop_words(b.text, len(hit))
-                if not _unbold(b.text):
+                if not unbold(b.text):
                     continue
                 rest = b.text.strip()
                 if b.kind == "paragraph" and re.fullmatch(r"(?:\*\*[^*]*\*\*\s*)+", rest):
-                    words_left = _unbold(rest).split()
+                    words_left = unbold(rest).split()
                     if 0 < len(words_left) <= 20 and not rest.rstrip("* ").endswith("."):
                         b.kind, b.level = "heading", max(b.level, 2)
         out.append(b)
@@ -301,7 +283,7 @@ def _drop_words(text: str, n: int) -> str:
     tokens = re.finditer(r"\S+", text)
     seen = 0
     for m in tokens:
-        if _unbold(m.group(0)):
+        if unbold(m.group(0)):
             seen += 1
             if seen == n:
                 rest = text[m.end():]

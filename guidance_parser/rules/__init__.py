@@ -350,3 +350,104 @@ def table_level_rows() -> tuple[str, ...]:
 def table_target_columns() -> tuple[str, ...]:
     """Words that, beside a year in a column header, make the column's figures targets for that year."""
     return string_list("tables.toml: target_columns", _tables().get("target_columns", []))
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction rules: cues.toml, quantities.toml, extraction.toml (read by guidance_parser.extract)
+
+CUE_LABELS = frozenset({"COMMIT", "FACT", "MODAL", "INC", "RED", "MAINT", "MIN", "MIN_AFTER", "MAX", "MAX_AFTER",
+                        "BASELINE"})
+QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT"})
+
+
+def _groups(name: str, valid: frozenset[str], field: str) -> dict[str, list[Any]]:
+    """The ``field`` list of each top-level table of rule file ``name``, its labels checked."""
+    data = read(name)
+    check_keys(name, data, valid, "label")
+    out: dict[str, list[Any]] = {}
+    for label, group in data.items():
+        entry = table(f"{name}: [{label}]", group)
+        check_keys(f"{name}: [{label}]", entry, {field})
+        value = entry.get(field, [])
+        if not isinstance(value, list):
+            raise RulesError(rules_dir() / name, f"[{label}] {field} must be a list")
+        out[label] = value
+    return out
+
+
+def cue_phrases() -> dict[str, tuple[str, ...]]:
+    """Cue label -> its phrases (``cues.toml``), for the span_ruler that marks ``doc.spans["cues"]``."""
+    return {label: string_list(f"cues.toml: [{label}] phrases", phrases)
+            for label, phrases in _groups("cues.toml", CUE_LABELS, "phrases").items()}
+
+
+def quantity_patterns(word_lists: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """span_ruler patterns (``{"label", "pattern"}``) of ``quantities.toml``; ``{IN = "$NAME"}`` stands for
+    ``{IN = word_lists[NAME]}`` (unit words are kept with the units, not here)."""
+    where = "quantities.toml"
+
+    def expand(value: Any) -> Any:
+        if isinstance(value, list):
+            return [expand(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {k: expand(v) for k, v in value.items()}
+        named = out.get("IN")
+        if isinstance(named, str):  # {IN = "$MULTIPLIERS"}
+            check_keys(where, [named.removeprefix("$")], word_lists, "word list")
+            out["IN"] = list(word_lists[named.removeprefix("$")])
+        return out
+
+    out = []
+    for label, patterns in _groups(where, QUANTITY_LABELS, "patterns").items():
+        for pattern in patterns:
+            if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern) or not pattern:
+                raise RulesError(rules_dir() / where, f"[{label}] each pattern must be a list of token tables")
+            out.append({"label": label, "pattern": expand(pattern)})
+    return out
+
+
+EXTRACTION_WORDS = frozenset({
+    "comparative", "target_before", "build_verbs", "count_verbs", "count_modifiers", "non_commitment_count_nouns",
+    "small_count_not_after", "numbered_names", "document_nouns", "names_after_date", "lead_verbs",
+    "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns"})
+EXTRACTION_PATTERNS = frozenset({
+    "scope", "baseline", "money_target", "not_a_deadline_before", "example", "example_start", "reference_before",
+    "metric_stop", "column_header", "priority_intro"})
+
+
+def _extraction() -> dict[str, Any]:
+    data = read("extraction.toml")
+    check_keys("extraction.toml", data, {"words", "patterns"}, "section")
+    check_keys("extraction.toml: [words]", table("extraction.toml: [words]", data.get("words", {})),
+               EXTRACTION_WORDS, "word list")
+    check_keys("extraction.toml: [patterns]", table("extraction.toml: [patterns]", data.get("patterns", {})),
+               EXTRACTION_PATTERNS, "pattern")
+    return data
+
+
+def _entry(section: str, name: str, valid: frozenset[str], what: str) -> Any:
+    """Entry ``name`` of ``extraction.toml``'s ``[section]``: an unknown name or a missing entry is a RulesError."""
+    check_keys(f"extraction.toml: [{section}]", [name], valid, what)
+    found = _extraction().get(section, {})
+    if name not in found:
+        raise RulesError(rules_dir() / "extraction.toml", f"[{section}] has no {what} {name!r}")
+    return found[name]
+
+
+def words(name: str) -> tuple[str, ...]:
+    """Word list ``name`` of ``extraction.toml``'s ``[words]``, in file order."""
+    return string_list(f"extraction.toml: [words] {name}", _entry("words", name, EXTRACTION_WORDS, "word list"))
+
+
+def pattern(name: str) -> re.Pattern[str]:
+    """Regular expression ``name`` of ``extraction.toml``'s ``[patterns]``, compiled."""
+    where = f"extraction.toml: [patterns.{name}]"
+    entry = table(where, _entry("patterns", name, EXTRACTION_PATTERNS, "pattern"))
+    check_keys(where, entry, {"regex", "ignore_case"})
+    regex = entry.get("regex")
+    source = regex if isinstance(regex, str) else "".join(string_list(f"{where} regex", regex))
+    try:
+        return re.compile(source, re.IGNORECASE if entry.get("ignore_case") is True else 0)
+    except re.error as e:
+        raise RulesError(rules_dir() / "extraction.toml", f"{where} regex does not compile ({e})") from None

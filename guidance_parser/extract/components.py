@@ -1,0 +1,208 @@
+"""The spaCy pipeline of extraction and how the rules read what it marks.
+
+Owns ``build_nlp`` (blank English: sentencizer; the cue ``span_ruler`` loaded from ``rules/cues.toml``;
+the quantity ``span_ruler`` of ``rules/quantities.toml``, run only on passages that can hold a number;
+the time tagger of ``when``), the per-passage caches of text and cues, and the cue queries the rules ask
+("is there a MIN cue in this clause", "is this a fact or a commitment") so no rule re-types cue words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.attrs import LIKE_NUM
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+
+from guidance_parser import rules
+from guidance_parser.extract.units_data import DURATION_UNITS, MULTIPLIERS
+from guidance_parser.model import Edition
+from guidance_parser.when import find_times
+
+_DIGIT = re.compile(r"\d")
+_NOT_A_DEADLINE_BEFORE = rules.pattern("not_a_deadline_before")
+
+
+@Language.factory("guidance_quantities")
+def make_quantity_tagger(nlp: Language, name: str) -> QuantityGate:
+    return QuantityGate(nlp)
+
+
+class QuantityGate:
+    """Marks quantities as ``doc.spans["quantities"]`` (PERCENT, POINTS, MONEY, DURATION, COUNT, SMALLCOUNT)
+    with spaCy's ``span_ruler`` loaded from ``rules/quantities.toml``, run only on passages that can hold one.
+
+    Where matches overlap the longest wins (spaCy's first-longest filter): a count inside money
+    ("£500 million") or a number starting a percentage loses to the longer span.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.ruler = SpanRuler(nlp, name="quantity_ruler", spans_key="quantities", overwrite=True, validate=True,
+                               spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")())
+        patterns = rules.quantity_patterns({"MULTIPLIERS": MULTIPLIERS, "DURATION_UNITS": DURATION_UNITS})
+        for p in patterns:
+            if not any(_numeric_token(t) for t in p["pattern"]):
+                raise rules.RulesError(rules.rules_dir() / "quantities.toml",
+                                       f"[{p['label']}] pattern {p['pattern']} has no number token (LIKE_NUM = true "
+                                       "or a TEXT REGEX with \\d): passages without a number skip this matcher")
+        try:
+            self.ruler.add_patterns(patterns)
+        except ValueError as e:  # spaCy's MatchPatternError names the bad token pattern
+            raise rules.RulesError(rules.rules_dir() / "quantities.toml", f"not a spaCy token pattern ({e})") from None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not _may_hold_quantity(doc):
+            doc.spans["quantities"] = []
+            return doc
+        return self.ruler(doc)
+
+
+def _numeric_token(token: dict[str, object]) -> bool:
+    """A token pattern that only a number can match: what ``_may_hold_quantity`` relies on."""
+    text = token.get("TEXT")
+    return token.get("LIKE_NUM") is True or (isinstance(text, dict) and "\\d" in str(text.get("REGEX", "")))
+
+
+def _may_hold_quantity(doc: Doc) -> bool:
+    """Whether the quantity matcher can find anything: each of its patterns needs a token that is LIKE_NUM
+    or has a digit in its text (every REGEX pattern needs one), so a passage with neither has no quantity.
+    About half the passages of a long document have none, and running the matcher over them cost more
+    than a tenth of extract time."""
+    return _DIGIT.search(passage_text(doc)) is not None or bool(doc.to_array(LIKE_NUM).any())
+
+
+@Language.factory("guidance_times")
+def make_time_tagger(nlp: Language, name: str) -> TimeTagger:
+    return TimeTagger()
+
+
+class TimeTagger:
+    """Marks time expressions as ``doc.spans["times"]``; the normalised mentions go to user_data.
+
+    The edition and publication date (for "in November", "this autumn") are read from
+    ``doc.user_data["edition"]`` and ``doc.user_data["published"]``.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        edition = doc.user_data.get("edition")
+        mentions = find_times(passage_text(doc), edition if isinstance(edition, Edition) else None, published_of(doc))
+        spans, kept = [], []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label="TIME", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+                kept.append(m)
+        doc.spans["times"] = spans
+        doc.user_data["time_mentions"] = kept
+        return doc
+
+
+def passage_text(doc: Doc) -> str:
+    """``doc.text``, computed once per passage: spaCy rebuilds it from every token on each access, and the
+    rules below slice it for every sentence, value and date."""
+    text = doc.user_data.get("text")
+    if not isinstance(text, str):
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def passage_cues(doc: Doc) -> list[Span]:
+    """``doc.spans["cues"]`` as a list, made once: each pass over the span group builds every Span anew,
+    and the rules pass over a passage's cues for each sentence, value and date."""
+    cues = doc.user_data.get("cues")
+    if not isinstance(cues, list):
+        cues = doc.user_data["cues"] = list(doc.spans["cues"])
+    return cues
+
+
+def published_of(doc: Doc) -> date | None:
+    """The document's stated publication date, set on each passage by ``driver._prepare``."""
+    published = doc.user_data.get("published")
+    return published if isinstance(published, date) else None
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The extraction pipeline (cached): blank English, sentencizer, the cue span_ruler, the quantity and
+    time components. ``rules.reload()`` then ``build_nlp.cache_clear()`` picks up edited rule files."""
+    nlp = spacy.blank("en")
+    # "•" and "o" bullets inlined in converted text end one item and start the next.
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "•", "▪"]})
+    cues = nlp.add_pipe("span_ruler", name="guidance_cues",
+                        config={"spans_key": "cues", "phrase_matcher_attr": "LOWER", "overwrite": True})
+    cues.add_patterns([{"label": label, "pattern": phrase}  # type: ignore[attr-defined]
+                       for label, phrases in rules.cue_phrases().items() for phrase in phrases])
+    nlp.add_pipe("guidance_quantities")
+    nlp.add_pipe("guidance_times")
+    return nlp
+
+
+def clause_bounds(sent: Span, tok_i: int) -> tuple[int, int]:
+    """Token range of the clause around ``tok_i``: split at ';', ':', bullets and dashes."""
+    start, end = sent.start, sent.end
+    doc = sent.doc
+    for j in range(tok_i - 1, sent.start - 1, -1):
+        if doc[j].text in (";", ":", "•", "▪", "–", "—") or (doc[j].text == "o" and j > sent.start and
+                                                           doc[j - 1].text not in ("to",)):
+            start = j + 1
+            break
+    for j in range(tok_i, sent.end):
+        if doc[j].text in (";", "•", "▪"):
+            end = j
+            break
+    return start, end
+
+
+def cues_in(doc: Doc, lo: int, hi: int, labels: Sequence[str] = ()) -> list[Span]:
+    """The cues wholly inside tokens ``lo:hi`` (only those labelled one of ``labels``, when given): how a
+    rule asks "is there a MIN cue in this clause" without re-typing the words of ``rules/cues.toml``."""
+    return [c for c in passage_cues(doc) if lo <= c.start and c.end <= hi and (not labels or c.label_ in labels)]
+
+
+def cue_at(doc: Doc, start: int, hi: int, labels: Sequence[str]) -> bool:
+    """Whether a cue labelled one of ``labels`` starts at token ``start`` (and ends by ``hi``)."""
+    return any(c.start == start for c in cues_in(doc, start, hi, labels))
+
+
+def after_baseline(doc: Doc, sent: Span, char: int) -> bool:
+    """Whether what ends right before character ``char`` makes a date there a baseline or a range, not a
+    deadline: a BASELINE cue ("compared to 2019/20", "than", "since") or "up to", "aged 16"."""
+    if _NOT_A_DEADLINE_BEFORE.search(passage_text(doc)[max(sent.start_char, char - 40):char]):
+        return True
+    return any(c.label_ == "BASELINE" and sent.start <= c.start and c.end_char <= char and
+               not passage_text(doc)[c.end_char:char].strip() for c in passage_cues(doc))
+
+
+def is_fact(doc: Doc, lo: int, q_start: int) -> bool:
+    """A past or present fact rather than a commitment: the nearest cue before the value decides."""
+    nearest: Span | None = None
+    for c in cues_in(doc, lo, q_start):
+        if c.label_ == "FACT" and c.start > 0 and doc[c.start - 1].lower_ == "be":
+            continue  # "should be achieved", "to be delivered": future passive, not a report
+        if c.label_ in ("FACT", "COMMIT") and (nearest is None or c.end >= nearest.end):
+            if nearest is not None and c.end == nearest.end and nearest.label_ == "FACT":
+                continue
+            nearest = c
+    if nearest is None or nearest.label_ != "FACT":
+        # "has/have/had <word>ed" perfect tense not covered by the list
+        for j in range(max(lo, q_start - 12), q_start - 1):
+            if doc[j].lower_ in ("has", "have", "had") and j + 1 < q_start:
+                k = j + 2 if doc[j + 1].lower_ == "already" else j + 1
+                nxt = doc[min(k, q_start - 1)].lower_
+                if re.search(r"(ed|en|wn|own)$", nxt) and not commit_between(doc, j + 2, q_start):
+                    return True
+        return False
+    return True
+
+
+
+def commit_between(doc: Doc, lo: int, hi: int) -> bool:
+    return any(c.label_ == "COMMIT" for c in cues_in(doc, lo, hi))
+
+

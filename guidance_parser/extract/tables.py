@@ -1,0 +1,103 @@
+"""Tables: which year and level a figure in a table states.
+
+Owns reading figures by their place in a table: the year of a cell's column ("2026/27 target"), the
+level a row label names ("Every trust", "National") and the measure of the row above it, a figure that
+stands alone under a target-year column, and the year columns of a table the conversion flattened (its
+columns interleaved line by line). The words of table headers and level rows are data
+(``rules/tables.toml``); ingest (``guidance_parser.ingest.tables``) has already made each row's cells.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from guidance_parser.extract.components import passage_text, published_of
+from guidance_parser.model import Edition, When
+from guidance_parser.rules import on_reload, table_header_words, table_level_rows, table_target_columns
+from guidance_parser.when import find_times
+
+if TYPE_CHECKING:
+    from guidance_parser.extract.passages import Passage
+    from guidance_parser.extract.targets import Quantity
+
+# A figure a table cell states: a share, a count in thousands, a time given as a level ("a response time of 25
+# minutes", "is 18 minutes"). Years, names ("62-day") and times that bound a measure ("within 6 weeks") are not.
+_CELL_FIGURE = re.compile(r"\d[\d.]*\s*%|\d{1,3}(?:,\d{3})+|"
+                          r"\b(?:of|to|is|at|be)\s+\d+\s*(?:minutes|hours|days|weeks)\b")
+
+
+def cell_figures(text: str) -> int:
+    """How many figures ``text`` states as a table cell would (see ``_CELL_FIGURE``)."""
+    return len(_CELL_FIGURE.findall(text))
+
+
+def column_year(passage: Passage, q_char: int, edition: Edition | None, published: date | None) -> When | None:
+    """A table cell's target year from its column header ("2026/27 target", "By March 2027")."""
+    col = passage.cell_at(q_char)
+    if col is None or col >= len(passage.header):
+        return None
+    years = find_times(passage.header[col], edition, published)
+    return years[0].when if len(years) == 1 else None
+
+
+def flat_column_year(passage: Passage, text: str, q_char: int, edition: Edition | None,
+                     published: date | None) -> When | None:
+    """The year column of a figure in a table the conversion flattened, its columns interleaved line by line.
+
+    The cells of one row under year columns state the same measures for each year, and the conversion
+    writes their lines side by side, so within a row the figures recur in column order: the row's first
+    figure is the first year's, the next the second year's, and so on round again. A row starts where
+    its cells' opening words come before any figure (``make_passages`` counts ``row_figures``).
+    """
+    if passage.context <= q_char:
+        index = passage.row_figures + cell_figures(text[passage.context:q_char])
+        years = find_times(passage.column_years[index % len(passage.column_years)], edition, published)
+        if len(years) == 1:
+            return years[0].when
+    return None
+
+
+def header_words_only(text: str) -> bool:
+    """A line made only of table header words ("target", "measure"): part of a flattened header."""
+    words = {w.lower() for w in table_header_words()}
+    return all(w in words for w in re.findall(r"[a-z]+", text.lower()))
+
+
+def level_label(label: str) -> bool:
+    """A table row label naming the level its figures apply at ("Every trust", "National"), not a measure."""
+    return label.strip().lower().rstrip(":") in _level_rows()
+
+
+@lru_cache(maxsize=1)
+def _level_rows() -> frozenset[str]:
+    return frozenset(w.lower() for w in table_level_rows())
+
+
+def under_target_column(doc: Doc, passage: Passage, q: Quantity, edition: Edition | None) -> bool:
+    """A figure alone in its cell ("82%") under a column header naming a target year ("2028/29 target"): the
+    table states it as that year's level, which prose would have to say with a commitment word."""
+    q_char = doc[q.start].idx
+    col = passage.cell_at(q_char) if passage.cells else None
+    if col is None or col == 0 or q.label not in ("PERCENT", "POINTS", "MONEY", "COUNT", "DURATION"):
+        return False
+    a, b = passage.cells[col]
+    rest = passage_text(doc)[a:b].replace(doc[q.start:q.end].text, "", 1)
+    if re.search(r"[a-z]{3}", rest, re.I) or col >= len(passage.header):
+        return False
+    words = set(re.findall(r"[a-z]+", passage.header[col].lower()))
+    return bool(words & _target_column_words()) and \
+        column_year(passage, q_char, edition, published_of(doc)) is not None
+
+
+@lru_cache(maxsize=1)
+def _target_column_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in table_target_columns())
+
+
+on_reload(_level_rows.cache_clear)
+on_reload(_target_column_words.cache_clear)
