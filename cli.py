@@ -14,6 +14,7 @@ Errors caused by an input print one line naming the file and what to do, and exi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -34,6 +35,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, default=0,
                    help="parallel workers across files (default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="re-read every file instead of using the cache")
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="raise a per-file limit: time=45 (seconds), memory=768 (MiB), stream=64 "
+                        "(MiB a PDF stream may inflate to), page-chars=200000; also $GUIDANCE_LIMITS")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,8 +131,9 @@ def _run(args: argparse.Namespace) -> int:
         return run_diff(files, fmt="html", output=args.output)
 
     from guidance_parser import pipeline
+    from guidance_parser.limits import ENV, parse_limits
     opts = pipeline.Options(editions=args.edition, engine=args.engine, jobs=args.jobs,
-                            use_cache=not args.no_cache)
+                            use_cache=not args.no_cache, limits=parse_limits(args.limit, os.environ.get(ENV)))
     if args.command == "ingest":
         return pipeline.run_ingest(args.files, fmt=args.format, output=args.output, options=opts)
     if args.command == "extract":

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError
+from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Extraction
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ class Options:
     engine: str = "pdfplumber"
     jobs: int = 0  # 0: one worker per core
     use_cache: bool = True
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
-    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py"),  # published dates use when.py
+    "ingest": (("ingest/*.py", "model.py", "errors.py", "when.py", "limits.py"),  # published dates use when.py
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract.py", "lexicon.py", "when.py", "model.py", "errors.py"), ("spacy", "dateparser")),
 }
@@ -150,25 +152,30 @@ def _file_digest(path: Path) -> str:
 
 
 def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool,
-                  digest: str | None = None) -> Document:
-    """Ingest one file, reusing the cached Document when the file's bytes have not changed."""
+                  digest: str | None = None, limits: Limits | None = None) -> Document:
+    """Ingest one file, reusing the cached Document when the file's bytes have not changed.
+
+    With ``limits``, the file is read in an isolated child process under them (``limits.py``)."""
     digest = digest or _file_digest(path)
     key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
     doc = _cache_get(key, Document)
     if doc is None:
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
-        doc = ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+        def read() -> Document:
+            return ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+
+        doc = read() if limits is None else run_isolated(read, str(path), limits)
         _cache_put(key, doc)
     doc.path = str(path)  # the same bytes may arrive under another name
     return doc
 
 
-def load_extraction(path: Path, *, edition: str | None, engine: str,
-                    use_cache: bool) -> tuple[Document, Extraction]:
+def load_extraction(path: Path, *, edition: str | None, engine: str, use_cache: bool,
+                    limits: Limits | None = None) -> tuple[Document, Extraction]:
     """Ingest and extract one file, reusing cached results when the file's bytes have not changed."""
     digest = _file_digest(path)
-    doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest)
+    doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
     x = _cache_get(key, Extraction)
     if x is None:
@@ -188,20 +195,26 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
         return work()
     except GuidanceError as err:
         return Failure(str(path), str(err))
+    except LimitExceeded as exc:
+        return Failure(str(path), str(exc.error))
+    except MemoryError:
+        return Failure(str(path), str(out_of_memory(str(path))))
     except Exception as err:  # a crash on one hostile file must not take the batch down
         # Ingest or extraction failed in a way no rule foresaw; caught here so the other files go on,
         # which also means no traceback: the message must carry the exception itself.
-        return Failure(str(path), f"{path}: could not be processed ({type(err).__name__}: {err}); "
-                                  "if the file opens in a PDF reader, please report this message")
+        return Failure(str(path), str(crash_error(str(path), f"{type(err).__name__}: {err}")))
 
 
-def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
-    return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache))
+def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+                 limits: Limits) -> Document | Failure:
+    return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache,
+                                                limits=limits))
 
 
-def _extract_task(path: Path, edition: str | None, engine: str,
-                  use_cache: bool) -> tuple[Document, Extraction] | Failure:
-    return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache))
+def _extract_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+                  limits: Limits) -> tuple[Document, Extraction] | Failure:
+    return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache,
+                                                  limits=limits))
 
 
 def _jobs(options: Options, files: int) -> int:
@@ -214,7 +227,7 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool
 
 
@@ -230,7 +243,7 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
         with _pool(_jobs(options, len(files))) as own:
             return _map_files(task, files, options, label, own)
     overrides = edition_overrides(options.editions, files)
-    args = [(f, overrides.get(f), options.engine, options.use_cache) for f in files]
+    args = [(f, overrides.get(f), options.engine, options.use_cache, options.limits) for f in files]
     show = len(files) > 1 and sys.stderr.isatty()
     results: list[T | Failure]
     with tqdm(total=len(files), desc=label, unit="file", disable=not show, file=sys.stderr) as bar:
