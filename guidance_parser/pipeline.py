@@ -283,12 +283,8 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from guidance_parser.export import write_atomic
-    write_atomic(output, text)
-    print(f"guidance: wrote {output}", file=sys.stderr)
+    from guidance_parser.outputs import write_output
+    write_output(text, output)
 
 
 def document_as_text(doc: Document) -> str:
@@ -357,6 +353,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
         _emit(render_html(result), output)
     elif fmt == "json":
         _emit(export.to_json(export.diff_payload(result)), output)
+    elif fmt == "jsonl":
+        _emit(export.diff_jsonl(result), output)
     else:
         _emit(export.diff_csv(result), output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
