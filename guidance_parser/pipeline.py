@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from guidance_parser import __version__
+from guidance_parser.cache import read_entry, unsafe_reason, write_entry
 from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Extraction
@@ -116,31 +116,7 @@ def cache_dir() -> Path:
 def _cache_path(digest: str, stage: str, engine: str, edition: str | None) -> Path:
     stages = ("ingest",) if stage == "ingest" else ("ingest", stage)  # extraction depends on ingest too
     parts = [digest, engine, str(edition), *(stage_fingerprint(s) for s in stages)]
-    return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.pickle"
-
-
-def _cache_get(path: Path | None, kind: type[T]) -> T | None:
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            obj = pickle.load(fh)
-    except Exception:  # a corrupt or foreign cache entry is only a cache miss
-        return None
-    return obj if isinstance(obj, kind) else None
-
-
-def _cache_put(path: Path | None, obj: object) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # atomic: a parallel run never reads half an entry
-    except OSError:  # a read-only or full cache must not fail the run
-        pass
+    return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.json"
 
 
 def _file_digest(path: Path) -> str:
@@ -158,7 +134,7 @@ def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bo
     With ``limits``, the file is read in an isolated child process under them (``limits.py``)."""
     digest = digest or _file_digest(path)
     key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
-    doc = _cache_get(key, Document)
+    doc = read_entry(key, Document)
     if doc is None:
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
@@ -166,7 +142,7 @@ def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bo
             return ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
 
         doc = read() if limits is None else run_isolated(read, str(path), limits)
-        _cache_put(key, doc)
+        write_entry(key, doc)
     doc.path = str(path)  # the same bytes may arrive under another name
     return doc
 
@@ -177,12 +153,12 @@ def load_extraction(path: Path, *, edition: str | None, engine: str, use_cache: 
     digest = _file_digest(path)
     doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
-    x = _cache_get(key, Extraction)
+    x = read_entry(key, Extraction)
     if x is None:
         from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
 
         x = extract(doc)
-        _cache_put(key, x)
+        write_entry(key, x)
     x.document = replace(x.document, path=doc.path)
     return doc, x
 
@@ -239,6 +215,10 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
     """
     from tqdm import tqdm
 
+    if options.use_cache and (reason := unsafe_reason(cache_dir())):
+        print(f"guidance: warning: not using the cache at {cache_dir()}: {reason}; "
+              "make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR", file=sys.stderr)
+        options = replace(options, use_cache=False)
     if pool is None and _jobs(options, len(files)) > 1:
         with _pool(_jobs(options, len(files))) as own:
             return _map_files(task, files, options, label, own)
