@@ -14,6 +14,7 @@ Errors caused by an input print one line naming the file and what to do, and exi
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -105,6 +106,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.debug:
+        # pdfminer logs what it skips in a damaged PDF ("Refusing to execute circular reference");
+        # the result or the one-line error already says what the user needs.
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     try:
         return int(_run(args) or 0)
     except GuidanceError as err:

@@ -157,13 +157,14 @@ def no_year_text(d: Path) -> Path:
     return p
 
 
-def _raw_pdf(path: Path, objects: list[bytes]) -> Path:
+def _raw_pdf(path: Path, objects: list[bytes], resources: bytes = b"") -> Path:
     """A one-page PDF written object by object: 1 catalog, 2 pages, 3 the page (content 4 0 R,
-    font /F1 = the last object), then ``objects`` from number 4, and a correct cross-reference table."""
+    font /F1 = the last object, more ``resources``), then ``objects`` from number 4, and a correct
+    cross-reference table."""
     font = len(objects) + 4
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % font,
+            b"/Resources << /Font << /F1 %d 0 R >> %s >> >>" % (font, resources),
             *objects, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -183,6 +184,16 @@ def length_loop_pdf(d: Path) -> Path:
     content = b"BT /F1 12 Tf 72 720 Td (" + TITLE.encode() + b") Tj ET"
     return _raw_pdf(d / "length-loop.pdf", [b"<< /Length 5 0 R >>\nstream\n" + content + b"\nendstream",
                                            b"6 0 R", b"5 0 R"])
+
+
+def self_drawing_form_pdf(d: Path) -> Path:
+    """The page draws a form that draws itself: pdfminer refuses the loop and logs a warning."""
+    text = b"BT /F1 12 Tf 72 720 Td (" + TITLE.encode() + b") Tj ET"
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X1 5 0 R >> >> "
+    return _raw_pdf(d / "self-drawing-form.pdf",
+                    [b"<< /Length %d >>\nstream\n%s /X1 Do\nendstream" % (len(text) + 7, text),
+                     form + b"/Length 6 >>\nstream\n/X1 Do\nendstream"],
+                    b"/XObject << /X1 5 0 R >>")
 
 
 def _deflate_repeated(block: bytes, times: int) -> bytes:
@@ -237,6 +248,7 @@ EXPECT: dict[str, Expect] = {
     "cp1252": Expect(cp1252_text, True),
     "bom-control": Expect(bom_control_text, True),
     "no-year": Expect(no_year_text, False, ("--edition",)),
+    "self-drawing-form": Expect(self_drawing_form_pdf, True),
 }
 
 
