@@ -315,6 +315,12 @@ class Change:
     similarity: float | None = None
     summary: str = ""
 
+    @property
+    def reworded_only(self) -> bool:
+        """A matched record whose words (and so perhaps its area) moved, but no value, date or scope:
+        the report's "Reworded only" and the terminal summary count these apart from "changed"."""
+        return self.kind == "changed" and set(self.aspects) <= {"wording", "area"}
+
 
 @dataclass(frozen=True)
 class TextOp:
