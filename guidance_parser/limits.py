@@ -142,7 +142,7 @@ def _child(work: Callable[[], object], send: multiprocessing.connection.Connecti
            limits: Limits, parent: int) -> None:
     global _active
     die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once; the parent reports it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills this child
     _active = limits
     result: tuple[str, object]
     try:
@@ -185,6 +185,8 @@ def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
             proc.join(5)
             code = proc.exitcode or 0
             name = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+            if code in (-signal.SIGTERM, -signal.SIGHUP, -signal.SIGINT):
+                raise GuidanceError(path, f"the reader was stopped from outside ({name})", "run again") from None
             raise limit_error(path, "memory", f"the reader stopped ({name}), most likely out of memory",
                               limits) from None
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -197,13 +198,20 @@ def _jobs(options: Options, files: int) -> int:
     return max(1, min(options.jobs or os.cpu_count() or 1, files))
 
 
+def _start_worker(parent: int) -> None:
+    """A pool worker dies with the run (even on SIGKILL), and on Ctrl-C leaves at once, without a
+    traceback: the run itself reports the interruption."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
+
 @contextmanager
 def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for a run, or None when one job is asked for (then work runs in-process)."""
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         yield pool
 
 

@@ -129,3 +129,31 @@ def test_sigkill_of_a_diff_leaves_no_worker_behind(hostile: dict[str, Path], tmp
         for p in workers | {proc.pid}:
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_ctrl_c_stops_a_run_stuck_on_a_loop(jobs: str, hostile: dict[str, Path], tmp_path: Path) -> None:
+    # A terminal's Ctrl-C: SIGINT to the run's whole process group (the default SIGINT handling restored,
+    # since a test runner may have started us with SIGINT ignored).
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "ingest", str(hostile["loop"]), str(hostile["good"]),
+                             "--no-cache", "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            process_group=0, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + WALL
+        while time.monotonic() < deadline and not workers:  # the loop's reader has started
+            time.sleep(0.2)
+            workers = _descendants(proc.pid)
+        time.sleep(1)
+        workers |= _descendants(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+        end = time.monotonic() + 10
+        while time.monotonic() < end and any(_alive(p) for p in workers):
+            time.sleep(0.2)
+        assert not [p for p in workers if _alive(p)]
+    finally:
+        for p in workers | {proc.pid}:
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)
