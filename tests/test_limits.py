@@ -7,13 +7,16 @@ timing assertions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from badinputs import TITLE, inflation_bomb_pdf, length_loop_pdf, text_bomb_pdf
@@ -107,53 +110,53 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its exit status waits to be collected
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux-only")
-def test_sigkill_of_a_diff_leaves_no_worker_behind(hostile: dict[str, Path], tmp_path: Path) -> None:
-    args = [sys.executable, str(ROOT / "cli.py"), "diff", str(hostile["good"]), str(hostile["loop"]),
-            "-j", "2", "--no-cache", "-o", str(tmp_path / "r.html")]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+@contextlib.contextmanager
+def _run_with_workers(args: list[str], at_least: int, **popen: Any) -> Iterator[tuple[subprocess.Popen[str], set[int]]]:
+    """The CLI started with ``args``, once it has ``at_least`` descendant processes; all of them are
+    killed afterwards whatever the test found."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + WALL
-        while time.monotonic() < deadline and len(workers) < 3:  # two pool workers + the loop's reader
+        while time.monotonic() < deadline and len(workers) < at_least:
             time.sleep(0.2)
-            workers = _descendants(proc.pid)
-        assert len(workers) >= 3, "the run did not start its workers"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        end = time.monotonic() + 10
-        while time.monotonic() < end and any(_alive(p) for p in workers):
-            time.sleep(0.2)
-        assert not [p for p in workers if _alive(p)]
+            workers |= _descendants(proc.pid)
+        assert len(workers) >= at_least, "the run did not start its workers"
+        yield proc, workers
     finally:
         for p in workers | {proc.pid}:
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
+        proc.communicate()
+
+
+def _survivors(pids: set[int]) -> list[int]:
+    end = time.monotonic() + 10
+    while time.monotonic() < end and any(_alive(p) for p in pids):
+        time.sleep(0.2)
+    return [p for p in pids if _alive(p)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux-only")
+def test_sigkill_of_a_diff_leaves_no_worker_behind(hostile: dict[str, Path], tmp_path: Path) -> None:
+    args = ["diff", str(hostile["good"]), str(hostile["loop"]), "-j", "2", "--no-cache", "-o", str(tmp_path / "r.html")]
+    with _run_with_workers(args, 3) as (proc, workers):  # two pool workers + the loop's reader
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert not _survivors(workers)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_one_ctrl_c_stops_a_run_stuck_on_a_loop(jobs: str, hostile: dict[str, Path], tmp_path: Path) -> None:
+def test_one_ctrl_c_stops_a_run_stuck_on_a_loop(jobs: str, hostile: dict[str, Path]) -> None:
     # A terminal's Ctrl-C: SIGINT to the run's whole process group (the default SIGINT handling restored,
     # since a test runner may have started us with SIGINT ignored).
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "ingest", str(hostile["loop"]), str(hostile["good"]),
-                             "--no-cache", "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            process_group=0, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    workers: set[int] = set()
-    try:
-        deadline = time.monotonic() + WALL
-        while time.monotonic() < deadline and not workers:  # the loop's reader has started
-            time.sleep(0.2)
-            workers = _descendants(proc.pid)
+    args = ["ingest", str(hostile["loop"]), str(hostile["good"]), "--no-cache", "-j", jobs]
+    with _run_with_workers(args, 1, process_group=0,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as (proc, workers):
         time.sleep(1)
         workers |= _descendants(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=10)
         assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
-        end = time.monotonic() + 10
-        while time.monotonic() < end and any(_alive(p) for p in workers):
-            time.sleep(0.2)
-        assert not [p for p in workers if _alive(p)]
-    finally:
-        for p in workers | {proc.pid}:
-            if _alive(p):
-                os.kill(p, signal.SIGKILL)
+        assert not _survivors(workers)
