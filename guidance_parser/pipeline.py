@@ -5,8 +5,10 @@ processes, with what progress display, and how per-file failures are summarised.
 through their public functions (``ingest_file``, ``extract_many``, ``diff_editions``, ``render_html``,
 the exporters) and never looks inside them.
 
-One bad file never stops the others: each file's ``GuidanceError`` becomes a ``Failure`` listed in
-the summary, and the run exits non-zero if any file failed.
+One bad file never stops the others: each file is read in an isolated child process held to the
+run's ``Limits`` (time, memory; ``limits.py``), each file's ``GuidanceError`` becomes a ``Failure``
+listed in the summary, and the run exits non-zero if any file failed. Worker processes die with the
+run, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
