@@ -82,3 +82,13 @@ def test_a_full_stdout_is_a_one_line_error(guidance_md: Path, tmp_path: Path) ->
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err and "internal error" not in err
     assert "<stdout>: cannot write the output (No space left on device)" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_output_is_written_into_not_replaced(guidance_md: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # A private copy of /dev/null (char device 1:3): as root, replacing it is what destroyed system files.
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    assert cli.main(["extract", str(guidance_md), "-o", str(null), "-j", "1"]) == 0, capsys.readouterr().err
+    assert stat.S_ISCHR(null.stat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
