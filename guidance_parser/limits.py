@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -124,9 +123,16 @@ def _address_space() -> int:
 
 
 def _cap_memory(mib: int) -> None:
-    """Cap the address space at what the process already maps plus ``mib`` (never above the hard cap)."""
+    """Cap the address space at what the process already maps plus ``mib`` (never above the hard cap).
+
+    Linux only (the current size comes from /proc); elsewhere the caps inside the readers remain."""
+    current = _address_space()
+    if not current:
+        return
+    import resource
+
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = _address_space() + mib * MIB
+    want = current + mib * MIB
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
@@ -170,6 +176,8 @@ def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
     The child is forked, so ``work`` needs no pickling and the modules the parent imported are
     already there; only the result travels back (pickled through a pipe).
     """
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: no isolation, the in-reader caps hold
+        return work()
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(work, send, path, limits, os.getpid()), daemon=True)
