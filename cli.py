@@ -14,6 +14,8 @@ Errors caused by an input print one line naming the file and what to do, and exi
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -21,12 +23,14 @@ from pathlib import Path
 
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError
+from guidance_parser.limits import Limits
 
 ROOT = Path(__file__).resolve().parent
 DEMO_DIR = ROOT / "corpora" / "demo"
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
+    d = Limits()
     p.add_argument("--edition", action="append", default=[], metavar="[FILE=]LABEL",
                    help='override the detected edition, e.g. "2025/26" (one file) or "old.pdf=2024/25"')
     p.add_argument("--engine", choices=["pdfplumber", "pdfium"], default="pdfplumber",
@@ -34,6 +38,10 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, default=0,
                    help="parallel workers across files (default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="re-read every file instead of using the cache")
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help=f"raise a per-file limit: time={d.time:g} (seconds), memory={d.memory} (MiB), "
+                        f"stream={d.stream} (MiB a PDF stream may inflate to), page-chars={d.page_chars}; "
+                        "also $GUIDANCE_LIMITS")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,36 +51,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="print the document model of each file")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                              epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    inputs = "guidance documents: PDF, HTML, Markdown or text; - reads standard input"
+    stdout = "write to this file instead of stdout (- for stdout)"
+    p = command("ingest", "print the document model of each file",
+                "guidance ingest guidance-2025-26.pdf --format json -o model.json")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=inputs)
     p.add_argument("--format", choices=["json", "text"], default="text")
-    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("-o", "--output", type=Path, help=stdout)
     _add_input_options(p)
 
-    p = sub.add_parser("extract", help="extract targets, deadlines and priorities")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = command("extract", "extract targets, deadlines and priorities",
+                "guidance extract guidance-2025-26.pdf --format csv -o records.csv")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=inputs)
     p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx"], default="json",
                    help="xlsx: one Excel workbook with typed columns (needs -o FILE)")
-    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    p.add_argument("-o", "--output", type=Path, help=stdout)
     _add_input_options(p)
 
-    p = sub.add_parser("diff", help="compare two or more editions")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="editions, oldest first or in any order")
-    p.add_argument("--format", choices=["html", "json", "csv", "xlsx"], default="html",
-                   help="html report, JSON, CSV or an Excel workbook (xlsx, needs -o FILE)")
+    p = command("diff", "compare two or more editions",
+                "guidance diff 2024-25.pdf 2025-26.pdf -o report.html")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="editions (PDF, HTML, Markdown or text), oldest first or in any order")
+    p.add_argument("--format", choices=["html", "json", "jsonl", "csv", "xlsx"], default="html",
+                   help="html report, JSON, JSONL, CSV or an Excel workbook (xlsx, needs -o FILE)")
     p.add_argument("-o", "--output", type=Path,
-                   help="output file (default: report.html for html, stdout otherwise)")
+                   help="output file (default: report.html for html, stdout otherwise; - for stdout)")
     _add_input_options(p)
 
-    p = sub.add_parser("demo", help="diff the embedded demo pair and write an HTML report")
+    p = command("demo", "diff the embedded demo pair and write an HTML report", "guidance demo -o demo.html")
     p.add_argument("-o", "--output", type=Path, default=Path("demo-report.html"))
 
-    p = sub.add_parser("eval", help="score extraction against the gold annotations")
+    p = command("eval", "score extraction against the gold annotations", "guidance eval --corpus ../shared/corpus")
     p.add_argument("--corpus", type=Path, default=None,
                    help="folder holding md/ with the real texts (default: $GUIDANCE_CORPUS, else ../shared/corpus)")
     p.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
 
-    sub.add_parser("schema", help="print the JSON Schema of the JSON exports")
+    command("schema", "print the JSON Schema of the JSON exports", "guidance schema > schema.json")
     return parser
 
 
@@ -90,6 +108,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.debug:
+        # pdfminer logs what it skips in a damaged PDF ("Refusing to execute circular reference");
+        # the result or the one-line error already says what the user needs.
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     try:
         return int(_run(args) or 0)
     except GuidanceError as err:
@@ -108,6 +130,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guidance: internal error: {type(err).__name__}: {err} "
               "(rerun with --debug and report it)", file=sys.stderr)
         return 1
+
+
+def _stdin_as_file(files: list[Path]) -> list[Path]:
+    """Inputs with ``-`` (standard input) saved to a file named "stdin", so it is read like any other."""
+    if Path("-") not in files:
+        return files
+    if files.count(Path("-")) > 1:
+        raise GuidanceError("-", "standard input can be given only once", "name the other inputs as files")
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="guidance-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    saved = Path(folder) / "stdin"
+    saved.write_bytes(sys.stdin.buffer.read())
+    return [saved if f == Path("-") else f for f in files]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -129,15 +168,20 @@ def _run(args: argparse.Namespace) -> int:
         return run_diff(files, fmt="html", output=args.output)
 
     from guidance_parser import pipeline
+    from guidance_parser.limits import ENV, parse_limits
+    from guidance_parser.outputs import check_output
+
+    files = _stdin_as_file(args.files)
+    output = args.output or (Path("report.html") if args.command == "diff" and args.format == "html" else None)
+    check_output(output, files)
     opts = pipeline.Options(editions=args.edition, engine=args.engine, jobs=args.jobs,
-                            use_cache=not args.no_cache)
+                            use_cache=not args.no_cache, limits=parse_limits(args.limit, os.environ.get(ENV)))
     if args.command == "ingest":
-        return pipeline.run_ingest(args.files, fmt=args.format, output=args.output, options=opts)
+        return pipeline.run_ingest(files, fmt=args.format, output=output, options=opts)
     if args.command == "extract":
-        return pipeline.run_extract(args.files, fmt=args.format, output=args.output, options=opts)
+        return pipeline.run_extract(files, fmt=args.format, output=output, options=opts)
     if args.command == "diff":
-        output = args.output or (Path("report.html") if args.format == "html" else None)
-        return pipeline.run_diff(args.files, fmt=args.format, output=output, options=opts)
+        return pipeline.run_diff(files, fmt=args.format, output=output, options=opts)
     raise AssertionError(args.command)
 
 

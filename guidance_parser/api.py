@@ -79,6 +79,7 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
     (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically."""
     from guidance_parser import export
+    from guidance_parser.outputs import write_output
 
     out = Path(path)
     suffix = out.suffix.lower()
@@ -106,5 +107,5 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         data = export.diff_jsonl(obj) if isinstance(obj, DiffResult) else export.extraction_jsonl(xs)
     else:
         data = export.diff_csv(obj) if isinstance(obj, DiffResult) else export.extraction_csv(xs)
-    export.write_atomic(out, data)
+    write_output(data, out)  # as the CLI writes: atomically, and into a device or pipe, never over it
     return out

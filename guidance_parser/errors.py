@@ -18,6 +18,10 @@ class GuidanceError(Exception):
         self.exit_code = exit_code
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[GuidanceError], tuple[str, str, str, int]]:
+        # Rebuilt from its parts when it travels back from a worker process.
+        return (GuidanceError, (self.path, self.problem, self.remedy, self.exit_code))
+
     def __str__(self) -> str:
         msg = f"{self.path}: {self.problem}"
         return f"{msg}; {self.remedy}" if self.remedy else msg

@@ -130,8 +130,13 @@ def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
         "page": r.evidence.page, "section": " > ".join(r.evidence.section), "sentence": r.evidence.sentence,
     }
     if isinstance(r, Target):
-        row.update(value=r.value, unit=r.unit, direction=r.direction, baseline=r.baseline, scope=r.scope,
-                   priority=r.priority, metric_id=r.metric_id)
+        shown = display_value(r)
+        # the text says what the target is, value included; the priority only when no heading names it
+        repeats = r.priority is not None and any(s.casefold().endswith(r.priority.casefold())
+                                                 for s in r.evidence.section)
+        row.update(text=f"{row['text']}: {shown}" if shown else row["text"], value=r.value, unit=r.unit,
+                   direction=r.direction, baseline=r.baseline, scope=r.scope,
+                   priority=None if repeats else r.priority, metric_id=r.metric_id)
     return row
 
 
@@ -212,12 +217,13 @@ def diff_csv(result: DiffResult) -> str:
 
 
 def diff_summary(result: DiffResult) -> str:
-    """One line per run for the terminal: counts per consecutive pair."""
+    """One line per run for the terminal: counts per consecutive pair, as the report's cards count them."""
     parts = []
     for p in result.pairs:
         c = p.counts
-        parts.append(f"{p.old.edition} -> {p.new.edition}: {c.get('changed', 0)} changed, "
-                     f"{c.get('added', 0)} added, {c.get('dropped', 0)} dropped, "
+        reworded = sum(ch.reworded_only for ch in p.changes)
+        parts.append(f"{p.old.edition} -> {p.new.edition}: {c.get('changed', 0) - reworded} changed, "
+                     f"{reworded} reworded only, {c.get('added', 0)} added, {c.get('dropped', 0)} dropped, "
                      f"{c.get('unchanged', 0)} unchanged")
     return "; ".join(parts)
 

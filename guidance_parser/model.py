@@ -8,10 +8,15 @@ Schema describe exactly these fields.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, Union
+
+R = TypeVar("R")
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 SourceFormat = Literal["pdf", "html", "markdown", "text"]
@@ -244,6 +249,44 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+def from_dict(cls: type[R], data: Any) -> R:
+    """The record of type ``cls`` that ``to_dict`` turned into ``data``: its exact inverse, so the cache
+    can keep records as plain JSON data (which, unlike a pickle, cannot run code when read back)."""
+    built: R = _build(cls, data)
+    return built
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(tp: Any, data: Any) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if data is None or tp is Any or origin is Literal:
+        return data
+    if origin in (Union, types.UnionType):  # "X | None", or a choice of records told apart by their fields
+        options = [a for a in args if a is not type(None)]
+        if len(options) > 1 and isinstance(data, dict):
+            options = [a for a in options if {f.name for f in dataclasses.fields(a)} == set(data)] or options
+        return _build(options[0], data)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _field_types(tp)
+        return tp(**{k: _build(hints[k], v) for k, v in data.items()})
+    if origin is list:
+        return [_build(args[0], x) for x in data]
+    if origin is tuple:
+        kinds = [args[0]] * len(data) if args[-1] is Ellipsis else list(args)
+        return tuple(_build(k, x) for k, x in zip(kinds, data, strict=True))
+    if origin is dict:
+        return {k: _build(args[1], v) for k, v in data.items()}
+    if tp is date:
+        return date.fromisoformat(data)
+    if tp is float:
+        return float(data)
+    return data
+
+
 # --- diff stage: what changed between editions (filled by diff/, read by report.py / export.py) ---
 
 RecordType = Literal["target", "deadline", "priority"]
@@ -309,6 +352,12 @@ class Change:
     similarity: float | None = None
     summary: str = ""
     closest: list[Passage] = field(default_factory=list)
+
+    @property
+    def reworded_only(self) -> bool:
+        """A matched record whose words (and so perhaps its area) moved, but no value, date or scope:
+        the report's "Reworded only" and the terminal summary count these apart from "changed"."""
+        return self.kind == "changed" and set(self.aspects) <= {"wording", "area"}
 
 
 @dataclass(frozen=True)

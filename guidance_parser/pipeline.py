@@ -5,15 +5,17 @@ processes, with what progress display, and how per-file failures are summarised.
 through their public functions (``ingest_file``, ``extract_many``, ``diff_editions``, ``render_html``,
 the exporters) and never looks inside them.
 
-One bad file never stops the others: each file's ``GuidanceError`` becomes a ``Failure`` listed in
-the summary, and the run exits non-zero if any file failed.
+One bad file never stops the others: each file is read in an isolated child process held to the
+run's ``Limits`` (time, memory; ``limits.py``), each file's ``GuidanceError`` becomes a ``Failure``
+listed in the summary, and the run exits non-zero if any file failed. Worker processes die with the
+run, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +27,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from guidance_parser import __version__
+from guidance_parser.cache import read_entry, unsafe_reason, write_entry
 from guidance_parser.errors import GuidanceError
+from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Extraction
 from guidance_parser.rules import rules_hash
 
@@ -40,6 +44,7 @@ class Options:
     engine: str = "pdfplumber"
     jobs: int = 0  # 0: one worker per core
     use_cache: bool = True
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
     # published dates use when.py; table header rows read rules/tables.toml
-    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "rules/*.py"),
+    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "limits.py", "rules/*.py"),
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract/*.py", "rules/*.py", "__init__.py", "when.py", "model.py", "errors.py", "vocabulary.py",
                  "catalogue.py", "units.py"), ("spacy", "dateparser")),
@@ -123,31 +128,7 @@ def cache_dir() -> Path:
 def _cache_path(digest: str, stage: str, engine: str, edition: str | None) -> Path:
     stages = ("ingest",) if stage == "ingest" else ("ingest", stage)  # extraction depends on ingest too
     parts = [digest, engine, str(edition), *(stage_fingerprint(s) for s in stages)]
-    return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.pickle"
-
-
-def _cache_get(path: Path | None, kind: type[T]) -> T | None:
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            obj = pickle.load(fh)
-    except Exception:  # a corrupt or foreign cache entry is only a cache miss
-        return None
-    return obj if isinstance(obj, kind) else None
-
-
-def _cache_put(path: Path | None, obj: object) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # atomic: a parallel run never reads half an entry
-    except OSError:  # a read-only or full cache must not fail the run
-        pass
+    return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.json"
 
 
 def _file_digest(path: Path) -> str:
@@ -159,32 +140,37 @@ def _file_digest(path: Path) -> str:
 
 
 def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool,
-                  digest: str | None = None) -> Document:
-    """Ingest one file, reusing the cached Document when the file's bytes have not changed."""
+                  digest: str | None = None, limits: Limits | None = None) -> Document:
+    """Ingest one file, reusing the cached Document when the file's bytes have not changed.
+
+    With ``limits``, the file is read in an isolated child process under them (``limits.py``)."""
     digest = digest or _file_digest(path)
     key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
-    doc = _cache_get(key, Document)
+    doc = read_entry(key, Document)
     if doc is None:
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
-        doc = ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
-        _cache_put(key, doc)
+        def read() -> Document:
+            return ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+
+        doc = read() if limits is None else run_isolated(read, str(path), limits)
+        write_entry(key, doc)
     doc.path = str(path)  # the same bytes may arrive under another name
     return doc
 
 
-def load_extraction(path: Path, *, edition: str | None, engine: str,
-                    use_cache: bool) -> tuple[Document, Extraction]:
+def load_extraction(path: Path, *, edition: str | None, engine: str, use_cache: bool,
+                    limits: Limits | None = None) -> tuple[Document, Extraction]:
     """Ingest and extract one file, reusing cached results when the file's bytes have not changed."""
     digest = _file_digest(path)
-    doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest)
+    doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
-    x = _cache_get(key, Extraction)
+    x = read_entry(key, Extraction)
     if x is None:
         from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
 
         x = extract(doc)
-        _cache_put(key, x)
+        write_entry(key, x)
     x.document = replace(x.document, path=doc.path)
     return doc, x
 
@@ -197,24 +183,37 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
         return work()
     except GuidanceError as err:
         return Failure(str(path), str(err))
+    except LimitExceeded as exc:
+        return Failure(str(path), str(exc.error))
+    except MemoryError:
+        return Failure(str(path), str(out_of_memory(str(path))))
     except Exception as err:  # a crash on one hostile file must not take the batch down
         # Ingest or extraction failed in a way no rule foresaw; caught here so the other files go on,
         # which also means no traceback: the message must carry the exception itself.
-        return Failure(str(path), f"{path}: could not be processed ({type(err).__name__}: {err}); "
-                                  "if the file opens in a PDF reader, please report this message")
+        return Failure(str(path), str(crash_error(str(path), f"{type(err).__name__}: {err}")))
 
 
-def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool) -> Document | Failure:
-    return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache))
+def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+                 limits: Limits) -> Document | Failure:
+    return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache,
+                                                limits=limits))
 
 
-def _extract_task(path: Path, edition: str | None, engine: str,
-                  use_cache: bool) -> tuple[Document, Extraction] | Failure:
-    return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache))
+def _extract_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+                  limits: Limits) -> tuple[Document, Extraction] | Failure:
+    return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache,
+                                                  limits=limits))
 
 
 def _jobs(options: Options, files: int) -> int:
     return max(1, min(options.jobs or os.cpu_count() or 1, files))
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker dies with the run (even on SIGKILL), and on Ctrl-C leaves at once, without a
+    traceback: the run itself reports the interruption."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 @contextmanager
@@ -223,7 +222,7 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         yield pool
 
 
@@ -235,11 +234,15 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
     """
     from tqdm import tqdm
 
+    if options.use_cache and (reason := unsafe_reason(cache_dir())):
+        print(f"guidance: warning: not using the cache at {cache_dir()}: {reason}; "
+              "make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR", file=sys.stderr)
+        options = replace(options, use_cache=False)
     if pool is None and _jobs(options, len(files)) > 1:
         with _pool(_jobs(options, len(files))) as own:
             return _map_files(task, files, options, label, own)
     overrides = edition_overrides(options.editions, files)
-    args = [(f, overrides.get(f), options.engine, options.use_cache) for f in files]
+    args = [(f, overrides.get(f), options.engine, options.use_cache, options.limits) for f in files]
     show = len(files) > 1 and sys.stderr.isatty()
     results: list[T | Failure]
     with tqdm(total=len(files), desc=label, unit="file", disable=not show, file=sys.stderr) as bar:
@@ -279,16 +282,10 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
 
 
 def _emit(text: str | bytes, output: Path | None) -> None:
-    if isinstance(text, bytes) and output is None:
-        raise GuidanceError("stdout", "a workbook cannot be written to the terminal",
-                            "give an output file, e.g. -o changes.xlsx")
-    if output is None:
-        assert isinstance(text, str)
-        sys.stdout.write(text)
-        return
-    from guidance_parser.export import write_atomic
-    write_atomic(output, text)
-    print(f"guidance: wrote {output}", file=sys.stderr)
+    from guidance_parser.outputs import STDIO, write_output
+    write_output(text, output)
+    if output is not None and str(output) != STDIO:
+        print(f"guidance: wrote {output}", file=sys.stderr)
 
 
 def document_as_text(doc: Document) -> str:
@@ -360,6 +357,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
         _emit(render_html(result, out_dir=output.parent if output else None), output)
     elif fmt == "json":
         _emit(export.to_json(export.diff_payload(result)), output)
+    elif fmt == "jsonl":
+        _emit(export.diff_jsonl(result), output)
     elif fmt == "xlsx":
         from guidance_parser.xlsx import diff_xlsx
         _emit(diff_xlsx(result), output)

@@ -206,7 +206,7 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
             changed.add("deadline")
         elif a == "scope":
             changed.add("scope")
-    kind = "reworded" if c.kind == "changed" and set(c.aspects) <= {"wording", "area"} else c.kind
+    kind = "reworded" if c.reworded_only else c.kind
     new_label = None
     if "wording" in c.aspects and c.new is not None:
         new_label = _reader_text(record_text(c.new))

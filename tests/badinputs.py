@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,75 @@ def no_year_text(d: Path) -> Path:
     return p
 
 
+def _raw_pdf(path: Path, objects: list[bytes], resources: bytes = b"") -> Path:
+    """A one-page PDF written object by object: 1 catalog, 2 pages, 3 the page (content 4 0 R,
+    font /F1 = the last object, more ``resources``), then ``objects`` from number 4, and a correct
+    cross-reference table."""
+    font = len(objects) + 4
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> %s >> >>" % (font, resources),
+            *objects, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def length_loop_pdf(d: Path) -> Path:
+    """1 KB: the content stream's /Length is a reference loop (4 -> 5 -> 4 via objects 5 and 6)."""
+    content = b"BT /F1 12 Tf 72 720 Td (" + TITLE.encode() + b") Tj ET"
+    return _raw_pdf(d / "length-loop.pdf", [b"<< /Length 5 0 R >>\nstream\n" + content + b"\nendstream",
+                                           b"6 0 R", b"5 0 R"])
+
+
+def self_drawing_form_pdf(d: Path) -> Path:
+    """The page draws a form that draws itself: pdfminer refuses the loop and logs a warning."""
+    text = b"BT /F1 12 Tf 72 720 Td (" + TITLE.encode() + b") Tj ET"
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X1 5 0 R >> >> "
+    return _raw_pdf(d / "self-drawing-form.pdf",
+                    [b"<< /Length %d >>\nstream\n%s /X1 Do\nendstream" % (len(text) + 7, text),
+                     form + b"/Length 6 >>\nstream\n/X1 Do\nendstream"],
+                    b"/XObject << /X1 5 0 R >>")
+
+
+def _deflate_repeated(block: bytes, times: int) -> bytes:
+    """zlib data that inflates to ``block * times``, made in milliseconds: after a full flush the
+    compressor's output for the same block repeats exactly, so one unit is copied ``times`` times."""
+    c = zlib.compressobj(9)
+    first = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    unit = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    checksum = 1
+    for _ in range(times):
+        checksum = zlib.adler32(block, checksum)
+    end = c.compress(b"")
+    end += c.flush(zlib.Z_FINISH)[:-4]  # the final empty block, without the compressor's checksum
+    return first + unit * (times - 1) + end + checksum.to_bytes(4, "big")
+
+
+def _flate_pdf(path: Path, block: bytes, times: int) -> Path:
+    z = _deflate_repeated(block, times)
+    return _raw_pdf(path, [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream"])
+
+
+def inflation_bomb_pdf(d: Path) -> Path:
+    """2 MB on disk; its one content stream inflates to 2 GiB (of PDF whitespace)."""
+    return _flate_pdf(d / "inflation-bomb.pdf", b"\0" * (1 << 20), 2048)
+
+
+def text_bomb_pdf(d: Path) -> Path:
+    """About 1 MB on disk; its page draws 300 MB of text (a million-glyph string on every line)."""
+    line = b"BT /F1 1 Tf 10 10 Td (" + b"x" * 1000 + b") Tj ET\n"
+    return _flate_pdf(d / "text-bomb.pdf", line * ((1 << 20) // len(line)), 300)
+
+
 @dataclass(frozen=True)
 class Expect:
     """The right outcome for one bad input: an error containing these words, or a result."""
@@ -178,6 +248,7 @@ EXPECT: dict[str, Expect] = {
     "cp1252": Expect(cp1252_text, True),
     "bom-control": Expect(bom_control_text, True),
     "no-year": Expect(no_year_text, False, ("--edition",)),
+    "self-drawing-form": Expect(self_drawing_form_pdf, True),
 }
 
 

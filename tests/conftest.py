@@ -51,3 +51,15 @@ def corpus_texts() -> list[Path]:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the run, after its final count, by saying when the real-text tests did not run."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = [r for r in reporter.stats.get("skipped", []) if "real corpus" in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        reporter.write_sep("=", f"{len(skipped)} tests on the real NHS texts did NOT run: corpus not found under "
+                                f"{CORPUS_MD} (see README: ../shared/corpus or $GUIDANCE_CORPUS)",
+                           yellow=True, bold=True)

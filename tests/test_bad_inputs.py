@@ -35,6 +35,7 @@ def test_each_bad_input_ends_well(name: str, bad_dir: dict[str, Path], tmp_path:
     if expect.ok:
         assert code == 0, err
         assert '"blocks"' in out and "2025/26" in out
+        assert err == ""  # nothing from the PDF libraries' own logging reaches the terminal
     else:
         assert code != 0
         lines = [ln for ln in err.splitlines() if ln.strip()]
@@ -110,3 +111,27 @@ def test_500_page_pdf_ingests(tmp_path: Path) -> None:
     assert {b.page for b in doc.blocks} == set(range(1, 501))
     # The title repeats on every page, so it is a running header and must not survive as body text.
     assert not any(b.text == TITLE for b in doc.blocks if b.kind == "paragraph")
+
+
+def test_pdf_library_warnings_stay_off_the_terminal(bad_dir: dict[str, Path], tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    # A real process: the reader's child writes to the terminal's own stderr, which capsys cannot see.
+    proc = subprocess.run([sys.executable, str(Path(cli.__file__)), "ingest", str(bad_dir["self-drawing-form"]),
+                           "--no-cache"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GUIDANCE_CACHE_DIR": str(tmp_path)})
+    assert proc.returncode == 0 and TITLE in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_markdown_paragraph_after_inline_html_stays_its_own() -> None:
+    from guidance_parser.ingest import ingest_text
+
+    text = (f"# {TITLE}\n\n<div class=\"note\">Funding is set out in annex B</div>\n\n"
+            "systems should reduce waits to 18 weeks by March 2026.\n")
+    doc = ingest_text(text, fmt="markdown")
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == [
+        '<div class="note">Funding is set out in annex B</div>',
+        "systems should reduce waits to 18 weeks by March 2026."]

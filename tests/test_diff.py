@@ -302,7 +302,7 @@ def test_empty_editions_do_not_crash_and_everything_is_added():
     assert [c.kind for c in r.pairs[0].changes] == ["added"]
     assert r.pairs[0].sections == []
     from guidance_parser.report import render_html
-    assert "What changed from 2025/26 to 2026/27" in render_html(r)
+    assert "What changed: the 2025/26 edition → the 2026/27 edition" in render_html(r)
 
 
 def test_prose_and_table_restatement_is_one_record_named_by_the_table():

@@ -147,7 +147,7 @@ def test_cli_writes_report_json_and_csv(tmp_path: Path, monkeypatch):
     assert main(["diff", *files, "--format", "json", "-o", str(js), "--no-cache", "-j", "1"]) == 0
     assert main(["diff", *files, "--format", "csv", "-o", str(cs), "-j", "1"]) == 0
     page = html.read_text(encoding="utf-8")
-    assert "What changed from 2023/24 to 2024/25" in page and "<mark>78%</mark>" in page
+    assert "What changed: the 2023/24 edition → the 2024/25 edition" in page and "<mark>78%</mark>" in page
     data = json.loads(js.read_text(encoding="utf-8"))
     export.validate(data, "diff")
     rows = list(csv.DictReader(cs.open(encoding="utf-8")))

@@ -88,8 +88,9 @@ def test_extraction_csv_one_row_per_record_in_fixed_columns():
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == export.EXTRACTION_COLUMNS
     assert len(rows) == sum(len(e.targets) + len(e.deadlines) + len(e.priorities) for _, e in eds)
-    ae = [r for r in rows if r["text"] == AE]
+    ae = [r for r in rows if r["text"].startswith(AE)]
     assert [r["value"] for r in ae] == ["78", "82"] and ae[0]["deadline_end"] == "2026-03-31"
+    assert [r["text"] for r in ae] == [f"{AE}: 78%", f"{AE}: 82%"]  # the text says the value too
 
 
 def test_diff_csv_rows_and_formula_guard():

@@ -49,8 +49,8 @@ def area_of(r: Record, doc: Document | None = None) -> str:
         for name, pattern in _area_res():
             if pattern.search(folded):
                 return name
-    if isinstance(r, Target) and r.priority:
-        return clean(r.priority)
+    if isinstance(r, Target) and r.priority and r.priority[:1].isupper():
+        return clean(r.priority)  # a named priority; a lower-case one is a sentence's fragment, not an area
     return rules.areas().other
 
 

@@ -30,6 +30,7 @@ _TABLE_SEP = re.compile(r"^\s*:?-{2,}:?\s*$")
 _LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)+|\d+\.|[A-Z]\.|Annex [A-Z0-9]+:?|Appendix [A-Z0-9]+:?)\s")
 _SECOND_LEVEL = set("o◦○–-▪■")
+_ENDS_WITH_TAG = re.compile(r"</?[A-Za-z][\w-]*[^<>]*>\s*$")  # inline HTML: "<div>...</div>"
 # Strings in the HTML tree that are not text a reader sees.
 _COMMENT_TYPES = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 
@@ -118,6 +119,9 @@ def read_markdown(text: str) -> list[RawBlock]:
             continue
         para.append(stripped)
     flush()
+    for prev, block in zip(out, out[1:], strict=False):
+        if _ENDS_WITH_TAG.search(prev.text):
+            block.may_continue = False  # an HTML paragraph is whole; the next one starts afresh
     return out
 
 

@@ -31,9 +31,11 @@ from typing import Any
 
 from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest.pagelabels import page_labels
+from guidance_parser.ingest.pdfguard import capped
 from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, finish_document, is_page_number
 from guidance_parser.ingest.tables import grid_from_boxes, table_rows
+from guidance_parser.limits import active, limit_error, out_of_memory
 from guidance_parser.model import Document
 
 BAND = 0.11  # top / bottom fraction of the page where running headers and footers live
@@ -107,8 +109,9 @@ def _collect_young(page_number: int) -> None:
 
 
 def read_pdf(path: Path, data: bytes, *, edition: str | None, engine: str) -> Document:
-    """Read a PDF with the chosen engine and finish it into a Document."""
-    with _collector_paused():
+    """Read a PDF with the chosen engine and finish it into a Document, under the active limits."""
+    guard = capped(str(path), active()) if engine == "pdfplumber" else contextlib.nullcontext()
+    with _collector_paused(), guard:
         return _read_pdf(path, data, edition=edition, engine=engine)
 
 
@@ -177,6 +180,8 @@ def _edge_lines(lines: Sequence[Line]) -> list[Line]:
 
 
 def _open_error(name: str, err: BaseException) -> GuidanceError:
+    if isinstance(err, MemoryError):
+        return out_of_memory(name)
     if _is_password_error(err):
         return GuidanceError(name, "the PDF is encrypted and needs a password", _ENCRYPT_REMEDY)
     return GuidanceError(name, f"the PDF is damaged or truncated and cannot be read ({type(err).__name__})",
@@ -591,6 +596,9 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                 page = pdf[i]
                 width, height = page.get_size()
                 tp = page.get_textpage()
+                if tp.count_chars() > active().page_chars:
+                    raise limit_error(name, "page_chars", f"page {i + 1} of the PDF holds more characters "
+                                      "than the limit", active())
                 segments: list[dict[str, Any]] = []
                 for k in range(tp.count_rects()):
                     left, bottom, right, top = tp.get_rect(k)
@@ -614,7 +622,11 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
                                      "fontname": "Bold" if weight >= 600 else "Regular"})
                 tp.close()
                 page.close()
+            except GuidanceError:
+                raise
             except Exception as err:
+                if isinstance(err, MemoryError):
+                    raise out_of_memory(name) from err
                 raise GuidanceError(name, f"page {i + 1} of the PDF cannot be read ({type(err).__name__})",
                                     _CORRUPT_REMEDY) from err
             lines = _columns(_rows(segments), i + 1, float(width), float(height))

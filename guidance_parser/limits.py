@@ -1,0 +1,208 @@
+"""Limits on what one input may cost, and the isolated process that enforces them.
+
+This module owns the numbers (their defaults, and ``--limit NAME=VALUE`` / ``$GUIDANCE_LIMITS``
+that raise them), the one-line errors that name them, and ``run_isolated``: reading one file in a
+forked child process that has an address-space cap, dies with its parent and is killed when the
+time budget runs out. A hostile file therefore ends as one error for that file, and the other
+files of the run still come out. The caps on inflated PDF streams and on characters per page are
+checked inside the PDF reader (``ingest/pdfguard.py``), which reads the active limits from here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
+
+from guidance_parser.errors import GuidanceError
+
+T = TypeVar("T")
+ENV = "GUIDANCE_LIMITS"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one input may cost. Each field is a name for ``--limit NAME=VALUE``."""
+
+    time: float = 45.0  # wall-clock seconds to read one file
+    memory: int = 768  # MiB of memory one file's read may add to the program's own
+    stream: int = 64  # MiB any one PDF stream may inflate to
+    page_chars: int = 200_000  # characters on one PDF page
+
+
+_UNITS = {"time": "s", "memory": "MiB", "stream": "MiB", "page_chars": "characters"}
+
+
+def parse_limits(values: Sequence[str], env: str | None = None) -> Limits:
+    """Limits from ``NAME=VALUE`` items: ``$GUIDANCE_LIMITS`` (comma-separated) first, then ``values``."""
+    items = [v for v in (env or "").split(",") if v.strip()] + list(values)
+    limits = Limits()
+    kinds = {f.name: f.type for f in fields(Limits)}
+    for item in items:
+        name, _, raw = item.strip().partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in kinds:
+            raise GuidanceError(item, "unknown limit", f"use one of {', '.join(_UNITS)}, e.g. --limit time=120")
+        try:
+            value = float(raw) if kinds[name] == "float" else int(raw)
+        except ValueError:
+            value = -1
+        if value <= 0:
+            raise GuidanceError(item, "a limit must be a positive number",
+                                f"e.g. --limit {name}={getattr(Limits(), name) * 2:g}")
+        changes: dict[str, Any] = {name: value}
+        limits = replace(limits, **changes)
+    return limits
+
+
+def limit_error(path: str, name: str, problem: str, limits: Limits, hint: str = "") -> GuidanceError:
+    """The one-line error for an input that went over a limit: the file, the limit, how to raise it."""
+    value = getattr(limits, name)
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    flag = name.replace("_", "-")
+    return GuidanceError(path, f"{problem} (limit: {shown} {_UNITS[name]})",
+                         f"{hint}raise it with --limit {flag}=N or {ENV}={flag}=N if the file is genuine")
+
+
+class LimitExceeded(BaseException):
+    """Raised inside a reader when an input goes over a limit.
+
+    A BaseException because PDF libraries catch ``Exception`` broadly and carry on (pdfminer retries
+    a broken stream, and so loops); this must end the read.
+    """
+
+    def __init__(self, error: GuidanceError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# --- the limits in force in this process (set in the isolated reader, else the defaults) -------
+
+_active: Limits | None = None
+
+
+def active() -> Limits:
+    return _active or parse_limits([], os.environ.get(ENV))
+
+
+def out_of_memory(path: str) -> GuidanceError:
+    return limit_error(path, "memory", "reading it ran out of memory", active())
+
+
+# --- the isolated reader -----------------------------------------------------------------------
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` (the process that started it) dies.
+
+    Without this, SIGKILL on a run leaves its workers running with no one to read their results.
+    The check after ``prctl`` covers a parent that died before the request took effect.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (what RLIMIT_AS counts)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _cap_memory(mib: int) -> None:
+    """Cap the address space at what the process already maps plus ``mib`` (never above the hard cap).
+
+    Linux only (the current size comes from /proc); elsewhere the caps inside the readers remain."""
+    current = _address_space()
+    if not current:
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = current + mib * MIB
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def crash_error(path: str, detail: str) -> GuidanceError:
+    """A reader failure no rule foresaw: the message carries the cause, since there is no traceback."""
+    return GuidanceError(path, f"could not be processed ({detail})",
+                         "if the file opens in a PDF reader, please report this message")
+
+
+def _child(work: Callable[[], object], send: multiprocessing.connection.Connection, path: str,
+           limits: Limits, parent: int) -> None:
+    global _active
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills this child
+    _active = limits
+    result: tuple[str, object]
+    try:
+        _cap_memory(limits.memory)
+        result = ("ok", work())
+    except GuidanceError as err:
+        result = ("error", err)
+    except LimitExceeded as exc:
+        result = ("error", exc.error)
+    except MemoryError:
+        result = ("error", out_of_memory(path))
+    except Exception as err:
+        result = ("error", crash_error(path, f"{type(err).__name__}: {err}"))
+    try:
+        send.send(result)
+    except MemoryError:
+        send.send(("error", out_of_memory(path)))
+    send.close()
+    os._exit(0)  # no atexit handlers or inherited finalisers of the parent's state
+
+
+def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
+    """``work()`` run in a forked child under ``limits`` (time, memory); its result or its GuidanceError.
+
+    The child is forked, so ``work`` needs no pickling and the modules the parent imported are
+    already there; only the result travels back (pickled through a pipe).
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: no isolation, the in-reader caps hold
+        return work()
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(work, send, path, limits, os.getpid()), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(limits.time):
+            raise limit_error(path, "time", "reading it took longer than the time budget", limits,
+                              "try --engine pdfium, or ")
+        try:
+            kind, value = recv.recv()
+        except EOFError:  # the child died without a word: killed by the kernel or a crash in C
+            proc.join(5)
+            code = proc.exitcode or 0
+            name = signal.Signals(-code).name if code < 0 else f"exit status {code}"
+            if code in (-signal.SIGTERM, -signal.SIGHUP, -signal.SIGINT):
+                raise GuidanceError(path, f"the reader was stopped from outside ({name})", "run again") from None
+            raise limit_error(path, "memory", f"the reader stopped ({name}), most likely out of memory",
+                              limits) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    if kind == "error":
+        assert isinstance(value, GuidanceError)
+        raise value
+    return value

@@ -1,0 +1,58 @@
+"""What a new user trips on: the terminal summary agrees with the report's cards, the extract CSV says
+each target's value and no repeated section, and no sentence fragment is offered as a policy area."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import MEDIUM_TERM, PLANNING_2025, corpus_file
+
+from guidance_parser import export
+from guidance_parser.diff import diff_editions
+from guidance_parser.extract import extract
+from guidance_parser.ingest import ingest_file
+from guidance_parser.report import Sources, _row
+
+DEMO = sorted((Path(__file__).resolve().parent.parent / "corpora" / "demo" / "src").glob("*.md"))
+
+
+def _pairs(files: list[Path]):  # type: ignore[no-untyped-def]
+    docs = [ingest_file(f) for f in files]
+    return [(d, extract(d)) for d in docs]
+
+
+@pytest.fixture(scope="module")
+def demo_diff():  # type: ignore[no-untyped-def]
+    if len(DEMO) < 2:
+        pytest.skip("demo sources not present under corpora/demo/src")
+    return diff_editions(_pairs(DEMO))
+
+
+def test_terminal_summary_counts_as_the_report_cards_do(demo_diff) -> None:  # type: ignore[no-untyped-def]
+    kinds = Counter(_row(c, 0, Sources({})).kind for p in demo_diff.pairs for c in p.changes)
+    assert kinds["reworded"] > 0  # the demo has reworded-only changes, so the split is exercised
+    summary = export.diff_summary(demo_diff)
+    assert f"{kinds['changed']} changed, {kinds['reworded']} reworded only, {kinds['added']} added" in summary
+
+
+def test_extract_csv_states_values_and_does_not_repeat_the_section() -> None:
+    if not DEMO:
+        pytest.skip("demo sources not present under corpora/demo/src")
+    rows = list(csv.DictReader(io.StringIO(export.extraction_csv([x for _, x in _pairs(DEMO)]))))
+    targets = [r for r in rows if r["record_type"] == "target" and r["value"]]
+    assert targets and all(r["text"].endswith(r["value"] + ("%" if r["unit"] == "%" else f" {r['unit']}"))
+                           for r in targets if r["unit"] in ("%", "minutes"))
+    for r in rows:
+        assert not (r["priority"] and r["section"].casefold().endswith(r["priority"].casefold())), r
+
+
+def test_no_sentence_fragment_is_offered_as_a_policy_area() -> None:
+    files = [corpus_file(PLANNING_2025), corpus_file(MEDIUM_TERM)]
+    result = diff_editions(_pairs(files))
+    areas = {c.area for p in result.pairs for c in p.changes}
+    assert not [a for a in areas if re.match(r"[a-z]", a)], areas
