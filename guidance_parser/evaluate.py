@@ -33,6 +33,7 @@ from scipy.optimize import linear_sum_assignment
 from guidance_parser import units
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, Document, Extraction, Priority, Target
+from guidance_parser.text import clean, normalise_space
 
 R = TypeVar("R", Target, Deadline)
 LOCATE_MIN = 90.0  # partial_ratio of the gold quote inside an evidence sentence
@@ -40,10 +41,7 @@ LOCATE_MIN = 90.0  # partial_ratio of the gold quote inside an evidence sentence
 
 def norm(text: str) -> str:
     """Lower-case, artefacts and punctuation out, so a quote from the raw text meets repaired text."""
-    text = text.replace("**", " ").replace("\\", "")
-    text = text.replace("’", "'").replace("–", "-").replace("“", '"').replace("”", '"')
-    text = re.sub(r"[^a-z0-9%£&/' -]+", " ", text.lower())
-    return re.sub(r"\s+", " ", text).strip()
+    return normalise_space(re.sub(r"[^a-z0-9%£&/' -]+", " ", clean(text).lower()))
 
 
 def unit_category(unit: str | None) -> str | None:

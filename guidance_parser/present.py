@@ -13,22 +13,14 @@ from collections.abc import Sequence
 
 from guidance_parser import rules, units
 from guidance_parser.model import Aspect, ChangeKind, Deadline, FieldChange, Priority, RecordType, Target, When
+from guidance_parser.text import clean, wording_key
 from guidance_parser.vocabulary import anchors, fold_words
 
 Record = Target | Deadline | Priority
 
 
-def _clean(text: str) -> str:
-    # Text cleaning lives with the differ's normalisation (diff/normalise.py) until the shared text module
-    # lands; imported when first called, so that loading this module (and so the report and the exports)
-    # does not load the differ, and the differ can import this module.
-    from guidance_parser.diff.normalise import clean
-
-    return clean(text)
-
-
 def _fold(text: str) -> str:
-    return fold_words(_clean(text))
+    return fold_words(clean(text))
 
 
 def display_value(t: Target) -> str | None:
@@ -40,7 +32,7 @@ def display_when(w: When | None) -> str | None:
     """A deadline as written (cleaned), falling back to its canonical label."""
     if w is None:
         return None
-    text = _clean(w.text)
+    text = clean(w.text)
     return text or w.label
 
 
@@ -101,8 +93,8 @@ def _best_cell(text: str) -> str:
     """A table row's most telling cell (the one naming most standards, then the longest)."""
     cells = [c.strip() for c in text.split("|") if c.strip()]
     if len(cells) < 2:
-        return _clean(text.strip(" |"))
-    return _clean(max(cells, key=lambda c: (len(anchors(_fold(c))), len(c.split()))))
+        return clean(text.strip(" |"))
+    return clean(max(cells, key=lambda c: (len(anchors(_fold(c))), len(c.split()))))
 
 
 def display_label(r: Record, restatements: Sequence[Record] = ()) -> str:
@@ -127,6 +119,4 @@ def area_rank(area: str) -> int:
 
 def heading_renamed(old: str | None, new: str | None) -> bool:
     """Whether a section's heading was reworded (figures and dates aside), so the report shows the old one."""
-    from guidance_parser.diff.normalise import wording_key  # see _clean
-
     return bool(old and new) and wording_key(old or "") != wording_key(new or "")

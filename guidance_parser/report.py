@@ -42,6 +42,7 @@ from guidance_parser.model import (
     TextOp,
 )
 from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text
+from guidance_parser.text import reader_text
 from guidance_parser.timeline import steps
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
@@ -108,18 +109,13 @@ class Row:
     closest: list[tuple[Passage, str, str | None]] = field(default_factory=list)  # (passage, where, href)
 
 
-def _reader_text(text: str) -> str:
-    """Source text as a reader should see it: Markdown bold markers out, runs of whitespace collapsed."""
-    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
-
-
 def where(ev: Evidence | Passage) -> str:
     """Where a quote is: the page number printed on the PDF page (else its index), else the section
     it sits in (HTML / Markdown have no pages)."""
     if ev.page is not None:
         return f"p. {ev.page_label or ev.page}"
     if ev.section:
-        tail = [_reader_text(s) for s in ev.section[-2:]]
+        tail = [reader_text(s) for s in ev.section[-2:]]
         return "section: " + " › ".join(t for t in tail if t)
     return ""
 
@@ -191,7 +187,7 @@ def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources
         value, when, scope = None, display_when(r.when), None
     else:
         value, when, scope = None, None, None
-    sentence = _reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
+    sentence = reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
     return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
                 quote=mark(sentence, _needles(r)),
                 href=sources.href(edition, r.evidence.page, r.evidence.anchor))
@@ -209,7 +205,7 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
     kind = "reworded" if c.reworded_only else c.kind
     new_label = None
     if "wording" in c.aspects and c.new is not None:
-        new_label = _reader_text(record_text(c.new))
+        new_label = reader_text(record_text(c.new))
     closest = [(p, where(p), sources.href(c.new_edition, p.page)) for p in c.closest]
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,

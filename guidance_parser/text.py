@@ -71,3 +71,40 @@ def row_text(cells: Iterable[str]) -> str:
 def fold_punctuation(text: str) -> str:
     """Typographic quotes and dashes as their plain forms (‘’ -> ', “” -> ", – — -), for comparing text."""
     return text.translate(_PUNCTUATION)
+
+
+# --- text as the later stages compare and show it ---------------------------------------------
+# A Document's text is already clean; these forms are for comparing records across editions and for
+# text that did not come through ingest (gold quotes, records built by hand).
+
+def reader_text(text: str) -> str:
+    """Text as a reader should see it: conversion artefacts out, runs of whitespace collapsed."""
+    return normalise_space(strip_artefacts(text))
+
+
+def clean(text: str) -> str:
+    """Text as compared: artefacts and stray backslashes out, quotes and dashes plain, spacing collapsed."""
+    return normalise_space(fold_punctuation(strip_artefacts(text).replace("\\", "")))
+
+
+def plain(text: str) -> str:
+    """Wording as a reader compares it: cleaned, lower case, no punctuation differences."""
+    return re.sub(r"[^\w%£]+", " ", clean(text).lower()).strip()
+
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# Values and dates are compared field by field, so they must not sway a comparison of wording: years,
+# "2025/26", month names, bare numbers and percentages (durations such as "4hour" are kept).
+_VALUE_DATE_RE = re.compile(rf"\b(?:20\d\d(?:\s*[/-]\s*\d\d(?:\d\d)?)?|q[1-4]|{_MONTHS})\b|"
+                            r"£?\b\d[\d,.]*\b(?:st|nd|rd|th)?\s*(?:percent\b|million\b|billion\b|bn\b|m\b)?")
+
+
+def without_figures(text: str) -> str:
+    """``text`` (already lower-cased or folded) with its numbers, percentages and dates removed."""
+    return normalise_space(_VALUE_DATE_RE.sub(" ", text))
+
+
+def wording_key(text: str) -> str:
+    """Wording as compared for the "wording" aspect: figures and dates are separate aspects."""
+    return without_figures(plain(text))
