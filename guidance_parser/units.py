@@ -42,6 +42,26 @@ def _table() -> _Table:
 rules.on_reload(_table.cache_clear)
 
 
+@cache
+def duration_words() -> dict[str, str]:
+    """Spellings of the time units a figure is read in, each to the unit named on a record ("mins" ->
+    "minutes"); the quantity patterns name this list as ``$DURATION_UNITS``."""
+    u = rules.unit_names()
+    spellings = dict(u.time)
+    return {s: f"{unit}s" for unit in u.read_durations for s in (unit, *spellings[unit])}
+
+
+@cache
+def scale_words() -> dict[str, float]:
+    """Scale words of a figure being read, to their factors ("bn" -> 1e9), in the rule file's order (the
+    first that fits wins); the quantity patterns name this list as ``$MULTIPLIERS``."""
+    return dict(rules.unit_names().read_scales)
+
+
+rules.on_reload(duration_words.cache_clear)
+rules.on_reload(scale_words.cache_clear)
+
+
 def _key(unit: str | None) -> str:
     return " ".join((unit or "").lower().split())
 

@@ -20,8 +20,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from guidance_parser import rules
-from guidance_parser.extract.units_data import DURATION_UNITS, MULTIPLIERS
+from guidance_parser import rules, units
 from guidance_parser.model import Edition
 from guidance_parser.when import find_times
 
@@ -45,7 +44,8 @@ class QuantityGate:
     def __init__(self, nlp: Language) -> None:
         self.ruler = SpanRuler(nlp, name="quantity_ruler", spans_key="quantities", overwrite=True, validate=True,
                                spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")())
-        patterns = rules.quantity_patterns({"MULTIPLIERS": MULTIPLIERS, "DURATION_UNITS": DURATION_UNITS})
+        patterns = rules.quantity_patterns({"MULTIPLIERS": units.scale_words(),
+                                            "DURATION_UNITS": units.duration_words()})
         for p in patterns:
             if not any(_numeric_token(t) for t in p["pattern"]):
                 raise rules.RulesError(rules.rules_dir() / "quantities.toml",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from guidance_parser import rules
+from guidance_parser import rules, units
 from guidance_parser.extract.components import (
     after_baseline,
     clause_bounds,
@@ -28,7 +28,6 @@ from guidance_parser.extract.components import (
 from guidance_parser.extract.deadlines import STRONG_PREPS, is_future, is_history, names_a_document
 from guidance_parser.extract.passages import Passage
 from guidance_parser.extract.tables import column_year, flat_column_year
-from guidance_parser.extract.units_data import DURATION_UNITS, MULTIPLIERS
 from guidance_parser.model import (
     Direction,
     Edition,
@@ -68,7 +67,7 @@ def quantity_of(span: Span) -> Quantity | None:
         unit = "percentage points"
     elif span.label_ == "MONEY":
         mult = 1.0
-        for word, factor in MULTIPLIERS.items():
+        for word, factor in units.scale_words().items():
             if re.search(rf"(\d|\s){word}\b", low):
                 mult = factor
                 break
@@ -76,9 +75,9 @@ def quantity_of(span: Span) -> Quantity | None:
         unit = {"£": "GBP", "$": "USD", "€": "EUR"}.get(span.text.strip()[0], "GBP")
     elif span.label_ == "DURATION":
         word = re.findall(r"[a-z]+", low)[-1]
-        unit = DURATION_UNITS.get(word, word)
+        unit = units.duration_words().get(word, word)
     else:
-        for word, factor in MULTIPLIERS.items():
+        for word, factor in units.scale_words().items():
             if low.endswith(" " + word):
                 value *= factor
         unit = "count"

@@ -282,6 +282,8 @@ class UnitNames:
     bare: tuple[str, ...]
     canonical: tuple[tuple[str, str], ...]  # kind -> canonical unit (percent, points, money)
     money_scales: tuple[tuple[str, float], ...]  # largest first
+    read_durations: tuple[str, ...]  # time units a figure is read in (the extractor's DURATION units)
+    read_scales: tuple[tuple[str, float], ...]  # scale words of a figure being read, in the file's order
     tolerance: float
 
 
@@ -290,7 +292,8 @@ def unit_names() -> UnitNames:
     """The units (units.toml), validated."""
     name = "units.toml"
     data = read(name)
-    check_keys(name, data, ("percent", "points", "money", "time", "money_scales", "count", "equality"))
+    check_keys(name, data, ("percent", "points", "money", "time", "reading", "scales", "money_scales", "count",
+                            "equality"))
     kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
     for kind in ("percent", "points", "money"):
         t = table(f"{name}:{kind}", data.get(kind))
@@ -298,10 +301,15 @@ def unit_names() -> UnitNames:
         kinds[kind] = (_string(f"{name}:{kind}.canonical", t.get("canonical")),
                        tuple(n.lower() for n in string_list(f"{name}:{kind}.names", t.get("names"))))
     time = table(f"{name}:time", data.get("time"))
-    scales = table(f"{name}:money_scales", data.get("money_scales"))
-    for word, factor in scales.items():
-        if not isinstance(factor, (int, float)) or factor <= 0:
-            raise _fail(f"{name}:money_scales.{word}", "must be a positive number")
+    reading = table(f"{name}:reading", data.get("reading"))
+    check_keys(f"{name}:reading", reading, ("durations",))
+    durations = string_list(f"{name}:reading.durations", reading.get("durations"))
+    check_keys(f"{name}:reading.durations", durations, time, "time unit")
+    scales, read_scales = (table(f"{name}:{key}", data.get(key)) for key in ("money_scales", "scales"))
+    for key, factors in (("money_scales", scales), ("scales", read_scales)):
+        for word, factor in factors.items():
+            if not isinstance(factor, (int, float)) or factor <= 0:
+                raise _fail(f"{name}:{key}.{word}", "must be a positive number")
     count = table(f"{name}:count", data.get("count"))
     check_keys(f"{name}:count", count, ("bare",))
     equality = table(f"{name}:equality", data.get("equality"))
@@ -316,6 +324,7 @@ def unit_names() -> UnitNames:
         bare=string_list(f"{name}:count.bare", count.get("bare")),
         canonical=tuple((k, v[0]) for k, v in kinds.items()),
         money_scales=tuple(sorted(((w, float(f)) for w, f in scales.items()), key=lambda x: -x[1])),
+        read_durations=durations, read_scales=tuple((w.lower(), float(f)) for w, f in read_scales.items()),
         tolerance=tol)
 
 
