@@ -24,6 +24,7 @@ from pathlib import Path
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import Limits
+from guidance_parser.options import DEFAULT_ENGINE, ENGINES, edition_overrides
 
 ROOT = Path(__file__).resolve().parent
 DEMO_DIR = ROOT / "corpora" / "demo"
@@ -33,8 +34,8 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     d = Limits()
     p.add_argument("--edition", action="append", default=[], metavar="[FILE=]LABEL",
                    help='override the detected edition, e.g. "2025/26" (one file) or "old.pdf=2024/25"')
-    p.add_argument("--engine", choices=["pdfplumber", "pdfium"], default="pdfplumber",
-                   help="PDF text engine: pdfplumber (layout fidelity, default) or pdfium (faster)")
+    p.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
+                   help="PDF text engine: " + "; ".join(f"{name}: {what}" for name, what in ENGINES.items()))
     p.add_argument("--jobs", "-j", type=int, default=0,
                    help="parallel workers across files (default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="re-read every file instead of using the cache")
@@ -174,7 +175,7 @@ def _run(args: argparse.Namespace) -> int:
     files = _stdin_as_file(args.files)
     output = args.output or (Path("report.html") if args.command == "diff" and args.format == "html" else None)
     check_output(output, files)
-    opts = pipeline.Options(editions=args.edition, engine=args.engine, jobs=args.jobs,
+    opts = pipeline.Options(editions=edition_overrides(args.edition, files), engine=args.engine, jobs=args.jobs,
                             use_cache=not args.no_cache, limits=parse_limits(args.limit, os.environ.get(ENV)))
     if args.command == "ingest":
         return pipeline.run_ingest(files, fmt=args.format, output=output, options=opts)

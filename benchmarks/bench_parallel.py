@@ -57,12 +57,14 @@ def child(argv: list[str]) -> None:
     p.add_argument("--files", type=Path, nargs="+", required=True)
     a = p.parse_args(argv)
     from guidance_parser import pipeline
+    from guidance_parser.options import edition_overrides
 
     out = Path(tempfile.mkdtemp(prefix="bench-parallel-"))
 
     def run(files: list[Path], labels: list[str], use_cache: bool, jobs: int) -> dict[str, Any]:
         overrides = [f"{f}={lab}" for f, lab in zip(files, labels, strict=True)]
-        opts = pipeline.Options(editions=overrides, engine=a.engine, jobs=jobs, use_cache=use_cache)
+        opts = pipeline.Options(editions=edition_overrides(overrides, files), engine=a.engine, jobs=jobs,
+                                use_cache=use_cache)
         if a.what == "extract_files":
             done, failed = pipeline.extract_files(files, opts)
             return {"documents": len(done), "failed": len(failed)}

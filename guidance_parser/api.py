@@ -17,27 +17,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from guidance_parser.model import DiffResult, Document, Extraction
+from guidance_parser.model import DiffResult, Document, Edition, Extraction
+from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
 PathLike = str | os.PathLike[str]
 
 
-def load(path: PathLike, *, edition: str | None = None, engine: str = "pdfplumber",
+def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True) -> Document:
     """Ingest one PDF / HTML / Markdown / text file into a ``Document`` (blocks with pages and sections).
     ``edition`` overrides the detected year ("2025/26"); ``cache`` reuses an earlier read of the same bytes."""
     from guidance_parser.pipeline import load_document
 
-    return load_document(Path(path), edition=edition, engine=engine, use_cache=cache)
+    return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+                         use_cache=cache)
 
 
-def _load_pair(path: PathLike, edition: str | None, engine: str, cache: bool) -> tuple[Document, Extraction]:
+def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache: bool,
+               ) -> tuple[Document, Extraction]:
     from guidance_parser.pipeline import load_extraction
 
-    return load_extraction(Path(path), edition=edition, engine=engine, use_cache=cache)
+    return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+                           use_cache=cache)
 
 
-def extract(source: PathLike | Document, *, edition: str | None = None, engine: str = "pdfplumber",
+def extract(source: PathLike | Document, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
             cache: bool = True) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
     if isinstance(source, Document):
@@ -47,7 +51,7 @@ def extract(source: PathLike | Document, *, edition: str | None = None, engine: 
     return _load_pair(source, edition, engine, cache)[1]
 
 
-def diff(*sources: PathLike, editions: Sequence[str | None] | None = None, engine: str = "pdfplumber",
+def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True) -> DiffResult:
     """Compare two or more editions given as file paths, in any order (sorted by edition year).
     ``editions`` optionally gives each file's edition label, in the same order (None: detect it)."""

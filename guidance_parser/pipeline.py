@@ -30,7 +30,8 @@ from guidance_parser import __version__
 from guidance_parser.cache import read_entry, unsafe_reason, write_entry
 from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
-from guidance_parser.model import Document, Extraction
+from guidance_parser.model import Document, Edition, Extraction
+from guidance_parser.options import DEFAULT_ENGINE
 from guidance_parser.rules import rules_hash
 
 T = TypeVar("T")
@@ -40,8 +41,8 @@ T = TypeVar("T")
 class Options:
     """How to read the inputs; mirrors the CLI's shared input options."""
 
-    editions: list[str] = field(default_factory=list)  # "LABEL" or "FILE=LABEL"
-    engine: str = "pdfplumber"
+    editions: dict[Path, Edition] = field(default_factory=dict)  # --edition, parsed: options.edition_overrides
+    engine: str = DEFAULT_ENGINE
     jobs: int = 0  # 0: one worker per core
     use_cache: bool = True
     limits: Limits = field(default_factory=Limits)
@@ -55,30 +56,6 @@ class Failure:
     message: str
 
 
-def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path, str]:
-    """Map each file to its user-given edition label.
-
-    A bare "2025/26" applies to the only file given; "FILE=LABEL" names the file (by path or
-    file name) so several can be set in one run.
-    """
-    out: dict[Path, str] = {}
-    for value in values:
-        name, sep, label = value.rpartition("=")
-        if not sep:
-            if len(files) != 1:
-                raise GuidanceError(value, "a bare --edition needs exactly one input file",
-                                    'write --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
-            out[files[0]] = label
-            continue
-        matches = [f for f in files if f == Path(name) or f.name == name]
-        if not matches:
-            raise GuidanceError(name, "--edition names a file that is not among the inputs",
-                                "use the file's path or name as given on the command line")
-        for f in matches:
-            out[f] = label
-    return out
-
-
 # --- cache ------------------------------------------------------------------------------------
 #
 # Each stage's output is cached under a key made of the file's bytes, the options that change the
@@ -89,7 +66,7 @@ def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path
 _STAGE_DEPENDENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # stage: (package modules, distributions)
     # published dates use when.py; table header rows read rules/tables.toml
-    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "limits.py", "rules/*.py"),
+    "ingest": (("ingest/*.py", "text.py", "model.py", "errors.py", "when.py", "limits.py", "options.py", "rules/*.py"),
                ("pdfplumber", "pdfminer.six", "pypdfium2", "beautifulsoup4", "wordfreq", "dateparser")),
     "extract": (("extract/*.py", "rules/*.py", "__init__.py", "when.py", "model.py", "errors.py", "vocabulary.py",
                  "catalogue.py", "units.py"), ("spacy", "dateparser")),
@@ -125,9 +102,9 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _cache_path(digest: str, stage: str, engine: str, edition: str | None) -> Path:
+def _cache_path(digest: str, stage: str, engine: str, edition: Edition | None) -> Path:
     stages = ("ingest",) if stage == "ingest" else ("ingest", stage)  # extraction depends on ingest too
-    parts = [digest, engine, str(edition), *(stage_fingerprint(s) for s in stages)]
+    parts = [digest, engine, str(edition.label if edition else None), *(stage_fingerprint(s) for s in stages)]
     return cache_dir() / f"{stage}-{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}.json"
 
 
@@ -139,7 +116,7 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bool,
+def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache: bool,
                   digest: str | None = None, limits: Limits | None = None) -> Document:
     """Ingest one file, reusing the cached Document when the file's bytes have not changed.
 
@@ -151,7 +128,7 @@ def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bo
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
         def read() -> Document:
-            return ingest_file(path, edition=edition, engine=engine)  # type: ignore[arg-type]
+            return ingest_file(path, edition=edition, engine=engine)
 
         doc = read() if limits is None else run_isolated(read, str(path), limits)
         write_entry(key, doc)
@@ -159,7 +136,7 @@ def load_document(path: Path, *, edition: str | None, engine: str, use_cache: bo
     return doc
 
 
-def load_extraction(path: Path, *, edition: str | None, engine: str, use_cache: bool,
+def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cache: bool,
                     limits: Limits | None = None) -> tuple[Document, Extraction]:
     """Ingest and extract one file, reusing cached results when the file's bytes have not changed."""
     digest = _file_digest(path)
@@ -193,13 +170,13 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
         return Failure(str(path), str(crash_error(str(path), f"{type(err).__name__}: {err}")))
 
 
-def _ingest_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+def _ingest_task(path: Path, edition: Edition | None, engine: str, use_cache: bool,
                  limits: Limits) -> Document | Failure:
     return _guarded(path, lambda: load_document(path, edition=edition, engine=engine, use_cache=use_cache,
                                                 limits=limits))
 
 
-def _extract_task(path: Path, edition: str | None, engine: str, use_cache: bool,
+def _extract_task(path: Path, edition: Edition | None, engine: str, use_cache: bool,
                   limits: Limits) -> tuple[Document, Extraction] | Failure:
     return _guarded(path, lambda: load_extraction(path, edition=edition, engine=engine, use_cache=use_cache,
                                                   limits=limits))
@@ -241,8 +218,7 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
     if pool is None and _jobs(options, len(files)) > 1:
         with _pool(_jobs(options, len(files))) as own:
             return _map_files(task, files, options, label, own)
-    overrides = edition_overrides(options.editions, files)
-    args = [(f, overrides.get(f), options.engine, options.use_cache, options.limits) for f in files]
+    args = [(f, options.editions.get(f), options.engine, options.use_cache, options.limits) for f in files]
     show = len(files) > 1 and sys.stderr.isatty()
     results: list[T | Failure]
     with tqdm(total=len(files), desc=label, unit="file", disable=not show, file=sys.stderr) as bar:

@@ -17,7 +17,7 @@ from ingest_measure import in_order_recall, norm_words
 from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest import detect_edition, ingest_file, ingest_text
 from guidance_parser.ingest.repair import repair_ligatures
-from guidance_parser.model import Document
+from guidance_parser.model import Document, Edition
 
 # file -> (words the title must contain, edition label). The 10 Year Health Plan summary prints
 # no financial year, only "July 2025": its edition is the calendar year 2025. The Board paper is
@@ -250,7 +250,7 @@ def test_edition_detection(title: str, front: str, label: str | None) -> None:
 
 
 def test_edition_override_wins_and_missing_year_names_the_remedy() -> None:
-    assert detect_edition("2025/26 guidance", override="2024/25").label == "2024/25"  # type: ignore[union-attr]
+    assert detect_edition("2025/26 guidance", override=Edition.from_label("2024/25")).label == "2024/25"  # type: ignore[union-attr]
     assert detect_edition("Priorities and planning guidance", "no year here") is None
     with pytest.raises(GuidanceError) as err:
         ingest_text("Priorities and planning guidance\n\nSystems should improve access.\n", fmt="text",

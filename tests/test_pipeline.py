@@ -9,24 +9,48 @@ import pytest
 import cli
 from guidance_parser import pipeline
 from guidance_parser.errors import GuidanceError
+from guidance_parser.model import Edition
+from guidance_parser.options import edition_overrides
 
 DOC = "2024/25 priorities and operational planning guidance\n\nICBs should submit plans by June 2024.\n"
 
 
 def test_bare_edition_needs_exactly_one_file() -> None:
     a, b = Path("a.pdf"), Path("dir/b.pdf")
-    assert pipeline.edition_overrides(["2025/26"], [a]) == {a: "2025/26"}
+    assert edition_overrides(["2025/26"], [a]) == {a: Edition.from_label("2025/26")}
     with pytest.raises(GuidanceError, match="exactly one input"):
-        pipeline.edition_overrides(["2025/26"], [a, b])
+        edition_overrides(["2025/26"], [a, b])
 
 
 def test_edition_by_file_name_or_path() -> None:
     a, b = Path("a.pdf"), Path("dir/b.pdf")
-    got = pipeline.edition_overrides(["a.pdf=2024/25", "dir/b.pdf=2025/26"], [a, b])
-    assert got == {a: "2024/25", b: "2025/26"}
-    assert pipeline.edition_overrides(["b.pdf=2023/24"], [a, b]) == {b: "2023/24"}
+    got = edition_overrides(["a.pdf=2024/25", "dir/b.pdf=2025/26"], [a, b])
+    assert got == {a: Edition.from_label("2024/25"), b: Edition.from_label("2025/26")}
+    assert edition_overrides(["b.pdf=2023/24"], [a, b]) == {b: Edition.from_label("2023/24")}
     with pytest.raises(GuidanceError, match="not among the inputs"):
-        pipeline.edition_overrides(["c.pdf=2023/24"], [a, b])
+        edition_overrides(["c.pdf=2023/24"], [a, b])
+
+
+def test_a_bad_edition_label_fails_where_it_is_typed() -> None:
+    """--edition is parsed at the border: a label with no year is a one-line error naming the file,
+    before any file is read (the file need not even exist)."""
+    with pytest.raises(GuidanceError, match="'next year' has no year") as err:
+        edition_overrides(["missing.pdf=next year"], [Path("missing.pdf")])
+    assert str(err.value).startswith("missing.pdf:")
+    code = cli.main(["ingest", "missing.pdf", "--edition", "missing.pdf=next year"])
+    assert code == 2
+
+
+def test_engines_are_one_list() -> None:
+    """The CLI offers exactly the engines ingest knows, and an unknown one is an error naming them."""
+    from guidance_parser.ingest import ingest_text  # noqa: F401  (ingest imports options' names)
+    from guidance_parser.options import ENGINES, check_engine
+
+    action = next(a for a in cli.build_parser()._subparsers._group_actions[0].choices["ingest"]._actions
+                  if a.dest == "engine")
+    assert list(action.choices) == list(ENGINES)
+    with pytest.raises(GuidanceError, match="--engine pdfplumber or --engine pdfium"):
+        check_engine("mupdf")
 
 
 def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path,
@@ -55,7 +79,7 @@ def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path,
     # Changed bytes, another edition override or --no-cache: read again.
     src.write_text(DOC.replace("June", "July"), encoding="utf-8")
     pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=True)
-    pipeline.load_document(src, edition="2023/24", engine="pdfplumber", use_cache=True)
+    pipeline.load_document(src, edition=Edition.from_label("2023/24"), engine="pdfplumber", use_cache=True)
     pipeline.load_document(src, edition=None, engine="pdfplumber", use_cache=False)
     assert len(calls) == 4
 

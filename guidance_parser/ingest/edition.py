@@ -2,7 +2,7 @@
 
 Order of evidence, strongest first:
 
-1. the user's ``edition=`` override (``--edition "2025/26"``) always wins;
+1. the user's ``edition=`` override (``--edition "2025/26"``, parsed by ``options``) always wins;
 2. a UK financial year written in the title: "2025/26 priorities ...", "... 2025/26 - methodology
    manual", or a span "2026/27 to 2028/29";
 3. a financial year (or span) on the title page / front matter;
@@ -21,31 +21,21 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Edition
 
 
-def parse_edition_label(label: str, *, path: str = "<edition>") -> Edition:
-    """A user-given label ("2025/26", "2026/27 to 2028/29", "2025") as an Edition."""
-    try:
-        return Edition.from_label(label)
-    except ValueError:
-        raise GuidanceError(path, f"the edition {label!r} has no year in it",
-                            'pass --edition "YYYY/YY", e.g. --edition "2025/26"') from None
-
-
-def detect_edition(title_text: str, front_text: str = "", *, override: str | None = None,
-                   path: str = "<text>") -> Edition | None:
+def detect_edition(title_text: str, front_text: str = "", *, override: Edition | None = None) -> Edition | None:
     """The edition from the user's override, else the title, else the title page; None if no year.
 
     ``title_text`` is the document title; ``front_text`` the text of its first page (PDF) or its
     front matter (the opening of an HTML / Markdown / text file).
     """
-    if override:
-        return parse_edition_label(override, path=path)
+    if override is not None:
+        return override
     return (Edition.find_financial_year(title_text) or Edition.find_financial_year(front_text)
             or Edition.find_year(title_text) or Edition.find_year(front_text))
 
 
-def require_edition(title_text: str, front_text: str, *, override: str | None, path: str) -> Edition:
+def require_edition(title_text: str, front_text: str, *, override: Edition | None, path: str) -> Edition:
     """Like ``detect_edition`` but raises the user-facing error when no year can be found."""
-    found = detect_edition(title_text, front_text, override=override, path=path)
+    found = detect_edition(title_text, front_text, override=override)
     if found is None:
         raise GuidanceError(path, "no planning year found on the title page",
                             'pass the edition yourself, e.g. --edition "2025/26"')

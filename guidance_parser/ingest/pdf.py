@@ -36,7 +36,8 @@ from guidance_parser.ingest.repair import join_hyphenated
 from guidance_parser.ingest.structure import RawBlock, finish_document, is_page_number
 from guidance_parser.ingest.tables import grid_from_boxes, table_rows
 from guidance_parser.limits import active, limit_error, out_of_memory
-from guidance_parser.model import Document
+from guidance_parser.model import Document, Edition
+from guidance_parser.options import check_engine
 
 BAND = 0.11  # top / bottom fraction of the page where running headers and footers live
 EDGE_LINES = 3  # ... and only the first / last few lines of a page are candidates
@@ -108,22 +109,17 @@ def _collect_young(page_number: int) -> None:
         gc.collect(0)
 
 
-def read_pdf(path: Path, data: bytes, *, edition: str | None, engine: str) -> Document:
+def read_pdf(path: Path, data: bytes, *, edition: Edition | None, engine: str) -> Document:
     """Read a PDF with the chosen engine and finish it into a Document, under the active limits."""
     guard = capped(str(path), active()) if engine == "pdfplumber" else contextlib.nullcontext()
     with _collector_paused(), guard:
         return _read_pdf(path, data, edition=edition, engine=engine)
 
 
-def _read_pdf(path: Path, data: bytes, *, edition: str | None, engine: str) -> Document:
+def _read_pdf(path: Path, data: bytes, *, edition: Edition | None, engine: str) -> Document:
     name = str(path)
-    if engine == "pdfium":
-        pages, first_page_lines = _pdfium_lines(name, data)
-    elif engine == "pdfplumber":
-        pages, first_page_lines = _plumber_lines(name, path)
-    else:
-        raise GuidanceError(name, f"unknown PDF engine {engine!r}",
-                            "use --engine pdfplumber or --engine pdfium")
+    pages, first_page_lines = (_pdfium_lines(name, data) if check_engine(engine, name) == "pdfium"
+                               else _plumber_lines(name, path))
     # The closed document's own object graph (pdfplumber pages <-> document) is cyclic: free it now
     # rather than carry it through the rest of the work. Only objects that survived the young
     # collections are examined, once.

@@ -16,9 +16,9 @@ from typing import Literal
 from guidance_parser.errors import GuidanceError
 from guidance_parser.ingest.markup import read_html, read_markdown, read_text
 from guidance_parser.ingest.structure import finish_document
-from guidance_parser.model import Document
+from guidance_parser.model import Document, Edition
+from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
-Engine = Literal["pdfplumber", "pdfium"]
 TextFormat = Literal["html", "markdown", "text"]
 
 _HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -64,12 +64,14 @@ def _what_it_really_is(data: bytes) -> str | None:
     return None
 
 
-def ingest_text(text: str, *, fmt: TextFormat, path: str = "<text>", edition: str | None = None) -> Document:
-    """Ingest text already in memory as HTML, Markdown or plain text."""
-    return _ingest_text(text, fmt=fmt, path=path, edition=edition, data=text.encode("utf-8", "surrogatepass"))
+def ingest_text(text: str, *, fmt: TextFormat, path: str = "<text>", edition: Edition | str | None = None,
+                ) -> Document:
+    """Ingest text already in memory as HTML, Markdown or plain text (``edition`` as in ``ingest_file``)."""
+    return _ingest_text(text, fmt=fmt, path=path, edition=as_edition(edition, path),
+                        data=text.encode("utf-8", "surrogatepass"))
 
 
-def _ingest_text(text: str, *, fmt: TextFormat, path: str, edition: str | None, data: bytes) -> Document:
+def _ingest_text(text: str, *, fmt: TextFormat, path: str, edition: Edition | None, data: bytes) -> Document:
     if not text.strip():
         raise GuidanceError(path, "the file is empty",
                             "give the guidance document itself (PDF, HTML, Markdown or text)")
@@ -85,15 +87,20 @@ def _ingest_text(text: str, *, fmt: TextFormat, path: str, edition: str | None, 
     return finish_document(raw, path=path, fmt=fmt, data=data, edition=edition, title=title)
 
 
-def ingest_file(path: str | os.PathLike[str], *, edition: str | None = None,
-                engine: Engine = "pdfplumber") -> Document:
+def ingest_file(path: str | os.PathLike[str], *, edition: Edition | str | None = None,
+                engine: str = DEFAULT_ENGINE) -> Document:
     """Read a guidance document from disk into a ``Document``.
+
+    ``edition`` overrides the year found on the title page (an ``Edition``, or a label such as "2025/26",
+    parsed here, at the library's border); ``engine`` names one of ``options.ENGINES``.
 
     Raises ``GuidanceError`` (file, problem, remedy) for anything wrong with the input: missing,
     empty, mislabelled, corrupt, encrypted, scanned without a text layer, or without any year.
     """
     p = Path(path)
     name = str(path)
+    override = as_edition(edition, name)
+    check_engine(engine, name)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -111,7 +118,7 @@ def ingest_file(path: str | os.PathLike[str], *, edition: str | None = None,
     if b"%PDF-" in data[:1024]:
         from guidance_parser.ingest.pdf import read_pdf
 
-        return read_pdf(p, data, edition=edition, engine=engine)
+        return read_pdf(p, data, edition=override, engine=engine)
     if ext == ".pdf":
         really = _what_it_really_is(data)
         if really is not None:
@@ -142,4 +149,4 @@ def ingest_file(path: str | os.PathLike[str], *, edition: str | None = None,
     if _looks_binary(data):
         raise GuidanceError(name, "is a binary file, not text",
                             "give the PDF, HTML, Markdown or text document")
-    return _ingest_text(decode_bytes(data), fmt=fmt, path=name, edition=edition, data=data)
+    return _ingest_text(decode_bytes(data), fmt=fmt, path=name, edition=override, data=data)

@@ -22,7 +22,7 @@ from guidance_parser.ingest.repair import (
     repair_ligatures,
     shows_ligature_damage,
 )
-from guidance_parser.model import Block, BlockKind, Document, SourceFormat
+from guidance_parser.model import Block, BlockKind, Document, Edition, SourceFormat
 from guidance_parser.text import clean_chars, normalise_space, row_text, strip_artefacts, unbold
 
 _METADATA = re.compile(r"^(classification|date published|date last updated|publication reference|version \d"
@@ -152,7 +152,7 @@ def strip_glued_page_numbers(blocks: list[RawBlock]) -> None:
 
 
 def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: bytes,
-                    edition: str | None, page_count: int | None = None, title: str | None = None,
+                    edition: Edition | None, page_count: int | None = None, title: str | None = None,
                     front_text: str | None = None) -> Document:
     """Shared clean-up, repairs, sections, title and edition; raises when nothing readable is left."""
     for b in raw:
