@@ -229,7 +229,7 @@ def main() -> int:
                          "largest one; see the README")
     ap.add_argument("--instructions", action="store_true",
                     help="count executed instructions under valgrind (cachegrind) instead of timing: "
-                         "repeats agree to 0.5%, so one run settles growth (--repeat is ignored), but ~12x slower")
+                         "repeats agree to 0.5%%, so one run settles growth (--repeat is ignored), but ~12x slower")
     ap.add_argument("--json", type=Path, help="also write every measurement here as JSON")
     args = ap.parse_args()
 
