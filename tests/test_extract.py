@@ -8,6 +8,7 @@ import pytest
 from spacy.pipeline import SpanRuler
 
 from guidance_parser.extract import build_nlp, extract, extract_many, normalise_for_id
+from guidance_parser.ingest import ingest_text
 from guidance_parser.model import Block, Document, Edition, Extraction, to_dict
 
 ED_2025 = Edition.from_label("2025/26")
@@ -287,3 +288,12 @@ def test_objective_heading_with_only_a_dated_commitment_is_a_priority(item: str,
              Block("heading", "Community health services", section=sec[:1], level=2),
              Block("list_item", item, section=sec, level=1))
     assert ("Community health services" in [p.title for p in ex.priorities]) is is_priority
+
+
+def test_a_continued_paragraph_borrows_the_sentence_before_once() -> None:
+    """A paragraph that starts in lower case is read with the end of the sentence before it; that sentence's
+    own block had already borrowed this paragraph's opening, which must not be read twice."""
+    doc = ingest_text("# 2025/26 guidance\n\nTrusts should publish plans by June 2025 and\n\n"
+                      "systems will deliver 78% of patients seen within 4 hours by March 2026.\n", fmt="markdown")
+    target = next(t for t in extract(doc).targets if t.value == 78)
+    assert target.evidence.sentence.count("systems will deliver") == 1

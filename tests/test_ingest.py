@@ -306,3 +306,14 @@ def test_document_without_text_is_an_error() -> None:
 
 def test_corpus_location_is_reported_when_absent() -> None:
     assert CORPUS_MD.name == "md"
+
+
+def test_markdown_inline_html_is_read_as_its_text() -> None:
+    """Inline HTML in a Markdown file is markup, not wording: its tags must not reach a block (or an
+    evidence quote), and a paragraph that is an HTML element is whole."""
+    doc = ingest_text("# 2025/26 guidance\n\nTrusts should publish plans <b>by June&nbsp;2025</b>.\n\n"
+                      "<p>An inline note</p>\n\nthe next paragraph starts here.\n\nCosts stay <£5 a pack.\n",
+                      fmt="markdown")
+    texts = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert texts == ["Trusts should publish plans by June 2025.", "An inline note", "the next paragraph starts here.",
+                     "Costs stay <£5 a pack."]

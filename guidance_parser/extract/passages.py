@@ -140,8 +140,10 @@ def make_passages(doc: Document) -> list[Passage]:
         context = ""
         if out and b.kind != "list_item" and (text[:1].islower() or b.kind == "heading"):
             # a paragraph a page / column break cut (or a sentence the converter made a heading): read it
-            # with the end of the sentence before, so its subject and modal verb are in view
-            prev = re.split(r"(?<=[.!?])\s+", out[-1].text[out[-1].context:].rstrip())[-1]
+            # with the end of the sentence before, so its subject and modal verb are in view (that block's own
+            # text only: what it borrowed from this block would be read twice)
+            before = out[-1]
+            prev = re.split(r"(?<=[.!?])\s+", before.text[before.context:before.own_end].rstrip())[-1]
             context = " ".join(prev.split()[-40:]).rstrip(".:;") + " "
         markers = {k + len(context): v for k, v in markers.items()}
         own = context + text

@@ -13,6 +13,7 @@ pipe rows are table rows, and everything else joins into paragraphs.
 
 from __future__ import annotations
 
+import html
 import re
 
 from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
@@ -31,6 +32,7 @@ _LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)+|\d+\.|[A-Z]\.|Annex [A-Z0-9]+:?|Appendix [A-Z0-9]+:?)\s")
 _SECOND_LEVEL = set("o◦○–-▪■")
 _ENDS_WITH_TAG = re.compile(r"</?[A-Za-z][\w-]*[^<>]*>\s*$")  # inline HTML: "<div>...</div>"
+_INLINE_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")  # a tag; "<£5" or "< 18 weeks" is text
 # Strings in the HTML tree that are not text a reader sees.
 _COMMENT_TYPES = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 
@@ -60,7 +62,12 @@ def read_markdown(text: str) -> list[RawBlock]:
             joined = para[0]
             for line in para[1:]:
                 joined = join_hyphenated(joined, line)
-            out.append(RawBlock("paragraph", joined, extras={"after_break": float(brk)}))
+            block = RawBlock("paragraph", _inline_html(joined), extras={"after_break": float(brk)})
+            # an HTML paragraph is whole: the next one starts afresh, not as its continuation
+            block.may_continue = not (out and out[-1].extras.get("html_end"))
+            if _ENDS_WITH_TAG.search(joined):
+                block.extras["html_end"] = 1.0
+            out.append(block)
             para.clear()
 
     brk = False
@@ -110,7 +117,7 @@ def read_markdown(text: str) -> list[RawBlock]:
         m = _BULLET.match(line)
         if m and not stripped.startswith("**"):
             flush()
-            out.append(RawBlock("list_item", m.group(3), level=_bullet_level(m.group(1), m.group(2))))
+            out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2))))
             prev_was_item = True
             continue
         if not para and out and out[-1].kind == "list_item" and prev_was_item:
@@ -119,10 +126,15 @@ def read_markdown(text: str) -> list[RawBlock]:
             continue
         para.append(stripped)
     flush()
-    for prev, block in zip(out, out[1:], strict=False):
-        if _ENDS_WITH_TAG.search(prev.text):
-            block.may_continue = False  # an HTML paragraph is whole; the next one starts afresh
     return out
+
+
+def _inline_html(text: str) -> str:
+    """Inline HTML in Markdown ("<b>by June</b>", "<p>...</p>") as the text a reader sees."""
+    if not _INLINE_TAG.search(text):
+        return text
+    words = " ".join(html.unescape(_INLINE_TAG.sub(" ", text)).split())
+    return re.sub(r"\s+(?=[.,;:!?)])", "", words)  # "<b>by June</b>." -> "by June."
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -142,7 +154,7 @@ def read_text(text: str) -> list[RawBlock]:
             m = _BULLET.match(line)
             if m:
                 _flush_text(para, out)
-                out.append(RawBlock("list_item", m.group(3), level=_bullet_level(m.group(1), m.group(2))))
+                out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2))))
                 continue
             if not para and len(lines) == 1 and _plain_heading(line):
                 out.append(RawBlock("heading", line.strip(), level=_heading_level(line.strip(), 1)))
