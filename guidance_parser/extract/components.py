@@ -206,3 +206,21 @@ def commit_between(doc: Doc, lo: int, hi: int) -> bool:
     return any(c.label_ == "COMMIT" for c in cues_in(doc, lo, hi))
 
 
+def statistic_cue(doc: Doc, sent: Span, tok_i: int) -> Span | None:
+    """The cue that makes a figure (or date) at token ``tok_i`` a statistic rather than a commitment, or None.
+
+    A figure whose clause forecasts or projects ("there will be a shortfall of around 17,750", "is projected
+    to"), estimates or assumes ("is estimated to be around £2.05 billion", "the assumption that salaries will
+    increase by 2.7 per cent") or reports a survey ("82% of respondents") states what is, or is expected to
+    happen, not a level anyone commits to reach: its "will" predicts. So does a figure after a conditional
+    ("If this workforce is to increase to a projected size of 78,000 ..., the costs will be around £5.2
+    billion"): the sentence describes a scenario, and its dates ("in 2030") bind no action either. A forecast
+    verb that a MODAL cue covers ("we are forecasting to achieve the 80% adoption target") is the writer's own
+    expectation of delivering, so it does not count.
+    """
+    lo, hi = clause_bounds(sent, tok_i)
+    modal = [(c.start, c.end) for c in cues_in(doc, lo, hi, ("MODAL",))]
+    found = [c for c in cues_in(doc, lo, hi, ("FORECAST", "ESTIMATE"))
+             if not any(a <= c.start and c.end <= b for a, b in modal)]
+    found = found or cues_in(doc, sent.start, tok_i, ("CONDITION",))
+    return found[0] if found else None

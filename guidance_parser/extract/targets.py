@@ -24,6 +24,7 @@ from guidance_parser.extract.components import (
     passage_cues,
     passage_text,
     published_of,
+    statistic_cue,
 )
 from guidance_parser.extract.deadlines import STRONG_PREPS, is_future, is_history, names_a_document
 from guidance_parser.extract.passages import Passage
@@ -126,6 +127,8 @@ _MONEY_TARGET = rules.pattern("money_target")
 def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
                         edition: Edition | None) -> bool:
     lo, hi = clause_bounds(sent, q.start)
+    if statistic_cue(doc, sent, q.start) is not None:
+        return False
     if EXAMPLE_RE.search(passage_text(doc)[sent.start_char:doc[q.start].idx]):
         return False  # "For example, if the scores range from 2.50 to 2.80", "Example 1: a standard of 80%"
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
@@ -185,6 +188,49 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         dated = any(not is_history(m, edition) for m in mentions)
         return cue or dated
     return False
+
+
+# How strongly each kind of basis binds a figure (Target.confidence): a modal or commitment word in the
+# figure's own clause binds it; a bound ("at least"), a date ahead, or a commitment elsewhere in the sentence
+# less; a list introduction's "will" or a table's target column lend theirs from further away.
+BASIS_CONFIDENCE = {"modal": 0.9, "commitment": 0.8, "bound": 0.7, "sentence": 0.7, "dated": 0.6, "intro": 0.5,
+                    "table": 0.5, "figure": 0.4}
+_INTRO_MODAL = re.compile(r"\b(will|must|should|expected|asked?|need|aim|ambition)\b", re.I)
+
+
+def commitment_basis(doc: Doc, sent: Span, q: Quantity, passage: Passage, mentions: list[TimeMention],
+                     edition: Edition | None) -> tuple[str, float]:
+    """Why a figure taken as a target is one: the strongest cue binding it, as ``kind:words``, and its confidence.
+
+    Kinds, strongest first: ``modal`` / ``commitment`` (the cue in the figure's clause nearest to it), ``bound``
+    ("at least", "no more than" just before it), ``sentence`` (a modal elsewhere in its sentence), ``dated`` (a
+    date ahead in its sentence), ``intro`` (the list's introduction commits), ``table`` (a target column or a
+    table of targets), else ``figure`` (a figure in an ask with none of these, e.g. "Reduce ... to 78%").
+    """
+    lo, hi = clause_bounds(sent, q.start)
+
+    def nearest(cues: list[Span]) -> Span:
+        return min(cues, key=lambda c: abs(c.start - q.start))
+
+    for label, kind in (("MODAL", "modal"), ("COMMIT", "commitment")):
+        cues = cues_in(doc, lo, hi, (label,))
+        if cues:
+            return f"{kind}:{nearest(cues).text.lower()}", BASIS_CONFIDENCE[kind]
+    bounds = cues_in(doc, max(lo, q.start - 4), q.start, ("MIN", "MAX"))
+    if bounds:
+        return f"bound:{nearest(bounds).text.lower()}", BASIS_CONFIDENCE["bound"]
+    modal = cues_in(doc, sent.start, sent.end, ("MODAL",))
+    if modal:
+        return f"sentence:{nearest(modal).text.lower()}", BASIS_CONFIDENCE["sentence"]
+    ahead = [m for m in mentions if not is_history(m, edition)]
+    if ahead:
+        return f"dated:{ahead[0].when.label}", BASIS_CONFIDENCE["dated"]
+    intro = _INTRO_MODAL.search(passage.intro or "")
+    if intro:
+        return f"intro:{intro.group(1).lower()}", BASIS_CONFIDENCE["intro"]
+    if passage.cells or passage.column_years:
+        return "table:target column", BASIS_CONFIDENCE["table"]
+    return "figure", BASIS_CONFIDENCE["figure"]
 
 
 _BUILD_VERBS = frozenset(rules.words("build_verbs"))

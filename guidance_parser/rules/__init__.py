@@ -356,7 +356,7 @@ def table_target_columns() -> tuple[str, ...]:
 # Extraction rules: cues.toml, quantities.toml, extraction.toml (read by guidance_parser.extract)
 
 CUE_LABELS = frozenset({"COMMIT", "FACT", "MODAL", "INC", "RED", "MAINT", "MIN", "MIN_AFTER", "MAX", "MAX_AFTER",
-                        "BASELINE"})
+                        "BASELINE", "FORECAST", "ESTIMATE", "CONDITION"})
 QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT"})
 
 
