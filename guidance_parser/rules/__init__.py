@@ -412,7 +412,8 @@ EXTRACTION_WORDS = frozenset({
     "small_count_not_after", "numbered_names", "document_nouns", "names_after_date", "lead_verbs",
     "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns"})
 EXTRACTION_PATTERNS = frozenset({
-    "scope", "baseline", "money_target", "not_a_deadline_before", "example", "example_start", "reference_before",
+    "scope", "baseline", "money_target", "money_commitment", "coordinated_figure",
+    "not_a_deadline_before", "example", "example_start", "reference_before",
     "metric_stop", "column_header", "priority_intro"})
 
 
