@@ -129,3 +129,18 @@ def test_figures_joined_to_a_target_share_its_commitment() -> None:
     # a second figure that is not joined by "and" / "or" does not borrow it
     assert _values("Neighbourhood health centres will be open at least 12 hours a day, and staff rest 6 days "
                    "a month.", edition=ED_2025_PLAN) == [12]
+
+
+def test_number_words_state_relative_changes() -> None:
+    # units.toml [relative_changes]: a change as a % of the starting level, like "a 25% reduction"
+    ex = run("We will at least double the number of people offered a Personal Health Budget by 2028.",
+             edition=ED_2025_PLAN)
+    assert [(t.value, t.unit, t.direction, t.deadline.label if t.deadline else None) for t in ex.targets] == [
+        (100, "%", "at_least", "2028")]
+    ex = run("Our overall goal is to halve the gap in healthy life expectancy between the richest and poorest "
+             "regions.", edition=ED_2025_PLAN)
+    assert [(t.value, t.unit, t.direction) for t in ex.targets] == [(50, "%", "reduce")]
+    assert ex.targets[0].metric.startswith("gap in healthy life expectancy")
+    # the words used otherwise set nothing: not heading what they change, or with nothing binding them
+    assert _values("Please double-check the figures in the return.", edition=ED_2025_PLAN) == []
+    assert _values("Demand in winter can double the pressure on staff.", edition=ED_2025_PLAN) == []

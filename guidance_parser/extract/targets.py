@@ -35,6 +35,7 @@ from guidance_parser.model import (
     Edition,
     When,
 )
+from guidance_parser.units import relative_change
 from guidance_parser.when import TimeMention, find_times
 
 
@@ -58,6 +59,9 @@ def _number(text: str) -> float | None:
 
 
 def quantity_of(span: Span) -> Quantity | None:
+    change = relative_change(span[0].text) if span.label_ == "RELATIVE" else None
+    if change is not None:  # "double the number" is a 100 % increase, "halve the gap" a 50 % reduction
+        return Quantity(span.label_, abs(change), "%", span.start, span.start + 1)
     value = _number(span.text)
     if value is None:
         return None
@@ -175,6 +179,11 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
             _MONEY_COMMITMENT.search(" ".join(t.lower_ for t in doc[max(lo, q.start - 5):q.start])) is not None
     if q.label == "SMALLCOUNT":
         return _small_count_target(doc, sent, q, mentions, edition)
+    if q.label == "RELATIVE":
+        # a number word as the verb of a change ("at least double the number", "halve the gap") sets a target
+        # when a commitment or a bound in its clause, or a date ahead, binds it
+        return bool(cues_in(doc, lo, hi, ("COMMIT", "MIN", "MAX"))) or \
+            any(not is_history(m, edition) and m.prep in STRONG_PREPS for m in mentions)
     if q.label == "COUNT":
         # a count of something: "700,000 additional urgent dental appointments", "73,500 people"
         j = q.end
@@ -295,6 +304,8 @@ def direction_of(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None
         return "reduce" if _REDUCTION_AFTER.match(after) else "at_least"
     if cues_in(doc, near_lo, q.start, ("MAX",)) or cue_at(doc, q.end, after_hi, ("MAX_AFTER",)):
         return "at_most"
+    if q.label == "RELATIVE":
+        return "reduce" if (relative_change(doc[q.start].text) or 0) < 0 else "increase"
     if _REDUCTION_AFTER.match(after):
         return "reduce"
     if _INCREASE_AFTER.match(after) or \
@@ -345,7 +356,9 @@ def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     named = (re.match(r"^\s*([^,.;]{3,80}?\b(?:standard|target|ambition|threshold)s?)\b", after, re.I)
              if re.search(r"\b(?:the|a|an|our|its|their)\s*$", before, re.I) else None)
     candidate = ""
-    if named and len(clean_metric(named.group(1)).split()) >= 2:
+    if q.label == "RELATIVE" and of_form:
+        candidate = METRIC_STOP.split(of_form.group(1))[0]  # what a number word changes: "halve the gap in ..."
+    elif named and len(clean_metric(named.group(1)).split()) >= 2:
         candidate = named.group(1)
     elif red:
         candidate = METRIC_STOP.split(red.group(1))[0]
@@ -359,7 +372,7 @@ def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
         candidate = cut[-1] if len(cut) > 1 and len(clean_metric(cut[-1]).split()) >= 2 else candidate
         if of_form and re.match(r"^\s*of\s", after):
             candidate += " (" + METRIC_STOP.split(of_form.group(1))[0] + ")"
-    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY"):
+    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY", "RELATIVE"):
         candidate = METRIC_STOP.split(of_form.group(1))[0]
     if len(clean_metric(candidate).split()) < 2:
         # fall back to the clause's own object: "reducing agency expenditure, ... a 30% reduction"

@@ -283,6 +283,7 @@ class UnitNames:
     canonical: tuple[tuple[str, str], ...]  # kind -> canonical unit (percent, points, money)
     money_scales: tuple[tuple[str, float], ...]  # largest first
     tolerance: float
+    relative_changes: tuple[tuple[str, float], ...] = ()  # number word -> % change ("double" 100, "halve" -50)
 
 
 @cache
@@ -290,7 +291,8 @@ def unit_names() -> UnitNames:
     """The units (units.toml), validated."""
     name = "units.toml"
     data = read(name)
-    check_keys(name, data, ("percent", "points", "money", "time", "money_scales", "count", "equality"))
+    check_keys(name, data, ("percent", "points", "money", "time", "money_scales", "count", "equality",
+                            "relative_changes"))
     kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
     for kind in ("percent", "points", "money"):
         t = table(f"{name}:{kind}", data.get(kind))
@@ -302,6 +304,10 @@ def unit_names() -> UnitNames:
     for word, factor in scales.items():
         if not isinstance(factor, (int, float)) or factor <= 0:
             raise _fail(f"{name}:money_scales.{word}", "must be a positive number")
+    relative = table(f"{name}:relative_changes", data.get("relative_changes", {}))
+    for word, change in relative.items():
+        if not isinstance(change, (int, float)) or change == 0 or change < -100:
+            raise _fail(f"{name}:relative_changes.{word}", "must be a % change: above -100 and not 0")
     count = table(f"{name}:count", data.get("count"))
     check_keys(f"{name}:count", count, ("bare",))
     equality = table(f"{name}:equality", data.get("equality"))
@@ -316,7 +322,7 @@ def unit_names() -> UnitNames:
         bare=string_list(f"{name}:count.bare", count.get("bare")),
         canonical=tuple((k, v[0]) for k, v in kinds.items()),
         money_scales=tuple(sorted(((w, float(f)) for w, f in scales.items()), key=lambda x: -x[1])),
-        tolerance=tol)
+        tolerance=tol, relative_changes=tuple((w.lower(), float(c)) for w, c in relative.items()))
 
 
 on_reload(vocabulary.cache_clear)
@@ -357,7 +363,7 @@ def table_target_columns() -> tuple[str, ...]:
 
 CUE_LABELS = frozenset({"COMMIT", "FACT", "MODAL", "INC", "RED", "MAINT", "MIN", "MIN_AFTER", "MAX", "MAX_AFTER",
                         "BASELINE", "FORECAST", "ESTIMATE", "CONDITION"})
-QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT"})
+QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT", "RELATIVE"})
 
 
 def _groups(name: str, valid: frozenset[str], field: str) -> dict[str, list[Any]]:
