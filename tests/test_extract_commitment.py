@@ -57,6 +57,15 @@ def test_a_survey_result_is_not_a_target() -> None:
     assert _values("Practices will offer 82% of patients online record access by March 2026.") == [82]
 
 
+def test_a_time_relative_to_an_event_is_a_schedule() -> None:
+    # the Cambridgeshire and Peterborough ICB glucose monitoring guideline (real PDF, sets no targets)
+    assert _values("Test at least twice daily, including on days when not driving (and no more than 2 hours "
+                   "before the start of the first journey and every 2 hours while driving).") == []
+    # "within" a time after an event is a level to meet
+    assert _values("Trusts should discharge patients within 2 hours after they are declared fit, by March "
+                   "2026.") == [2]
+
+
 def test_a_forecast_verb_with_an_infinitive_is_the_writers_own_plan() -> None:
     # "forecasting to achieve" says the organisation expects to deliver: still a target
     assert _values("We are forecasting to achieve the 80% adoption target for digital social care records "

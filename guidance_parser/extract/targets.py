@@ -124,6 +124,7 @@ _TARGET_PRE = frozenset(rules.words("target_before"))
 _COUNT_VERBS = frozenset(rules.words("count_verbs"))
 _COUNT_MODIFIERS = frozenset(rules.words("count_modifiers"))
 _BUILD_VERBS = frozenset(rules.words("build_verbs"))
+_EVENT_RELATIVE = frozenset(rules.words("event_relative"))
 NON_COMMITMENT_COUNT_NOUNS = frozenset(rules.words("non_commitment_count_nouns"))
 EXAMPLE_RE = rules.pattern("example")
 _MONEY_TARGET = rules.pattern("money_target")
@@ -154,6 +155,9 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
     if q.label == "DURATION":
         hyphenated = "-" in doc[q.start:q.end].text
         near_before = " ".join(t.lower_ for t in doc[max(sent.start, q.start - 6):q.start])
+        relative = bool(after) and (after[0] in _EVENT_RELATIVE or " ".join(after[:2]) in _EVENT_RELATIVE)
+        if relative and before[-1:] != ["within"]:
+            return False  # a time relative to an event is a schedule: "no more than 2 hours before the journey"
         if re.search(r"\baverag", near_before):
             return True
         if not hyphenated and "target" in after[:4]:
