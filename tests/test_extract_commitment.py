@@ -11,15 +11,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from test_extract import ED_2025, run
+from test_extract import run
+from test_extract_generalise import _values
 
 from guidance_parser.model import Block, Edition
 
 ED_2021 = Edition.from_label("2021")
-
-
-def _values(*blocks: Block | str, edition: Edition = ED_2025) -> list[float | None]:
-    return [t.value for t in run(*blocks, edition=edition).targets]
 
 
 # --- statistics, not targets ------------------------------------------------------------------------------
