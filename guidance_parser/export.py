@@ -112,7 +112,7 @@ def to_jsonl(lines: Iterable[Mapping[str, Any]]) -> str:
 
 EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "metric_id", "value", "unit", "direction",
                       "baseline", "deadline", "deadline_label", "deadline_start", "deadline_end", "scope",
-                      "priority", "page", "section", "sentence"]
+                      "priority", "basis", "confidence", "page", "section", "sentence"]
 
 DIFF_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label", "metric_id",
                 "old_value", "new_value", "old_deadline", "new_deadline", "summary", "similarity",
@@ -136,7 +136,8 @@ def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
                                                  for s in r.evidence.section)
         row.update(text=f"{row['text']}: {shown}" if shown else row["text"], value=r.value, unit=r.unit,
                    direction=r.direction, baseline=r.baseline, scope=r.scope,
-                   priority=None if repeats else r.priority, metric_id=r.metric_id)
+                   priority=None if repeats else r.priority, metric_id=r.metric_id,
+                   basis=r.basis, confidence=r.confidence)
     return row
 
 

@@ -188,7 +188,10 @@ class Target:
     """A measurable commitment: metric, value and unit, direction, by when, for whom.
 
     ``metric_id`` is the metric catalogue's id of the measure it states ("uec.ae_4h", see
-    rules/metrics.toml), None when the catalogue does not know it."""
+    rules/metrics.toml), None when the catalogue does not know it. ``basis`` names the cue or rule that made
+    the figure a target ("modal:will", "commitment:ambition", "bound:at least", "table:target column") and
+    ``confidence`` (0-1) how strong that basis is: a modal or commitment in the figure's own clause is strong,
+    a table column or a commitment inherited from a list's introduction weaker."""
 
     id: str
     metric: str
@@ -201,6 +204,8 @@ class Target:
     priority: str | None
     evidence: Evidence
     metric_id: str | None = None
+    basis: str = ""
+    confidence: float = 1.0
 
 
 @dataclass

@@ -78,8 +78,9 @@ def fold_punctuation(text: str) -> str:
 # text that did not come through ingest (gold quotes, records built by hand).
 
 def reader_text(text: str) -> str:
-    """Text as a reader should see it: conversion artefacts out, runs of whitespace collapsed."""
-    return normalise_space(strip_artefacts(text))
+    """Text as a reader should see it: bold markers out, runs of whitespace collapsed. Only "**": the
+    Document is already clean, and "__" or "\\(" may be what the source really says ("window.__name")."""
+    return normalise_space(text.replace("**", ""))
 
 
 def clean(text: str) -> str:

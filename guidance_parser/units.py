@@ -62,6 +62,11 @@ rules.on_reload(duration_words.cache_clear)
 rules.on_reload(scale_words.cache_clear)
 
 
+def relative_change(word: str) -> float | None:
+    """The % change a number word states ("double" 100, "halve" -50; rules/units.toml), None for other words."""
+    return dict(rules.unit_names().relative_changes).get(word.lower())
+
+
 def _key(unit: str | None) -> str:
     return " ".join((unit or "").lower().split())
 

@@ -45,7 +45,8 @@ def test_shipped_rules_load() -> None:
     phrases = rules.cue_phrases()
     assert set(phrases) == rules.CUE_LABELS
     assert "at least" in phrases["MIN"]
-    assert {p["label"] for p in rules.quantity_patterns({"MULTIPLIERS": ["m"], "DURATION_UNITS": ["days"]})} \
+    assert {p["label"] for p in rules.quantity_patterns({"MULTIPLIERS": ["m"], "DURATION_UNITS": ["days"],
+                                                          "RELATIVE_CHANGES": ["double"]})} \
         == rules.QUANTITY_LABELS
     assert "contributions" in rules.words("non_commitment_count_nouns")
     assert rules.pattern("scope").search("every trust will")

@@ -45,7 +45,8 @@ class QuantityGate:
         self.ruler = SpanRuler(nlp, name="quantity_ruler", spans_key="quantities", overwrite=True, validate=True,
                                spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")())
         patterns = rules.quantity_patterns({"MULTIPLIERS": units.scale_words(),
-                                            "DURATION_UNITS": units.duration_words()})
+                                            "DURATION_UNITS": units.duration_words(),
+                                            "RELATIVE_CHANGES": _relative_words()})
         for p in patterns:
             if not any(_numeric_token(t) for t in p["pattern"]):
                 raise rules.RulesError(rules.rules_dir() / "quantities.toml",
@@ -63,10 +64,17 @@ class QuantityGate:
         return self.ruler(doc)
 
 
+def _relative_words() -> list[str]:
+    return [w for w, _ in rules.unit_names().relative_changes]
+
+
 def _numeric_token(token: dict[str, object]) -> bool:
-    """A token pattern that only a number can match: what ``_may_hold_quantity`` relies on."""
-    text = token.get("TEXT")
-    return token.get("LIKE_NUM") is True or (isinstance(text, dict) and "\\d" in str(text.get("REGEX", "")))
+    """A token pattern that only a number (or a number word of a relative change) can match: what
+    ``_may_hold_quantity`` relies on."""
+    text, lower = token.get("TEXT"), token.get("LOWER")
+    words = set(_relative_words())
+    return token.get("LIKE_NUM") is True or (isinstance(text, dict) and "\\d" in str(text.get("REGEX", ""))) or \
+        (isinstance(lower, dict) and bool(lower.get("IN")) and set(lower["IN"]) <= words)
 
 
 def _may_hold_quantity(doc: Doc) -> bool:
@@ -74,7 +82,16 @@ def _may_hold_quantity(doc: Doc) -> bool:
     or has a digit in its text (every REGEX pattern needs one), so a passage with neither has no quantity.
     About half the passages of a long document have none, and running the matcher over them cost more
     than a tenth of extract time."""
-    return _DIGIT.search(passage_text(doc)) is not None or bool(doc.to_array(LIKE_NUM).any())
+    return _DIGIT.search(passage_text(doc)) is not None or bool(doc.to_array(LIKE_NUM).any()) or \
+        _relative_re().search(passage_text(doc)) is not None
+
+
+@lru_cache(maxsize=1)
+def _relative_re() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, _relative_words())) + r")\b", re.IGNORECASE)
+
+
+rules.on_reload(_relative_re.cache_clear)
 
 
 @Language.factory("guidance_times")
@@ -206,3 +223,21 @@ def commit_between(doc: Doc, lo: int, hi: int) -> bool:
     return any(c.label_ == "COMMIT" for c in cues_in(doc, lo, hi))
 
 
+def statistic_cue(doc: Doc, sent: Span, tok_i: int) -> Span | None:
+    """The cue that makes a figure (or date) at token ``tok_i`` a statistic rather than a commitment, or None.
+
+    A figure whose clause forecasts or projects ("there will be a shortfall of around 17,750", "is projected
+    to"), estimates or assumes ("is estimated to be around £2.05 billion", "the assumption that salaries will
+    increase by 2.7 per cent") or reports a survey ("82% of respondents") states what is, or is expected to
+    happen, not a level anyone commits to reach: its "will" predicts. So does a figure after a conditional
+    ("If this workforce is to increase to a projected size of 78,000 ..., the costs will be around £5.2
+    billion"): the sentence describes a scenario, and its dates ("in 2030") bind no action either. A forecast
+    verb that a MODAL cue covers ("we are forecasting to achieve the 80% adoption target") is the writer's own
+    expectation of delivering, so it does not count.
+    """
+    lo, hi = clause_bounds(sent, tok_i)
+    modal = [(c.start, c.end) for c in cues_in(doc, lo, hi, ("MODAL",))]
+    found = [c for c in cues_in(doc, lo, hi, ("FORECAST", "ESTIMATE"))
+             if not any(a <= c.start and c.end <= b for a, b in modal)]
+    found = found or cues_in(doc, sent.start, tok_i, ("CONDITION",))
+    return found[0] if found else None

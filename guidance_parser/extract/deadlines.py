@@ -20,6 +20,7 @@ from guidance_parser.extract.components import (
     is_fact,
     passage_cues,
     passage_text,
+    statistic_cue,
 )
 from guidance_parser.extract.passages import Passage
 from guidance_parser.model import (
@@ -70,7 +71,7 @@ def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pas
         return False
     if _in_subject(doc, sent, m):
         return False
-    if is_history(m, edition):
+    if is_history(m, edition) or statistic_cue(doc, sent, tok_start) is not None:
         return False
     lo, _ = clause_bounds(sent, tok_start)
     lo = min(lo, tok_start)

@@ -19,9 +19,11 @@ from guidance_parser.extract.passages import Passage, make_passages
 from guidance_parser.extract.priorities import priorities
 from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
+    BASIS_CONFIDENCE,
     METRIC_STOP,
     Quantity,
     clean_metric,
+    commitment_basis,
     direction_of,
     is_target_quantity,
     metric_of,
@@ -72,6 +74,15 @@ def _scope(sent: Span, q_char: int, passage: Passage) -> str | None:
     return best[1] if best else None
 
 
+_COORDINATED = rules.pattern("coordinated_figure")
+
+
+def _coordinated(doc: Doc, first: Quantity, q: Quantity) -> bool:
+    """A figure of the same kind joined to a target by "and" / "or" (an "a day" / "per week" between allowed)
+    shares its commitment and bound: "open at least 12 hours a day and 6 days a week"."""
+    return q.label == first.label and _COORDINATED.fullmatch(doc[first.end:q.start].text) is not None
+
+
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> None:
     """Appends the targets and deadlines of one passage to ``out``."""
@@ -92,8 +103,17 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         if passage.example or reported(doc, sent, passage, s_t_all, edition):
             continue
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
-        targets_q = [q for q in s_q if is_target_quantity(doc, sent, q, has_percent, s_t, edition) or
-                     under_target_column(doc, passage, q, edition)]
+        basis: dict[int, tuple[str, float]] = {}  # id(quantity) -> why it is a target, how strongly
+        prev: Quantity | None = None
+        for q in s_q:
+            if is_target_quantity(doc, sent, q, has_percent, s_t, edition):
+                basis[id(q)] = commitment_basis(doc, sent, q, passage, s_t, edition)
+            elif under_target_column(doc, passage, q, edition):
+                basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]
+            elif prev is not None and id(prev) in basis and _coordinated(doc, prev, q):
+                basis[id(q)] = f"coordinated:{basis[id(prev)][0]}", basis[id(prev)][1]
+            prev = q
+        targets_q = [q for q in s_q if id(q) in basis]
         consumed: set[int] = set()
         # group "75% and 80% respectively"
         groups: list[list[Quantity]] = []
@@ -151,7 +171,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     direction=direction_of(doc, sent, q, lo),
                     baseline=_sentence_baseline(passage, sent),
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
-                    evidence=_evidence(passage, sent), metric_id=catalogue.metric_of(met, sent.text, q.value, q.unit)))
+                    evidence=_evidence(passage, sent), metric_id=catalogue.metric_of(met, sent.text, q.value, q.unit),
+                    basis=basis[id(q)][0], confidence=basis[id(q)][1]))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:

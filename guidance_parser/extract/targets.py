@@ -24,6 +24,7 @@ from guidance_parser.extract.components import (
     passage_cues,
     passage_text,
     published_of,
+    statistic_cue,
 )
 from guidance_parser.extract.deadlines import STRONG_PREPS, is_future, is_history, names_a_document
 from guidance_parser.extract.passages import Passage
@@ -33,6 +34,7 @@ from guidance_parser.model import (
     Edition,
     When,
 )
+from guidance_parser.units import relative_change
 from guidance_parser.when import TimeMention, find_times
 
 
@@ -56,6 +58,9 @@ def _number(text: str) -> float | None:
 
 
 def quantity_of(span: Span) -> Quantity | None:
+    change = relative_change(span[0].text) if span.label_ == "RELATIVE" else None
+    if change is not None:  # "double the number" is a 100 % increase, "halve the gap" a 50 % reduction
+        return Quantity(span.label_, abs(change), "%", span.start, span.start + 1)
     value = _number(span.text)
     if value is None:
         return None
@@ -117,20 +122,26 @@ _COMPARATIVE = frozenset(rules.words("comparative"))
 _TARGET_PRE = frozenset(rules.words("target_before"))
 _COUNT_VERBS = frozenset(rules.words("count_verbs"))
 _COUNT_MODIFIERS = frozenset(rules.words("count_modifiers"))
+_BUILD_VERBS = frozenset(rules.words("build_verbs"))
+_EVENT_RELATIVE = frozenset(rules.words("event_relative"))
 NON_COMMITMENT_COUNT_NOUNS = frozenset(rules.words("non_commitment_count_nouns"))
 EXAMPLE_RE = rules.pattern("example")
 _MONEY_TARGET = rules.pattern("money_target")
+_MONEY_COMMITMENT = rules.pattern("money_commitment")
 
 
 def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, mentions: list[TimeMention],
                         edition: Edition | None) -> bool:
     lo, hi = clause_bounds(sent, q.start)
+    if statistic_cue(doc, sent, q.start) is not None:
+        return False
     if EXAMPLE_RE.search(passage_text(doc)[sent.start_char:doc[q.start].idx]):
         return False  # "For example, if the scores range from 2.50 to 2.80", "Example 1: a standard of 80%"
     before = [t.lower_ for t in doc[max(sent.start, q.start - 4):q.start]]
     after = [t.lower_ for t in doc[q.end:min(sent.end, q.end + 5)]]
     # Comparative facts: "19% more staff", "an organisation almost 35% smaller than ..."
-    if after and after[0] in _COMPARATIVE and not (set(before[-3:]) & _TARGET_PRE):
+    # ... unless a verb that delivers or creates governs it: "create 2,000 more nursing apprenticeships"
+    if after and after[0] in _COMPARATIVE and ("than" in after or not set(before[-3:]) & (_TARGET_PRE | _BUILD_VERBS)):
         return False
     if is_fact(doc, max(lo, q.start - 25), q.start):
         return False
@@ -143,6 +154,9 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
     if q.label == "DURATION":
         hyphenated = "-" in doc[q.start:q.end].text
         near_before = " ".join(t.lower_ for t in doc[max(sent.start, q.start - 6):q.start])
+        relative = bool(after) and (after[0] in _EVENT_RELATIVE or " ".join(after[:2]) in _EVENT_RELATIVE)
+        if relative and before[-1:] != ["within"]:
+            return False  # a time relative to an event is a schedule: "no more than 2 hours before the journey"
         if re.search(r"\baverag", near_before):
             return True
         if not hyphenated and "target" in after[:4]:
@@ -152,6 +166,9 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         if re.search(r"\b(minimum|maximum|at least|at most)$", near_before):
             return True
         prev = before[-1] if before else ""
+        if prev == "to" and cues_in(doc, max(lo, q.start - 3), q.start, ("RED", "INC")) and \
+                cues_in(doc, lo, hi, ("MODAL",)):
+            return True  # a level a committed change brings a time to: "setup time will ... fall to 150 days"
         prev2 = " ".join(before[-2:])
         if not has_percent and (prev == "within" or prev2 in ("longer than", "more than")):
             # "waits longer than 12 hours" names a metric; "handovers within 15 minutes" sets a target
@@ -160,9 +177,16 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         return False
     if q.label == "MONEY":
         near = " ".join(t.lower_ for t in doc[max(lo, q.start - 6):min(sent.end, q.end + 4)])
-        return _MONEY_TARGET.search(near) is not None
+        # or a sum a verb of investing commits: "invest up to £120 million", "backed by up to £600 million"
+        return _MONEY_TARGET.search(near) is not None or \
+            _MONEY_COMMITMENT.search(" ".join(t.lower_ for t in doc[max(lo, q.start - 5):q.start])) is not None
     if q.label == "SMALLCOUNT":
         return _small_count_target(doc, sent, q, mentions, edition)
+    if q.label == "RELATIVE":
+        # a number word as the verb of a change ("at least double the number", "halve the gap") sets a target
+        # when a commitment or a bound in its clause, or a date ahead, binds it
+        return bool(cues_in(doc, lo, hi, ("COMMIT", "MIN", "MAX"))) or \
+            any(not is_history(m, edition) and m.prep in STRONG_PREPS for m in mentions)
     if q.label == "COUNT":
         # a count of something: "700,000 additional urgent dental appointments", "73,500 people"
         j = q.end
@@ -171,7 +195,7 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
         if j < sent.end and doc[j].is_alpha and doc[j].lower_ not in STOP_WORDS:
             q.unit = _count_noun(doc, q.end, sent.end) or q.unit
             return q.unit.lower() not in NON_COMMITMENT_COUNT_NOUNS
-        return bool(before) and before[-1] in _COUNT_VERBS or (
+        return bool(before) and before[-1] in _COUNT_VERBS | _BUILD_VERBS or (
             bool(after) and after[0] == "more" and bool(set(before) & _TARGET_PRE))
     if q.label in ("PERCENT", "POINTS"):
         # A bare figure ("7.4%", a table of results) is a statistic; a target says so: a commitment or
@@ -186,7 +210,49 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
     return False
 
 
-_BUILD_VERBS = frozenset(rules.words("build_verbs"))
+# How strongly each kind of basis binds a figure (Target.confidence): a modal or commitment word in the
+# figure's own clause binds it; a bound ("at least"), a date ahead, or a commitment elsewhere in the sentence
+# less; a list introduction's "will" or a table's target column lend theirs from further away.
+BASIS_CONFIDENCE = {"modal": 0.9, "commitment": 0.8, "bound": 0.7, "sentence": 0.7, "dated": 0.6, "intro": 0.5,
+                    "table": 0.5, "figure": 0.4}
+_INTRO_MODAL = re.compile(r"\b(will|must|should|expected|asked?|need|aim|ambition)\b", re.I)
+
+
+def commitment_basis(doc: Doc, sent: Span, q: Quantity, passage: Passage, mentions: list[TimeMention],
+                     edition: Edition | None) -> tuple[str, float]:
+    """Why a figure taken as a target is one: the strongest cue binding it, as ``kind:words``, and its confidence.
+
+    Kinds, strongest first: ``modal`` / ``commitment`` (the cue in the figure's clause nearest to it), ``bound``
+    ("at least", "no more than" just before it), ``sentence`` (a modal elsewhere in its sentence), ``dated`` (a
+    date ahead in its sentence), ``intro`` (the list's introduction commits), ``table`` (a target column or a
+    table of targets), else ``figure`` (a figure in an ask with none of these, e.g. "Reduce ... to 78%").
+    """
+    lo, hi = clause_bounds(sent, q.start)
+
+    def nearest(cues: list[Span]) -> Span:
+        return min(cues, key=lambda c: abs(c.start - q.start))
+
+    for label, kind in (("MODAL", "modal"), ("COMMIT", "commitment")):
+        cues = cues_in(doc, lo, hi, (label,))
+        if cues:
+            return f"{kind}:{nearest(cues).text.lower()}", BASIS_CONFIDENCE[kind]
+    bounds = cues_in(doc, max(lo, q.start - 4), q.start, ("MIN", "MAX"))
+    if bounds:
+        return f"bound:{nearest(bounds).text.lower()}", BASIS_CONFIDENCE["bound"]
+    modal = cues_in(doc, sent.start, sent.end, ("MODAL",))
+    if modal:
+        return f"sentence:{nearest(modal).text.lower()}", BASIS_CONFIDENCE["sentence"]
+    ahead = [m for m in mentions if not is_history(m, edition)]
+    if ahead:
+        return f"dated:{ahead[0].when.label}", BASIS_CONFIDENCE["dated"]
+    intro = _INTRO_MODAL.search(passage.intro or "")
+    if intro:
+        return f"intro:{intro.group(1).lower()}", BASIS_CONFIDENCE["intro"]
+    if passage.cells or passage.column_years:
+        return "table:target column", BASIS_CONFIDENCE["table"]
+    return "figure", BASIS_CONFIDENCE["figure"]
+
+
 _SMALL_COUNT_NOT_AFTER = frozenset(rules.words("small_count_not_after"))
 
 
@@ -241,6 +307,8 @@ def direction_of(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None
         return "reduce" if _REDUCTION_AFTER.match(after) else "at_least"
     if cues_in(doc, near_lo, q.start, ("MAX",)) or cue_at(doc, q.end, after_hi, ("MAX_AFTER",)):
         return "at_most"
+    if q.label == "RELATIVE":
+        return "reduce" if (relative_change(doc[q.start].text) or 0) < 0 else "increase"
     if _REDUCTION_AFTER.match(after):
         return "reduce"
     if _INCREASE_AFTER.match(after) or \
@@ -291,7 +359,9 @@ def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     named = (re.match(r"^\s*([^,.;]{3,80}?\b(?:standard|target|ambition|threshold)s?)\b", after, re.I)
              if re.search(r"\b(?:the|a|an|our|its|their)\s*$", before, re.I) else None)
     candidate = ""
-    if named and len(clean_metric(named.group(1)).split()) >= 2:
+    if q.label == "RELATIVE" and of_form:
+        candidate = METRIC_STOP.split(of_form.group(1))[0]  # what a number word changes: "halve the gap in ..."
+    elif named and len(clean_metric(named.group(1)).split()) >= 2:
         candidate = named.group(1)
     elif red:
         candidate = METRIC_STOP.split(red.group(1))[0]
@@ -305,7 +375,7 @@ def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
         candidate = cut[-1] if len(cut) > 1 and len(clean_metric(cut[-1]).split()) >= 2 else candidate
         if of_form and re.match(r"^\s*of\s", after):
             candidate += " (" + METRIC_STOP.split(of_form.group(1))[0] + ")"
-    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY"):
+    elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY", "RELATIVE"):
         candidate = METRIC_STOP.split(of_form.group(1))[0]
     if len(clean_metric(candidate).split()) < 2:
         # fall back to the clause's own object: "reducing agency expenditure, ... a 30% reduction"

@@ -285,6 +285,7 @@ class UnitNames:
     read_durations: tuple[str, ...]  # time units a figure is read in (the extractor's DURATION units)
     read_scales: tuple[tuple[str, float], ...]  # scale words of a figure being read, in the file's order
     tolerance: float
+    relative_changes: tuple[tuple[str, float], ...] = ()  # number word -> % change ("double" 100, "halve" -50)
 
 
 @cache
@@ -293,7 +294,7 @@ def unit_names() -> UnitNames:
     name = "units.toml"
     data = read(name)
     check_keys(name, data, ("percent", "points", "money", "time", "reading", "scales", "money_scales", "count",
-                            "equality"))
+                            "equality", "relative_changes"))
     kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
     for kind in ("percent", "points", "money"):
         t = table(f"{name}:{kind}", data.get(kind))
@@ -310,6 +311,10 @@ def unit_names() -> UnitNames:
         for word, factor in factors.items():
             if not isinstance(factor, (int, float)) or factor <= 0:
                 raise _fail(f"{name}:{key}.{word}", "must be a positive number")
+    relative = table(f"{name}:relative_changes", data.get("relative_changes", {}))
+    for word, change in relative.items():
+        if not isinstance(change, (int, float)) or change == 0 or change < -100:
+            raise _fail(f"{name}:relative_changes.{word}", "must be a % change: above -100 and not 0")
     count = table(f"{name}:count", data.get("count"))
     check_keys(f"{name}:count", count, ("bare",))
     equality = table(f"{name}:equality", data.get("equality"))
@@ -325,7 +330,7 @@ def unit_names() -> UnitNames:
         canonical=tuple((k, v[0]) for k, v in kinds.items()),
         money_scales=tuple(sorted(((w, float(f)) for w, f in scales.items()), key=lambda x: -x[1])),
         read_durations=durations, read_scales=tuple((w.lower(), float(f)) for w, f in read_scales.items()),
-        tolerance=tol)
+        tolerance=tol, relative_changes=tuple((w.lower(), float(c)) for w, c in relative.items()))
 
 
 on_reload(vocabulary.cache_clear)
@@ -365,8 +370,8 @@ def table_target_columns() -> tuple[str, ...]:
 # Extraction rules: cues.toml, quantities.toml, extraction.toml (read by guidance_parser.extract)
 
 CUE_LABELS = frozenset({"COMMIT", "FACT", "MODAL", "INC", "RED", "MAINT", "MIN", "MIN_AFTER", "MAX", "MAX_AFTER",
-                        "BASELINE"})
-QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT"})
+                        "BASELINE", "FORECAST", "ESTIMATE", "CONDITION"})
+QUANTITY_LABELS = frozenset({"POINTS", "PERCENT", "MONEY", "DURATION", "COUNT", "SMALLCOUNT", "RELATIVE"})
 
 
 def _groups(name: str, valid: frozenset[str], field: str) -> dict[str, list[Any]]:
@@ -419,9 +424,10 @@ def quantity_patterns(word_lists: Mapping[str, Iterable[str]]) -> list[dict[str,
 EXTRACTION_WORDS = frozenset({
     "comparative", "target_before", "build_verbs", "count_verbs", "count_modifiers", "non_commitment_count_nouns",
     "small_count_not_after", "numbered_names", "document_nouns", "names_after_date", "lead_verbs",
-    "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns"})
+    "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns", "event_relative"})
 EXTRACTION_PATTERNS = frozenset({
-    "scope", "baseline", "money_target", "not_a_deadline_before", "example", "example_start", "reference_before",
+    "scope", "baseline", "money_target", "money_commitment", "coordinated_figure",
+    "not_a_deadline_before", "example", "example_start", "reference_before",
     "metric_stop", "column_header", "priority_intro"})
 
 
