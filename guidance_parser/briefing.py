@@ -19,6 +19,7 @@ from guidance_parser.vocabulary import anchors, fold_words
 
 BRIEFING_MAX = 8  # headline items shown: one screen for a yearly pair; the rest stay in the tables
 WEAK_MATCH_MARGIN = 0.12  # a matched pair scoring within this of the match threshold is a weak match
+WEAK_EXTRACTION = 0.5  # a target read with less confidence than this (a bare figure, no cue) is checked first
 MIN_LABEL_WORDS = 3  # a label shorter than this is a fragment, not a commitment a reader can check
 
 # tiers, most important first (see ``rank``)
@@ -89,11 +90,15 @@ def rank(changes: Sequence[Change]) -> list[tuple[int, Change]]:
 
 def low_confidence(c: Change, threshold: float | None) -> str | None:
     """Why a change should be checked before it is quoted: a fragment for a label, a target read
-    without a figure, or a match that scored just above the bar."""
+    without a figure, a target the extractor read on a weak cue (its ``confidence``), or a match that
+    scored just above the bar."""
     if len(c.label.split()) < MIN_LABEL_WORDS:
         return "short fragment"
     if any(isinstance(r, Target) and r.value is None for r in (c.old, c.new)):
         return "no figure read"
+    weak = [r for r in (c.old, c.new) if isinstance(r, Target) and r.confidence < WEAK_EXTRACTION]
+    if weak:
+        return f"read on a weak cue ({weak[0].basis or 'a bare figure'})"
     if c.kind == "changed" and threshold is not None and c.similarity is not None \
             and c.similarity < threshold + WEAK_MATCH_MARGIN:
         return "weak match"

@@ -57,3 +57,15 @@ def test_low_confidence_items_are_set_apart():
     new = edition("2025/26", [target("4 hours", 78)])
     lead, doubtful, _ = b.briefing(diff_editions([old, new]).pairs[0].changes, "2025/26")
     assert lead == [] and [(i.low_confidence, i.tier) for i in doubtful] == [("short fragment", b.CHANGED_STANDARD)]
+
+
+def test_a_target_read_on_a_weak_cue_is_set_apart():
+    """Extraction's own confidence joins the reasons: a figure read without a commitment cue is checked
+    before it is quoted, whatever it measures."""
+    weak = target(AE, 78, deadline="2026-03")
+    weak.basis, weak.confidence = "figure", 0.4
+    old = edition("2024/25", [target(AE, 76, deadline="2025-03"), target(UCR, 70)])
+    new = edition("2025/26", [weak])
+    lead, doubtful, _ = b.briefing(diff_editions([old, new]).pairs[0].changes, "2025/26")
+    assert [i.tier for i in lead] == [b.DROPPED_STANDARD]
+    assert [(i.low_confidence, i.tier) for i in doubtful] == [("read on a weak cue (figure)", b.CHANGED_STANDARD)]
