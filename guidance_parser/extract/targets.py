@@ -90,6 +90,10 @@ def quantity_of(span: Span) -> Quantity | None:
 
 
 
+# A list introduction's words that commit its items (plain text, read before the items are parsed).
+_INTRO_MODAL = re.compile(r"\b(" + "|".join(map(re.escape, rules.words("intro_modals"))) + r")\b", re.I)
+
+
 def reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention], edition: Edition | None) -> bool:
     """A sentence that reports what happened or what is, and commits to nothing.
 
@@ -105,8 +109,8 @@ def reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention]
     if not any(c.label_ == "FACT" and not (c.start > 0 and doc[c.start - 1].lower_ in ("be", "being"))
                for c in cues):
         return False
-    if passage.intro is not None and re.search(r"\b(will|must|should|expected|asked?|need)\b", passage.intro, re.I):
-        return False
+    if passage.intro is not None and _INTRO_MODAL.search(passage.intro):
+        return False  # an item of a list whose introduction commits ("Systems will: ...")
     for start in (sent.text, passage.text[passage.context:] if passage.block.kind == "list_item" else ""):
         start = re.sub(r"^[\W\d]*(?:[a-z][.)]\s+)?", "", start)
         if _LEAD_VERB.match(start) and not re.match(r"(the|an?)\b", start, re.I):
@@ -215,7 +219,6 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
 # less; a list introduction's "will" or a table's target column lend theirs from further away.
 BASIS_CONFIDENCE = {"modal": 0.9, "commitment": 0.8, "bound": 0.7, "sentence": 0.7, "dated": 0.6, "intro": 0.5,
                     "table": 0.5, "figure": 0.4}
-_INTRO_MODAL = re.compile(r"\b(will|must|should|expected|asked?|need|aim|ambition)\b", re.I)
 
 
 def commitment_basis(doc: Doc, sent: Span, q: Quantity, passage: Passage, mentions: list[TimeMention],
