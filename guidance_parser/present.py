@@ -10,9 +10,21 @@ so they do not import the differ.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from guidance_parser import rules, units
-from guidance_parser.model import Aspect, ChangeKind, Deadline, FieldChange, Priority, RecordType, Target, When
+from guidance_parser.model import (
+    Aspect,
+    ChangeKind,
+    Deadline,
+    FieldChange,
+    Priority,
+    RecordType,
+    Target,
+    TimelineEntry,
+    TimelinePoint,
+    When,
+)
 from guidance_parser.text import clean, wording_key
 from guidance_parser.vocabulary import anchors, fold_words
 
@@ -120,3 +132,26 @@ def area_rank(area: str) -> int:
 def heading_renamed(old: str | None, new: str | None) -> bool:
     """Whether a section's heading was reworded (figures and dates aside), so the report shows the old one."""
     return bool(old and new) and wording_key(old or "") != wording_key(new or "")
+
+
+# --- timelines: what happened to a followed record in each edition (read by the report and the workbook) ---
+
+Status = Literal["first", "same", "changed", "gone", "absent"]
+
+
+def steps(entry: TimelineEntry, editions: Sequence[str]) -> list[tuple[str, TimelinePoint | None, Status]]:
+    """Per edition (oldest first): the record as stated there (None if absent) and its status:
+    "first" stated, "same" value and deadline as the last edition that stated it, "changed", "gone"
+    (absent after being stated: dropped, or not found), or "absent" (not stated yet)."""
+    by_edition = {pt.edition: pt for pt in entry.points}
+    out: list[tuple[str, TimelinePoint | None, Status]] = []
+    last: tuple[str | None, str | None] | None = None
+    for e in editions:
+        pt = by_edition.get(e)
+        if pt is None:
+            out.append((e, None, "gone" if last is not None else "absent"))
+            continue
+        now = (pt.value, pt.deadline)
+        out.append((e, pt, "first" if last is None else "changed" if now != last else "same"))
+        last = now
+    return out

@@ -41,9 +41,8 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
-from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text
+from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text, steps
 from guidance_parser.text import reader_text
-from guidance_parser.timeline import steps
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
 # so the headline "Changed" count is figures, dates, scope and direction.

@@ -17,9 +17,8 @@ from typing import Any
 from guidance_parser import __version__
 from guidance_parser.export import EXTRACTION_COLUMNS, _record_row, diff_rows, extraction_rows
 from guidance_parser.model import Deadline, DiffResult, DocumentRef, Extraction, Priority, Target
-from guidance_parser.present import display_value
+from guidance_parser.present import display_value, steps
 from guidance_parser.report import where
-from guidance_parser.timeline import steps
 
 MAX_WIDTH = 60  # characters: long sentences wrap in the cell rather than push columns off screen
 DATE_COLUMNS = ("deadline_start", "deadline_end")
