@@ -400,13 +400,16 @@ def run_eval(corpus: Path, gold_dir: Path) -> int:
 
     A ``heldout/`` folder beside the gold files holds annotations made after the rules were written
     (never used to tune them); its scores are printed separately as the honest generalisation check, and
-    so are those of ``pdf/``, the real PDFs (read whole from the corpus's ``pdf/`` folder).
+    so are those of ``pdf/``, the real PDFs (read whole from the corpus's ``pdf/`` folder), and of ``blind/``,
+    texts of other styles annotated and committed before any extractor output on them was seen.
     """
     scores = evaluate_dir(corpus, gold_dir)
     print(format_scores(scores))
     for sub, title in (("heldout", "HELD-OUT (annotated after the rules were written; "
                                    "what changed after its first run: tests/gold/README.md)"),
-                       ("pdf", "REAL PDFs (annotated blind; tests/gold/pdf/README.md)")):
+                       ("pdf", "REAL PDFs (annotated blind; tests/gold/pdf/README.md)"),
+                       ("blind", "BLIND (annotated before the extractor's output on them was seen; "
+                                 "first run and any change since: tests/gold/README.md)")):
         if (gold_dir / sub).is_dir() and gold_files(gold_dir / sub):
             print(f"\n\n{title}\n")
             print(format_scores(evaluate_dir(corpus, gold_dir / sub)))

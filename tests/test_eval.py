@@ -111,7 +111,7 @@ def test_quote_normalisation_survives_conversion_artefacts_and_units_fold() -> N
 
 @pytest.mark.parametrize(
     "gold_file",
-    gold_files(GOLD) + gold_files(GOLD / "heldout"),
+    gold_files(GOLD) + gold_files(GOLD / "heldout") + gold_files(GOLD / "blind"),
     ids=lambda p: p.parent.name + "/" + p.stem[:30],
 )
 def test_gold_files_are_well_formed_and_anchored_in_the_text(gold_file: Path) -> None:
@@ -174,6 +174,8 @@ def test_guidance_eval_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "targets" in out and "deadlines" in out and "misses" in out
     assert re.search(r"nhs-planning-guidance-2025-26\.md\s+targets\s+\d+\s+\d+\s+\d+\s+[01]\.\d\d", out)
+    # the blind texts are scored in their own table, after the tuned and held-out ones
+    assert out.index("HELD-OUT") < out.index("\nBLIND") and "nhs-oversight-framework-2025-26" in out
 
 
 BOARD_PAPER = "nhs-england-board-paper-productivity-2024-12.md"
