@@ -139,11 +139,11 @@ def real_scores() -> dict[str, DocScore]:
 
 # Floors a little under what was measured: 2025/26 targets F1 1.00, deadlines 0.90, target deadlines right 1.00;
 # Medium Term Planning Framework to 3.2: targets 0.94, deadlines 0.87 (0.93 / 0.86 before issue 4), target
-# deadlines right 0.53 (its success-measure tables were flattened by the conversion, so most cells lose the
-# column year that dates them).
+# deadlines right 0.86 (0.53 before issue 14: its success-measure tables were flattened by the conversion, so
+# cells lost the column year that dates them; tests/gold/README.md "Table deadlines").
 FLOORS = {
     PLANNING_2025: {"targets": 0.95, "deadlines": 0.85, "target_deadline": 0.95},
-    MEDIUM_TERM: {"targets": 0.90, "deadlines": 0.84, "target_deadline": 0.50},
+    MEDIUM_TERM: {"targets": 0.90, "deadlines": 0.84, "target_deadline": 0.85},
 }
 
 

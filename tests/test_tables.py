@@ -261,6 +261,82 @@ def test_flattened_markdown_table_with_one_year_column(tmp_path: Path) -> None:
         40000.0: "2026/27", 75.0: "2026/27", 60.0: "2026/27", 70.0: "2026/27"}
 
 
+# Rows of two of the framework's success-measure tables as the real conversion wrote them (pp. 28 and 30): a
+# bracketed national figure that qualifies the trust floor before it, and a date on the line after both cells'
+# figures that belongs to the first column's sentence ("Every trust to maintain or improve to 82% by March 2027").
+FLATTENED_REAL = """# Medium term planning framework 2026/27 to 2028/29
+
+## **Success measure**
+
+**2026/27 target**
+
+**2028/29 target**
+
+Improve the percentage
+
+Every trust delivering a minimum
+
+Achieving the standard that
+
+of patients waiting no
+
+7% improvement in 18-week
+
+at least 92% of patients are
+
+longer than 18 weeks for
+
+performance or a minimum of 65%, waiting 18 weeks or less for treatment
+
+whichever is greater \\(to deliver
+
+treatment
+
+national performance target of 70%\\)
+
+## **3.2 Urgent and emergency care**
+
+Trusts must improve A&E performance.
+
+**Success measure**
+
+**2026/27 target**
+
+**2028/29 target**
+
+4-hour A&E
+
+Every trust to maintain or improve to 82% National target of 85% as the performance
+
+by March 2027
+
+average for the year
+
+## **3.3 Primary care**
+
+Practices will offer more appointments.
+"""
+
+
+def test_flattened_rows_keep_bracketed_figures_and_later_dates_in_their_own_column(tmp_path: Path) -> None:
+    path = tmp_path / "framework.md"
+    path.write_text(FLATTENED_REAL, encoding="utf-8")
+    _, targets = _read(path)
+    # 70% in brackets qualifies the 65% floor (2026/27 column) rather than taking the next column's turn;
+    # "by March 2027" falls in 2026/27, so it dates the 82% and not the 85% under 2028/29
+    assert {t.value: _deadline(t) for t in targets} == {
+        7.0: "2026/27", 92.0: "2028/29", 65.0: "2026/27", 70.0: "2026/27", 82.0: "2027-03", 85.0: "2028/29"}
+
+
+def test_row_position_counts_figures_outside_brackets() -> None:
+    from guidance_parser.extract.tables import row_position
+
+    assert row_position("7% and 92%", 0, None) == (2, None)
+    assert row_position("a minimum of 65% (to deliver 70%", 2, None) == (3, 2)  # open: the 65%'s slot
+    assert row_position("of 14%) and 1%", 3, 2) == (4, None)  # the aside closes; 1% takes the next slot
+    assert row_position("(all trusts) 50%", 0, None) == (1, None)
+
+
 def test_html_thead_alone_says_which_rows_head_the_table(tmp_path: Path) -> None:
     # a body row of <th> only (a group label) after <thead> is a body row, not a third header row
     html = HTML.replace('<tr><th scope="rowgroup">4-hour A&amp;E performance</th><td></td><td></td></tr>', "")

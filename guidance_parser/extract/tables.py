@@ -52,14 +52,46 @@ def flat_column_year(passage: Passage, text: str, q_char: int, edition: Edition 
     The cells of one row under year columns state the same measures for each year, and the conversion
     writes their lines side by side, so within a row the figures recur in column order: the row's first
     figure is the first year's, the next the second year's, and so on round again. A row starts where
-    its cells' opening words come before any figure (``make_passages`` counts ``row_figures``).
+    its cells' opening words come before any figure (``make_passages`` counts ``row_figures``). A figure
+    in brackets qualifies the figure before them ("a minimum of 65% ... (to deliver national performance
+    of 70%)") and shares its column (``row_position``).
     """
     if passage.context <= q_char:
-        index = passage.row_figures + cell_figures(text[passage.context:q_char])
+        slot, aside = row_position(text[passage.context:q_char], passage.row_figures, passage.row_aside)
+        index = slot if aside is None else aside
         years = find_times(passage.column_years[index % len(passage.column_years)], edition, published)
         if len(years) == 1:
             return years[0].when
     return None
+
+
+def year_column_holding(passage: Passage, when: When, edition: Edition | None, published: date | None) -> When | None:
+    """The year of the flattened table's column (``passage.column_years``) that ``when`` falls in, if any."""
+    for header in passage.column_years:
+        years = find_times(header, edition, published)
+        if len(years) == 1 and years[0].when.start <= when.start <= when.end <= years[0].when.end:
+            return years[0].when
+    return None
+
+
+def row_position(text: str, slot: int, aside: int | None) -> tuple[int, int | None]:
+    """Where a flattened table row stands after ``text``, starting from ``slot`` and ``aside``.
+
+    Returns the slot the next figure outside brackets takes (figures so far, counted as ``cell_figures``
+    does) and, while a bracket is open, the slot of the figure the bracketed aside qualifies (else None).
+    """
+    pos = 0
+    for m in re.finditer(r"[()]", text):
+        if aside is None:
+            slot += cell_figures(text[pos:m.start()])
+        if m.group() == ")":
+            aside = None
+        elif aside is None:  # an opening bracket: its figures qualify the one before it
+            aside = max(slot - 1, 0)
+        pos = m.end()
+    if aside is None:
+        slot += cell_figures(text[pos:])
+    return slot, aside
 
 
 def header_words_only(text: str) -> bool:

@@ -28,7 +28,7 @@ from guidance_parser.extract.components import (
 )
 from guidance_parser.extract.deadlines import STRONG_PREPS, is_future, is_history, names_a_document
 from guidance_parser.extract.passages import Passage
-from guidance_parser.extract.tables import column_year, flat_column_year
+from guidance_parser.extract.tables import column_year, flat_column_year, year_column_holding
 from guidance_parser.model import (
     Direction,
     Edition,
@@ -417,6 +417,12 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
     col = passage.cell_at(q_char) if passage.cells else None
+    # a flattened table interleaves its year columns, so the lines after a figure may be the next column's:
+    # a later date that falls in another column's year is that column's ("82% National target of 85% ... by
+    # March 2027": March 2027 is in 2026/27, the 82%'s column, not the 85%'s 2028/29), and one in the
+    # figure's own column year is its own even across the other column's figure.
+    flat_year = flat_column_year(passage, passage_text(doc), q_char, edition, published_of(doc)) \
+        if not passage.cells and len(passage.column_years) > 1 else None
     for k, m in enumerate(s_t):
         before = passage_text(doc)[max(sent.start_char, m.start - 30):m.start].lower()
         if after_baseline(doc, sent, m.start):
@@ -432,7 +438,11 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
             continue
         if m.prep in ("to",) or is_history(m, edition):
             continue
-        if m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
+        home = year_column_holding(passage, m.when, edition, published_of(doc)) \
+            if flat_year is not None and m.expr_start > q_char else None
+        if home is not None and home != flat_year:
+            continue
+        if home is None and m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
                 not re.search(r"respectively", passage_text(doc)[q_char:m.start]):
             continue  # "94% coverage ..., reaching 100% by 2029": the date binds the nearer value
         if m.expr_start > q_char and re.search(r"\bthat\s*$", passage_text(doc)[q_char:m.start]):
@@ -450,6 +460,4 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         years = find_times(passage.column_years[0], edition, published_of(doc))
         if len(years) == 1:
             return years[0].when, None
-    if len(passage.column_years) > 1:
-        return flat_column_year(passage, passage_text(doc), q_char, edition, published_of(doc)), None
-    return None, None
+    return flat_year, None
