@@ -326,6 +326,9 @@ def test_flattened_rows_keep_bracketed_figures_and_later_dates_in_their_own_colu
     # "by March 2027" falls in 2026/27, so it dates the 82% and not the 85% under 2028/29
     assert {t.value: _deadline(t) for t in targets} == {
         7.0: "2026/27", 92.0: "2028/29", 65.0: "2026/27", 70.0: "2026/27", 82.0: "2027-03", 85.0: "2028/29"}
+    # the row's label line names the measure its cells' own words ("Every trust to maintain ...") do not
+    a_and_e = [t for t in targets if t.value in (82.0, 85.0)]
+    assert {t.metric_id for t in a_and_e} == {"uec.ae_4h"} and {t.metric for t in a_and_e} == {"4-hour A&E"}
 
 
 def test_row_position_counts_figures_outside_brackets() -> None:

@@ -158,6 +158,13 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                         break
             metrics = respectively(group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics, strict=True):
+                metric_id = catalogue.metric_of(met, sent.text, q.value, q.unit)
+                if metric_id is None and len(passage.row.label) == 1:
+                    # a flattened table's row opens with the label of its measure ("4-hour A&E"), read alone
+                    # when it stands on a line of its own (more lines interleave the other columns' words)
+                    metric_id = catalogue.metric_of(passage.row.label[0], "", q.value, q.unit)
+                    if metric_id is not None:
+                        met = clean_metric(passage.row.label[0])
                 q_char = doc[q.start].idx
                 others = [doc[o.start].idx for o in targets_q if o is not q and o not in group]
                 when, used_at = target_deadline(doc, sent, q, s_t_all, passage, edition, others)
@@ -171,7 +178,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     direction=direction_of(doc, sent, q, lo),
                     baseline=_sentence_baseline(passage, sent),
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
-                    evidence=_evidence(passage, sent), metric_id=catalogue.metric_of(met, sent.text, q.value, q.unit),
+                    evidence=_evidence(passage, sent), metric_id=metric_id,
                     basis=basis[id(q)][0], confidence=basis[id(q)][1]))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):

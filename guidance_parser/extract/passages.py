@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from guidance_parser import rules
-from guidance_parser.extract.tables import cell_figures, header_words_only, level_label, row_position
+from guidance_parser.extract.tables import FlatRow, cell_figures, header_words_only, level_label
 from guidance_parser.model import (
     Block,
     Document,
@@ -38,8 +38,7 @@ class Passage:
     header: tuple[str, ...] = ()  # table row: the cells of its table's first row
     group_label: str = ""  # table row: the label of the nearest row above that names a measure, not a level
     column_years: tuple[str, ...] = ()  # flattened table: its column headers that name a year ("2028/29 target")
-    row_figures: int = 0  # flattened table: figures earlier in the same table row (see tables.flat_column_year)
-    row_aside: int | None = None  # flattened table: the slot of the figure a bracket open at the start qualifies
+    row: FlatRow = FlatRow()  # flattened table: where its row stands as this block opens (tables.FlatRow)
     example: bool = False  # inside worked examples / illustrative data: figures there set nothing
 
     def cell_at(self, offset: int) -> int | None:
@@ -95,8 +94,7 @@ def make_passages(doc: Document) -> list[Passage]:
     header: tuple[str, ...] = ()
     group_label = ""
     column_years: list[str] = []
-    row_figures = plain_run = 0  # flattened table: figures so far in the row; blocks in a row without any
-    row_aside: int | None = None  # flattened table: an open bracket's slot (tables.row_position)
+    row = FlatRow()  # flattened table: the row being read
     example = False
     for i, b in enumerate(blocks):
         example = _in_example(blocks, texts, following, i, example)
@@ -120,17 +118,13 @@ def make_passages(doc: Document) -> list[Passage]:
             if COLUMN_HEADER.match(text):
                 prev_head = i > 0 and COLUMN_HEADER.match(texts[i - 1])
                 column_years = (column_years if prev_head else []) + [text]
-                row_figures = plain_run = 0
-                row_aside = None
+                row = FlatRow()
             elif not (re.match(r"(success )?measures?$|priority$|metric$", text, re.I) or
                       (column_years and header_words_only(text))):
                 column_years = []
             continue
         if len(column_years) > 1:
-            # a row of the flattened table opens with its cells' first words: two blocks in a row without figures
-            plain_run = 0 if cell_figures(text) else plain_run + 1
-            if plain_run == 2:
-                row_figures, row_aside = 0, None
+            row = row.opening(text)
         j = following[i]
         nxt_block = blocks[j] if j is not None else None
         nxt_text = texts[j] if j is not None else ""
@@ -168,10 +162,9 @@ def make_passages(doc: Document) -> list[Passage]:
                            intro=intro if b.kind == "list_item" else None, context=len(context),
                            own_end=len(own), cells=cells, header=header if b.kind == "table_row" else (),
                            group_label=group_label if b.kind == "table_row" else "",
-                           column_years=tuple(column_years), row_figures=row_figures, row_aside=row_aside,
-                           example=example))
+                           column_years=tuple(column_years), row=row, example=example))
         if len(column_years) > 1:
-            row_figures, row_aside = row_position(text, row_figures, row_aside)
+            row = row.after(text)
     return out
 
 

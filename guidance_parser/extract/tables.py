@@ -10,6 +10,7 @@ columns interleaved line by line). The words of table headers and level rows are
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -52,12 +53,12 @@ def flat_column_year(passage: Passage, text: str, q_char: int, edition: Edition 
     The cells of one row under year columns state the same measures for each year, and the conversion
     writes their lines side by side, so within a row the figures recur in column order: the row's first
     figure is the first year's, the next the second year's, and so on round again. A row starts where
-    its cells' opening words come before any figure (``make_passages`` counts ``row_figures``). A figure
+    its cells' opening words come before any figure (``FlatRow``, which ``make_passages`` keeps). A figure
     in brackets qualifies the figure before them ("a minimum of 65% ... (to deliver national performance
     of 70%)") and shares its column (``row_position``).
     """
     if passage.context <= q_char:
-        slot, aside = row_position(text[passage.context:q_char], passage.row_figures, passage.row_aside)
+        slot, aside = row_position(text[passage.context:q_char], passage.row.slot, passage.row.aside)
         index = slot if aside is None else aside
         years = find_times(passage.column_years[index % len(passage.column_years)], edition, published)
         if len(years) == 1:
@@ -72,6 +73,30 @@ def year_column_holding(passage: Passage, when: When, edition: Edition | None, p
         if len(years) == 1 and years[0].when.start <= when.start <= when.end <= years[0].when.end:
             return years[0].when
     return None
+
+
+@dataclass(frozen=True)
+class FlatRow:
+    """Where reading stands in a row of a table the conversion flattened (see ``flat_column_year``)."""
+
+    slot: int = 0  # the year slot the row's next figure outside brackets takes
+    aside: int | None = None  # inside brackets: the slot of the figure they qualify (``row_position``)
+    label: tuple[str, ...] = ()  # the blocks the row opens with before its first figure: its measure ("4-hour A&E")
+    plain: tuple[str, ...] = ()  # the blocks without a figure read since the last one with a figure
+
+    def opening(self, text: str) -> FlatRow:
+        """The row as block ``text`` opens: two blocks in a row without a figure start a new table row
+        (its cells' first words), whose label is what it says before its first figure."""
+        if not cell_figures(text):
+            plain = (*self.plain, text)
+            return FlatRow(plain=plain) if len(plain) == 2 else replace(self, plain=plain)
+        label = self.label or (self.plain if self.slot == 0 else ())
+        return replace(self, label=label, plain=())
+
+    def after(self, text: str) -> FlatRow:
+        """The row once block ``text`` has been read: its figures have taken their slots."""
+        slot, aside = row_position(text, self.slot, self.aside)
+        return replace(self, slot=slot, aside=aside)
 
 
 def row_position(text: str, slot: int, aside: int | None) -> tuple[int, int | None]:
