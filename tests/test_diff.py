@@ -153,6 +153,22 @@ def test_restatement_in_summary_table_is_not_double_counted():
     assert c.old is not None and c.old.evidence.page == 5  # first statement is the evidence
 
 
+def test_one_catalogue_measure_at_one_figure_and_date_is_one_commitment_however_worded():
+    from dataclasses import replace
+
+    # the framework states the mental health support team ambition in prose and again in a flattened table,
+    # in words too unlike for text similarity; the catalogue knows both name one measure
+    prose = replace(target("coverage of mental health support teams in schools and colleges", 100,
+                           deadline="2029"), metric_id="mh.support_teams")
+    table = replace(target("coverage of operational teams", 100, deadline="2029", page=34),
+                    metric_id="mh.support_teams")
+    r = one_pair([], [prose, table])
+    assert [c.kind for c in r.pairs[0].changes] == ["added"]
+    # another measure at the same figure and date stays a record of its own
+    other = replace(table, metric_id="mh.ips")
+    assert len(one_pair([], [prose, other]).pairs[0].changes) == 2
+
+
 def test_same_metric_twice_pairs_by_value():
     # One metric, two figures (national ambition and trust floor): each pairs with its like.
     old = [target(RTT, 65, scope="nationally"), target(RTT, 60, scope="every trust")]

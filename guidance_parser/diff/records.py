@@ -60,6 +60,8 @@ def _restatement_bar(a: Record, b: Record, doc: Document | None, x: frozenset[st
                 units.canonical(a.unit) != units.canonical(b.unit):
             return None
         if a.deadline is not None and b.deadline is not None and a.deadline.end == b.deadline.end:
+            if a.metric_id is not None and a.metric_id == b.metric_id and scope_level(a) == scope_level(b):
+                return 0.0  # the catalogue's one measure, at one figure, level and date: however worded
             return RESTATEMENT_THRESHOLD_DATED
         if a.deadline is None or b.deadline is None or \
                 _compare_when(a.deadline, b.deadline, edition, edition) is None:
