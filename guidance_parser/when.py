@@ -27,11 +27,13 @@ labels (see ``model.When``):
   2027/28. A calendar edition (a strategy or paper dated by calendar year) counts them in calendar years
   from the publication year (the stated date, else the edition's year): "over the next 3 years" in July
   2025 -> 2028, "next year" -> 2026. "The end of the decade" is the last year of the decade the anchor year
-  is in (2025 -> 2030, 2030 -> 2030, 2031 -> 2040). Spans need their preposition: "the next 10 years" alone
-  (a title, "for the next 3 years" of a yearly rate) is no date.
+  (the publication year, or the first financial year's start year) is in (2025 -> 2030, 2030 -> 2030,
+  2031 -> 2040). Spans need their preposition: "the next 10 years" alone (a title) or "for the next 3
+  years" (the span a yearly rate holds for) is no date.
 
-``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...), which
-the extractor uses to tell a commitment's date from a date that names something ("Spending Review
+``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...) and the
+name of its form (``TimeMention.kind``; ``relative`` says it is written relative to the document's date),
+which the extractor uses to tell a commitment's date from a date that names something ("Spending Review
 2025", "the 2025/26 staff survey").
 
 The other stages use the same rules rather than their own: ``parse_date`` (ingest reads the stated
