@@ -249,7 +249,7 @@ _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}  # months 
 
 
 def _season(text: str, season: str, year: int | None, qualifier: str | None = None) -> When | None:
-    season = season.lower()
+    season = season.casefold()  # "ſpring" (a long s) is spring
     if year is None:
         return None
     y, m = year, _SEASON_START[season]
@@ -378,7 +378,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
         if yr:
             season_year: int | None = int(yr.group(0))
         elif published is not None:
-            season_year = _next_start_year(_SEASON_START[sm.group(0).lower()], 3, published)
+            season_year = _next_start_year(_SEASON_START[sm.group(0).casefold()], 3, published)
         else:
             season_year = pub
         return _season(text, sm.group(0), season_year, qual.group(1) if qual else None)
