@@ -14,13 +14,26 @@ labels (see ``model.When``):
   year, and January-April in the year it starts (April opens it);
 - calendar years "2029", seasons ("this autumn", "spring of 2025", "winter"), "early 2025",
   "this year" / "later this year" (the publication year: stated, else the year before the first
-  financial year), "this / next financial year" (from the publication date when stated),
-  "within / over the next N years" (counted in financial years from the edition's first one) and
-  "the end of the Parliament" (from the dates Parliaments first met; dissolution is automatic five
-  years later).
+  financial year), "this / next financial year" (from the publication date when stated), "financial year
+  2026 to 2027" and "financial year 2026" (the UK government's names for 2026/27: financial year 2026 is
+  the one beginning 1 April 2026) and "the end of the Parliament" (from the dates Parliaments first met;
+  dissolution is automatic five years later);
+- relative spans, read against the anchor the edition's kind gives (``_relative_anchor``): "within / over /
+  in / during the next (or coming) N years" (N in digits or words; a range "the next 5 to 10 years" reads
+  its upper bound), "in N years' time", "next year" (alone or after "beginning", "from", "starting", "by",
+  "in"; not "next financial year", its own form, nor the possessive "next year's") and "by / before the end
+  of the decade", "this decade". A financial-year edition (label with "/", planning guidance) counts them in
+  financial years from its first one: "within the next 2 years" in 2026/27 -> 2027/28, "next year" ->
+  2027/28. A calendar edition (a strategy or paper dated by calendar year) counts them in calendar years
+  from the publication year (the stated date, else the edition's year): "over the next 3 years" in July
+  2025 -> 2028, "next year" -> 2026. "The end of the decade" is the last year of the decade the anchor year
+  (the publication year, or the first financial year's start year) is in (2025 -> 2030, 2030 -> 2030,
+  2031 -> 2040). Spans need their preposition: "the next 10 years" alone (a title) or "for the next 3
+  years" (the span a yearly rate holds for) is no date.
 
-``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...), which
-the extractor uses to tell a commitment's date from a date that names something ("Spending Review
+``find_times`` returns each mention with the preposition in front of it ("by", "in", "from", ...) and the
+name of its form (``TimeMention.kind``; ``relative`` says it is written relative to the document's date),
+which the extractor uses to tell a commitment's date from a date that names something ("Spending Review
 2025", "the 2025/26 staff survey").
 
 The other stages use the same rules rather than their own: ``parse_date`` (ingest reads the stated
@@ -48,6 +61,7 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _SEASON = r"(?:spring|summer|autumn|winter)\b"
 _NUMWORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
              "ten": 10}
+_N = r"(?:\d+|" + "|".join(_NUMWORDS) + ")"
 _FY = r"(?:20\d\d\s?[/\-–]\s?\d\d(?!\d)(?![/\-–]\d)|(?<![\d/£.,])[12]\d/\d\d(?![\d/]))"
 
 # Prepositions and frames that bind a date to an action; longest first so "by the end of" wins.
@@ -61,8 +75,11 @@ _PREP = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in PREPOSITIONS)
 
 _PATTERNS: list[tuple[str, str]] = [
     ("parliament", r"(?:the\s+)?end\s+of\s+(?:the|this)\s+[Pp]arliament"),
-    ("next_years", r"(?<=within\s)(?:the\s+)?(?:next|coming)\s+"
-                   r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years"),
+    # relative spans and years (see the module docstring); the prepositions each takes are in _RELATIVE_PREPS
+    ("next_years", rf"(?:the\s+)?(?:next|coming)\s+{_N}(?:\s*(?:to|or|-|–)\s*{_N})?\s+years\b"
+                   rf"|{_N}\s+years[’']\s+time\b"),
+    ("next_year", r"next\s+year(?![’'\w])"),
+    ("decade", r"(?:the\s+)?end\s+of\s+(?:the|this)\s+decade\b|this\s+decade\b"),
     ("quarter", rf"Q([1-4])\s*(?:of\s+)?({_FY})"),
     # a quarter without its year ("in Q4", "the first half of quarter four", "the third quarter"): read
     # against the edition like a month without a year, by the quarter's first month
@@ -72,6 +89,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day", rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(20\d\d)"),
     ("month_year", rf"({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
     ("fy", rf"(?:(?:the\s+)?financial\s+year\s+)?({_FY})"),
+    # "financial year 2026 to 2027", "financial year 2026" (GOV.UK style): the financial year from April 2026
+    ("fy_named", r"(?:the\s+)?financial\s+year\s+(20\d\d)(?:\s*(?:to|-|–)\s*(20\d\d))?(?![/\-–]?\d)"),
     ("season", rf"(?:(early|late|the)\s+)?({_SEASON})(?:\s+(?:of\s+)?(20\d\d(?:[/\-–]\d\d)?))?"),
     ("season_this", rf"(?:later\s+)?this\s+({_SEASON})"),
     ("part_year", r"(early|late|mid|the\s+start\s+of|the\s+end\s+of)[\s\-]+(20\d\d)(?![/\-–]\d)"),
@@ -85,16 +104,17 @@ _TIME_RE = re.compile(
     re.IGNORECASE)
 
 # ``_TIME_RE`` tries its whole grammar at every character, so find_times does not run it over all of a text.
-# Safe because (1) a match consumes only letters, digits, whitespace, "/", "-" and "–" (no other character
+# Safe because (1) a match consumes only letters, digits, whitespace, "/", "-", "–" and apostrophes (no other character
 # appears outside a lookaround in the grammar, and a letter folds under IGNORECASE only to word characters
 # such as "ſ" or "K"), so it lies inside one stretch of such characters; and (2) it holds one of the
 # _TRIGGER alternatives: a year "20dd" (years, financial years, dates, "early 2025"), a short financial
 # year "dd/" ("24/25"), "Q1"-"Q4", a month or season name (the grammar's own patterns), or the words
-# "quarter", "year" ("next five years", "this financial year") or "parliament". A stretch without any
-# of those cannot hold a match and is skipped.
-_STRETCH = re.compile(r"[\w\s/\-–]+")
+# "quarter", "year" ("next five years", "this financial year"), "decade" or "parliament". A stretch without
+# any of those cannot hold a match and is skipped. Apostrophes belong to stretches because "in 10 years’
+# time" holds one.
+_STRETCH = re.compile(r"[\w\s/\-–’']+")
 # the lookahead (the first characters of the alternatives) only saves time: it halves the search
-_TRIGGER_PATTERN = rf"(?=[12adfjmnopqswy])(?:20\d\d|[12]\d/|Q[1-4]|{_MONTH}|{_SEASON}|quarter|year|parliament)"
+_TRIGGER_PATTERN = rf"(?=[12adfjmnopqswy])(?:20\d\d|[12]\d/|Q[1-4]|{_MONTH}|{_SEASON}|quarter|year|decade|parliament)"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.IGNORECASE)
 _TRIGGER_ASCII = re.compile(_TRIGGER_PATTERN.lower())  # for lowercased ASCII text; its escapes (\d, \b) stay
 
@@ -136,6 +156,13 @@ class TimeMention:
     expr_start: int
     prep: str | None
     when: When
+    kind: str = "year"  # the grammar's name for the form (_PATTERNS): "fy", "month", "next_years", ...
+
+    @property
+    def relative(self) -> bool:
+        """Written relative to when the document speaks ("this year", "over the next 3 years"), so it cannot
+        be part of a name the way "Spending Review 2025" is."""
+        return self.kind in RELATIVE_KINDS
 
 
 def _month_num(name: str) -> int | None:
@@ -222,7 +249,7 @@ _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}  # months 
 
 
 def _season(text: str, season: str, year: int | None, qualifier: str | None = None) -> When | None:
-    season = season.lower()
+    season = season.casefold()  # "ſpring" (a long s) is spring
     if year is None:
         return None
     y, m = year, _SEASON_START[season]
@@ -237,26 +264,61 @@ def _season(text: str, season: str, year: int | None, qualifier: str | None = No
 
 _SEASON_PREPS = ("in", "during", "by", "before", "until", "from", "by the end of", "ahead of")
 
+# Forms read relative to the document's date; and the prepositions a relative span or year needs (None: none)
+RELATIVE_KINDS = frozenset({"next_years", "next_year", "decade", "this_year", "fy_relative", "season_this"})
+_RELATIVE_PREPS: dict[str, tuple[str | None, ...]] = {
+    "next_years": ("within", "over", "in", "during"),
+    "next_year": (None, "beginning", "from", "starting", "by", "in"),
+    "decade": (None, "by", "before", "in", "during", "by the end of", "before the end of"),
+}
+
+
+def _relative_anchor(edition: Edition | None, published: date | None) -> tuple[bool, int] | None:
+    """What relative spans count from: (True, the first financial year's start year) for a financial-year
+    edition, (False, the publication year: stated, else the edition's) for a calendar one."""
+    if edition is not None and not calendar_edition(edition):
+        return True, edition.first_year
+    year = published.year if published else _publication_year(edition)
+    return None if year is None else (False, year)
+
+
+def _relative(kind: str, text: str, edition: Edition | None, published: date | None) -> When | None:
+    """A relative span or year ("over the next 3 years", "next year", "by the end of the decade") read
+    against ``_relative_anchor``."""
+    anchor = _relative_anchor(edition, published)
+    if anchor is None:
+        return None
+    financial, year = anchor
+    if kind == "decade":
+        end = (year + 9) // 10 * 10  # the decade 2021-2030 ends in 2030
+        if text.lower().startswith("this"):
+            return When(text, str(end), date(year, 1, 1), date(end, 12, 31), "period")
+        return When(text, str(end), date(end, 1, 1), date(end, 12, 31), "calendar_year")
+    if kind == "next_year":
+        if financial:
+            return fy_when(text, year + 1)
+        return When(text, str(year + 1), date(year + 1, 1, 1), date(year + 1, 12, 31), "calendar_year")
+    # a range ("the next 5 to 10 years") reads its upper bound
+    n = max(_NUMWORDS.get(tok.lower()) or int(tok) for tok in re.findall(_N, text, re.IGNORECASE))
+    if financial:  # the first financial year is the first of the N
+        last = year + n - 1
+        return When(text, fy_label(last), date(year, 4, 1), date(last + 1, 3, 31), "period")
+    return When(text, str(year + n), published or date(year, 1, 1), date(year + n, 12, 31), "period")
+
 
 def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: date | None) -> When | None:
     text = m.group("expr")
     prep = re.sub(r"\s+", " ", m.group("prep").lower()) if m.group("prep") else None
     if kind in ("season", "season_this", "part_year") and re.search(r"\bspring\w", text, re.I):
         return None
-    g = m.group
     pub = published.year if published else _publication_year(edition)
     if kind == "parliament":
         end = parliament_end(edition)
         return When(text, "end of Parliament", end, end, "day")
-    if kind == "next_years":
-        if edition is None:
-            return None
-        raw = g("next_years")
-        n_tok = re.search(r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years", raw, re.I)
-        assert n_tok is not None
-        n = _NUMWORDS.get(n_tok.group(1).lower()) or int(n_tok.group(1))
-        last = edition.first_year + n - 1
-        return When(text, fy_label(last), date(edition.first_year, 4, 1), date(last + 1, 3, 31), "period")
+    if kind in _RELATIVE_PREPS:
+        if prep not in _RELATIVE_PREPS[kind]:
+            return None  # "the next 10 years" in a title, "for the next 3 years" of a yearly rate
+        return _relative(kind, text, edition, published)
     if kind == "quarter":
         q = int(re.search(r"Q([1-4])", text, re.I).group(1))  # type: ignore[union-attr]
         fy = _fy_start(re.search(_FY, text).group(0))  # type: ignore[union-attr]
@@ -298,6 +360,14 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
         if not 2000 <= fy_year <= 2099:
             return None
         return fy_when(text, fy_year)
+    if kind == "fy_named":
+        first, *rest = (int(y) for y in re.findall(r"20\d\d", text))
+        last = max([first, *rest]) - 1 if rest else first  # "2026 to 2027" is one year, "2026 to 2028" two
+        if last < first:
+            return None
+        if last == first:
+            return fy_when(text, first)
+        return When(text, fy_label(last), date(first, 4, 1), date(last + 1, 3, 31), "period")
     if kind in ("season", "season_this"):
         sm = re.search(_SEASON, text, re.I)
         assert sm is not None
@@ -308,7 +378,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
         if yr:
             season_year: int | None = int(yr.group(0))
         elif published is not None:
-            season_year = _next_start_year(_SEASON_START[sm.group(0).lower()], 3, published)
+            season_year = _next_start_year(_SEASON_START[sm.group(0).casefold()], 3, published)
         else:
             season_year = pub
         return _season(text, sm.group(0), season_year, qual.group(1) if qual else None)
@@ -364,7 +434,7 @@ def find_times(text: str, edition: Edition | None = None, published: date | None
         if when is None:
             continue
         out.append(TimeMention(m.start(), m.end(), m.start("expr"),
-                               re.sub(r"\s+", " ", prep.lower()) if prep else None, when))
+                               re.sub(r"\s+", " ", prep.lower()) if prep else None, when, kind))
     return out
 
 

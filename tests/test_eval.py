@@ -187,10 +187,11 @@ PLANNING_FRAMEWORK = "nhs-planning-framework-2025.md"
 # annotated, none found), deadlines 0.83. After the issue-4 rules (no longer blind): 1.00 / 1.00 and 1.00 / 1.00.
 # A type with no gold records scores 1.0 only when nothing is found, so 0.95 there means "find none".
 # The 10 Year Health Plan summary (issue 14, annotated blind): first run targets 0.64, deadlines 0.74; 0.97 /
-# 0.80 after the general rules of issue 14 items 1-2, chosen after reading its misses (no longer blind).
+# 0.80 after the general rules of issue 14 items 1-2, chosen after reading its misses (no longer blind);
+# deadlines 0.87 once relative spans are read from the publication year (the convention of tests/gold/README.md).
 TEN_YEAR_PLAN = "10-year-health-plan-executive-summary-2025.md"
 HELD_OUT_FLOORS = {
-    TEN_YEAR_PLAN: {"targets": 0.92, "deadlines": 0.76},
+    TEN_YEAR_PLAN: {"targets": 0.92, "deadlines": 0.83},
     MEDIUM_TERM: {"targets": 0.88, "deadlines": 0.80},
     BOARD_PAPER: {"targets": 0.90, "deadlines": 0.80},
     PLANNING_FRAMEWORK: {"targets": 0.95, "deadlines": 0.90},

@@ -38,7 +38,8 @@ PIECES = [
     "winter", "early", "late", "mid-", "the start of", "this year", "later this calendar year", "years",
     "ſpring", "Ｍarch", "K", "ı", "İ", "’s", "'", "£", ".", ",", "/", "-", "–", ";", "(", ")", "%", "\\(",
     "**", "|", "weekend", "primary", "Omar", "within\u00a0the", "0", "19", "999", "19/20", "12/13", "Q5", "q0",
-    "20", "2o25", "Mar.", "Dec-",
+    "20", "2o25", "Mar.", "Dec-", "next year", "beginning", "decade", "the end of the decade", "this decade",
+    "10 years’ time", "years' time", "3 to 4", "financial year 2026 to 2027", "over the next 5 to 10 years",
 ]
 SEPARATORS = st.sampled_from(["", " ", "  ", "\n", "\t", "\u00a0", ", ", ". ", "-", "/", "’", "£"])
 guidance_like = st.lists(st.tuples(st.sampled_from(PIECES), SEPARATORS), max_size=30).map(
@@ -92,3 +93,9 @@ def test_a_date_is_found_at_the_edges_of_its_stretch() -> None:
         == ["March 2026", "2025/26", "2027"]
     assert find_times("this year’s", ED) == []
     assert [m.when.text for m in find_times("this year.", ED)] == ["this year"]
+
+
+def test_a_season_spelt_with_a_long_s_is_read_not_a_crash() -> None:
+    # IGNORECASE lets "ſ" match "s" in the grammar; the season table must fold it the same way (found by
+    # hypothesis with more examples: "ſpring 2025/26" raised KeyError)
+    assert [m.when.label for m in find_times("ſpring 2025/26", ED)] == ["spring 2025"]

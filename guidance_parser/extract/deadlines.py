@@ -42,6 +42,18 @@ _DOC_NOUN = "(?:" + "|".join(map(re.escape, rules.words("document_nouns"))) + ")
 TITLE_BEFORE_RE = re.compile(r"(?:\b[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\s*$")
 TITLE_AFTER_RE = re.compile(r"^\s*(?:[A-Z][\w&’'/-]*\s+){1,5}(?:[a-z]+\s+)?(?i:" + _DOC_NOUN + r")\b")
 REFERENCE_BEFORE_RE = rules.pattern("reference_before")
+# A span of years ("over the next 3 years", "in 10 years' time") says over what period something happens.
+# "within" sets a limit, as "by" does ("will be introduced within the next 2 years"); otherwise the span
+# binds an action only when the writer commits to one over it ("Over the next 3 years we will overhaul ...",
+# a list item under "we will:"); otherwise it frames an outcome the plan claims ("Over the next 3 years it
+# will return the NHS to much better health"), the period a plan covers ("how they propose to exercise their
+# functions in the next 5 years") or a prediction ("will look very different in 10 years' time").
+# A span inside a clause of reason or condition belongs to it, not to the commitment of the main clause:
+# "Because healthcare work will look very different in 10 years' time, we will need ...".
+_SUBORDINATE_BEFORE = re.compile(r"\b(?:because|since|if|unless|although|though|while|whereas)\b[^,;:]*$",
+                                 re.IGNORECASE)
+_WRITER_COMMITS = re.compile(r"\bwe(?:\s+\w+)?\s+(?:will|must|shall|are going to|want|aim|plan|intend|commit)\b",
+                             re.IGNORECASE)
 
 
 def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, passage: Passage,
@@ -60,6 +72,10 @@ def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pas
         re.match(r"^[,\s]*(?:[\w’'-]+\s+){1,4}?(must|should|will|are expected|is expected)\b",
                  text_after) is not None
     if m.prep is None and not (kind_free or adverbial):
+        return False
+    if m.kind == "next_years" and m.prep != "within" and (
+            _SUBORDINATE_BEFORE.search(passage_text(doc)[sent.start_char:m.start]) or
+            not _WRITER_COMMITS.search(sent.text + " " + (passage.intro or ""))):
         return False
     if m.prep in ("to", "at", "over", "for") and w.granularity == "calendar_year":
         return False

@@ -430,9 +430,9 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         if col is not None and passage.cell_at(m.expr_start) != col:
             continue  # another cell's date ("by March 2027" in the 2026/27 column) is not this figure's
         if names_a_document(doc, sent, m) or (
-                m.prep is None and m.when.granularity in (
+                m.prep is None and not m.relative and m.when.granularity in (
                 "calendar_year", "financial_year") and "/" not in m.when.text):
-            continue
+            continue  # a bare year names things ("Spending Review 2025"); "this year" cannot
         if m.prep is None and m.when.granularity == "financial_year" and \
                 not re.search(r"(target|by|in|across)\s*$", before):
             continue
