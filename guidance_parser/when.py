@@ -87,7 +87,7 @@ _PATTERNS: list[tuple[str, str]] = [
                      r"(?:the\s+)?(?:first|second|third|fourth|final)\s+quarter|Q[1-4])"
                      r"(?!\s*(?:of\s+)?(?:the\s+)?(?:20\d\d|\d\d/|year|financial))"),
     ("day", rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(20\d\d)"),
-    ("month_year", rf"({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
+    ("month_year", rf"(?:(?:early|mid|late)[\s\-]+)?({_MONTH})\s+(?:of\s+)?(20\d\d)(?![/\-–]\d)"),
     ("fy", rf"(?:(?:the\s+)?financial\s+year\s+)?({_FY})"),
     # "financial year 2026 to 2027", "financial year 2026" (GOV.UK style): the financial year from April 2026
     ("fy_named", r"(?:the\s+)?financial\s+year\s+(20\d\d)(?:\s*(?:to|-|–)\s*(20\d\d))?(?![/\-–]?\d)"),
@@ -96,7 +96,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("part_year", r"(early|late|mid|the\s+start\s+of|the\s+end\s+of)[\s\-]+(20\d\d)(?![/\-–]\d)"),
     ("fy_relative", r"(?:later\s+)?(?:this|next|the\s+next|the\s+current)\s+financial\s+year"),
     ("this_year", r"(?:later\s+)?this\s+(?:calendar\s+)?year(?![’'])"),
-    ("month", rf"({_MONTH})(?!\s+(?:of\s+)?20\d\d)"),
+    # a month without its year, or a part of one ("in early February"), or Christmas (December: "before
+    # Christmas"); read like a month without a year
+    ("month", rf"(?:(?:early|mid|late)[\s\-]+)?({_MONTH}|Christmas\b)(?!\s+(?:of\s+)?20\d\d)"),
     ("year", r"(?<![\d/£.,])(20\d\d)(?![/\-–]\s?\d)(?!\d)(?:\s*(?:[-–]|to)\s*(20\d\d)(?![/\d]))?"),
 ]
 _TIME_RE = re.compile(
@@ -109,12 +111,13 @@ _TIME_RE = re.compile(
 # such as "ſ" or "K"), so it lies inside one stretch of such characters; and (2) it holds one of the
 # _TRIGGER alternatives: a year "20dd" (years, financial years, dates, "early 2025"), a short financial
 # year "dd/" ("24/25"), "Q1"-"Q4", a month or season name (the grammar's own patterns), or the words
-# "quarter", "year" ("next five years", "this financial year"), "decade" or "parliament". A stretch without
-# any of those cannot hold a match and is skipped. Apostrophes belong to stretches because "in 10 years’
+# "quarter", "year" ("next five years", "this financial year"), "decade", "parliament" or "Christmas". A stretch
+# without any of those cannot hold a match and is skipped. Apostrophes belong to stretches because "in 10 years’
 # time" holds one.
 _STRETCH = re.compile(r"[\w\s/\-–’']+")
 # the lookahead (the first characters of the alternatives) only saves time: it halves the search
-_TRIGGER_PATTERN = rf"(?=[12adfjmnopqswy])(?:20\d\d|[12]\d/|Q[1-4]|{_MONTH}|{_SEASON}|quarter|year|decade|parliament)"
+_TRIGGER_PATTERN = (rf"(?=[12acdfjmnopqswy])(?:20\d\d|[12]\d/|Q[1-4]|{_MONTH}|{_SEASON}|quarter|year|decade"
+                    r"|parliament|christmas)")
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.IGNORECASE)
 _TRIGGER_ASCII = re.compile(_TRIGGER_PATTERN.lower())  # for lowercased ASCII text; its escapes (\d, \b) stay
 
@@ -349,7 +352,7 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
             return None
         return When(text, d.isoformat(), d, d, "day")
     if kind == "month_year":
-        parts = re.match(rf"({_MONTH})\s+(?:of\s+)?(20\d\d)", text, re.I)
+        parts = re.search(rf"({_MONTH})\s+(?:of\s+)?(20\d\d)", text, re.I)
         assert parts is not None
         month = _month_num(parts.group(1))
         if month is None:
@@ -402,7 +405,8 @@ def _normalise(kind: str, m: re.Match[str], edition: Edition | None, published: 
             return None
         return When(text, str(pub), date(pub, 1, 1), date(pub, 12, 31), "calendar_year")
     if kind == "month":
-        month = _month_num(text)
+        word = re.split(r"[\s\-]+", text)[-1]  # the month itself, after "early" / "mid" / "late"
+        month = 12 if word.lower() == "christmas" else _month_num(word)
         if month is None:
             return None
         month_year = _year_for_month(month, edition, published)
@@ -425,7 +429,7 @@ def find_times(text: str, edition: Edition | None = None, published: date | None
         prep = m.group("prep")
         if kind == "month" and not prep:
             continue  # "May" / "March" alone are too often not dates
-        if kind == "month" and m.group("expr")[0].islower():
+        if kind == "month" and re.split(r"[\s\-]+", m.group("expr"))[-1][0].islower():
             continue  # "may", "march" as verbs
         if kind in ("season", "month") and re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) and \
                 m.group("expr").split()[-1][0].isupper():

@@ -307,3 +307,24 @@ def test_a_title_or_plan_name_holding_ten_years_sets_no_deadline() -> None:
         Block("paragraph", "We will publish the next 10 years: a plan for change.", section=("Intro",)),
     ))
     assert ex.deadlines == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        # the framework's next steps (p. 39), read against its edition: December before the first financial year
+        ("We will ask for the first submission of plans before Christmas.", "2025-12"),
+        ("Final plans will be expected in early February, including refreshed", "2026-02"),
+        ("Trusts should confirm their plans by mid-March 2027.", "2027-03"),  # written for the test
+    ],
+)
+def test_a_part_of_a_month_and_christmas_are_read_as_their_month(sentence: str, label: str) -> None:
+    found = find_times(sentence, ED)
+    assert [m.when.label for m in found] == [label] and found[0].prep is not None
+
+
+def test_christmas_is_the_next_december_after_the_publication_date() -> None:
+    assert [m.when.label for m in find_times("before Christmas", None, date(2024, 12, 5))] == ["2024-12"]
+    assert [m.when.label for m in find_times("before Christmas", None, date(2025, 1, 10))] == ["2025-12"]
+    # a name, not a date: "Christmas" without a preposition, or "early" qualifying a lowercase verb
+    assert find_times("Christmas Day services", ED) == [] and find_times("in late may we", ED) == []
