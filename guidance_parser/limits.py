@@ -140,8 +140,9 @@ def _cap_memory(mib: int) -> None:
 
 def crash_error(path: str, detail: str) -> GuidanceError:
     """A reader failure no rule foresaw: the message carries the cause, since there is no traceback."""
+    opens_in = "a PDF reader" if path.lower().endswith(".pdf") else "a browser or text editor"
     return GuidanceError(path, f"could not be processed ({detail})",
-                         "if the file opens in a PDF reader, please report this message")
+                         f"if the file opens in {opens_in}, please report this message")
 
 
 def _child(work: Callable[[], object], send: multiprocessing.connection.Connection, path: str,

@@ -85,6 +85,14 @@ def test_limits_parse_from_the_environment_then_the_options() -> None:
             parse_limits([bad])
 
 
+def test_an_unforeseen_failure_says_how_to_check_the_file_for_its_format() -> None:
+    from guidance_parser.limits import crash_error
+
+    assert "PDF reader" in str(crash_error("plan.pdf", "KeyError: 'x'"))
+    md = str(crash_error("plan.md", "KeyError: 'x'"))
+    assert "PDF" not in md and "text editor" in md and "KeyError" in md
+
+
 def _descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

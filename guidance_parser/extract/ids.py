@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from guidance_parser import rules
 from guidance_parser.vocabulary import fold_words
 from guidance_parser.when import find_times
 
@@ -20,15 +22,14 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
-# Words that say how a measure is phrased rather than what it measures ("the percentage of", "performance
-# against", "average"): dropped so rewordings across editions keep one id.
-_GENERIC = {"percentage", "percent", "proportion", "number", "performance", "average", "improv", "increas",
-            "reduc", "deliver", "achiev", "maintain", "headline", "level", "rate", "total", "overall", "new",
-            "national", "nationally", "trust", "system", "provider", "standard", "target", "ambition", "minimum",
-            "patient", "people", "time", "measure"}
+@lru_cache(maxsize=1)
+def _phrasing_stems() -> frozenset[str]:
+    """The words (and their stems) that say how a measure is phrased (rules/extraction.toml ``id_phrasing``)."""
+    words = rules.words("id_phrasing")
+    return frozenset(words) | {_stem(w) for w in words}
 
 
-_GENERIC_STEMS = {_stem(w) for w in _GENERIC} | _GENERIC
+rules.on_reload(_phrasing_stems.cache_clear)
 
 
 def normalise_for_id(text: str) -> str:
@@ -44,7 +45,8 @@ def normalise_for_id(text: str) -> str:
     text = re.sub(r"\b(\d+)[\s-]?(minute|hour|day|week|month)s?\b", r" n\1\2 ", text)
     text = re.sub(r"[^a-z0-9 ]+|\b\d+\b", " ", text)
     words = {_stem(w) for w in text.split() if w not in STOP_WORDS and len(w) > 1}
-    return " ".join(sorted(w for w in words if w not in _GENERIC_STEMS))
+    phrasing = _phrasing_stems()
+    return " ".join(sorted(w for w in words if w not in phrasing))
 
 
 def _make_id(prefix: str, text: str, seen: dict[str, int]) -> str:
