@@ -28,7 +28,7 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
 from guidance_parser.present import display_value, display_when, record_text, record_type
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
 _DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
                          "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}

@@ -326,6 +326,7 @@ class Passage:
     block_index: int
     similarity: float
     names_standard: bool
+    anchor: str | None = None  # the HTML section id of the passage in a long-read (what "page.html#id" opens)
 
 
 @dataclass

@@ -205,7 +205,7 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
     new_label = None
     if "wording" in c.aspects and c.new is not None:
         new_label = reader_text(record_text(c.new))
-    closest = [(p, where(p), sources.href(c.new_edition, p.page)) for p in c.closest]
+    closest = [(p, where(p), sources.href(c.new_edition, p.page, p.anchor)) for p in c.closest]
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,

@@ -152,3 +152,25 @@ def test_html_long_read_evidence_links_the_section_anchor(tmp_path: Path):
     assert row, "the A&E change is not in the report"
     links = re.findall(r'<a class="src" href="([^"]+)"', row.group(0))
     assert links == [f"guidance-{y}.html#urgent-and-emergency-care" for y in ("2024-25", "2025-26")]
+
+
+def test_closest_passages_of_a_dropped_record_link_into_the_long_read(tmp_path: Path):
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.extract import extract
+    from guidance_parser.report import render_html
+
+    old = tmp_path / "guidance-2024-25.html"
+    old.write_text(LONG_READ.format(year="2024/25", ae=78, end=2025), encoding="utf-8")
+    # the new edition drops the category 2 target but still names the measure in its ambulance section
+    new = tmp_path / "guidance-2025-26.html"
+    new.write_text(LONG_READ.format(year="2025/26", ae=80, end=2026).replace(
+        "Improve ambulance response times for category 2 calls to an average of 30 minutes.",
+        "Systems should keep reviewing ambulance response times for category 2 calls with their providers."),
+        encoding="utf-8")
+    docs = [ingest_file(f) for f in (old, new)]
+    result = diff_editions([(d, extract(d)) for d in docs])
+    dropped = [c for c in result.pairs[0].changes if c.kind == "dropped"]
+    assert dropped and dropped[0].closest and dropped[0].closest[0].anchor == "ambulance"
+    html = render_html(result, out_dir=tmp_path)
+    box = re.search(r'<details class="closest">.*?</details>', html, re.S)
+    assert box and 'href="guidance-2025-26.html#ambulance"' in box.group(0)
