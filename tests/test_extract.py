@@ -138,6 +138,24 @@ def test_dated_commitments_become_deadlines() -> None:
     assert ex.targets == []
 
 
+def test_coordinated_dated_items_each_get_their_own_action() -> None:
+    # the 2023/24 guidance's plan dates (as the demo prints them), and the 2025/26 guidance's ambulance asks
+    plans = run("Systems should submit draft operational plans by 23 February 2023 and final operational plans "
+                "by 30 March 2023.", edition=Edition.from_label("2023/24"))
+    ambulance = run("publish guidance to support ICBs in their commissioning of ambulance services in 2025/26, and "
+                    "publish a new ambulance commissioning specification in 2025/26 to enhance decision-making "
+                    "capacity.")
+    actions = [d.action for d in plans.deadlines + ambulance.deadlines]
+    assert actions[:2] == ["Systems should submit draft operational plans",
+                           "Systems should submit final operational plans"]
+    assert actions[2] == "publish guidance to support ICBs in their commissioning of ambulance services"
+    assert actions[3].startswith("publish a new ambulance commissioning specification") and "guidance" not in actions[3]
+    # dates bound differently are not a list of items: "Expectations for 2026/27 and beyond will be set ..."
+    (d,) = run("Expectations for 2026/27 and beyond will be set as part of the Spending Review, which will "
+               "conclude by the spring of 2025.").deadlines
+    assert d.action.startswith("Expectations")
+
+
 def test_dates_that_name_things_or_baselines_are_not_deadlines() -> None:
     ex = run(
         "Funding was set by the Spending Review 2025 and the 2025/26 staff survey findings will be used.",

@@ -8,6 +8,7 @@ by ``guidance_parser.when``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from spacy.tokens import Doc, Span
@@ -156,7 +157,19 @@ def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
     return re.match(r"^(?:\s*(?:and beyond|onwards)?[,\s\w’'-]{0,80}?)\b(will|must|should|would)\b", rest) is not None
 
 
-def action_of(doc: Doc, sent: Span, m: TimeMention, next_text: str | None) -> str:
+# A coordinator that opens the next of several dated items: "submit draft plans by 23 February and final plans
+# by 30 March".
+_COORDINATED = re.compile(r"\s*,?\s*(?:and|or)\s+", re.I)
+
+
+def action_of(doc: Doc, sent: Span, m: TimeMention, next_text: str | None,
+              others: Sequence[TimeMention] = ()) -> str:
+    """The action a date binds: the words of its clause around it (the next block's, after a colon).
+
+    When the clause coordinates several dated items ("Systems should submit draft plans by 23 February
+    and final plans by 30 March"), each date's action is its own item after the clause's subject and verb
+    ("Systems should submit final plans"), not the other item and its date. ``others`` are the sentence's
+    time mentions; an item is dated with the same preposition as this one."""
     text = sent.text
     rel_s, rel_e = m.start - sent.start_char, m.end - sent.start_char
     # the clause holding the date
@@ -168,14 +181,39 @@ def action_of(doc: Doc, sent: Span, m: TimeMention, next_text: str | None) -> st
         elif s >= rel_e:
             c_end = s
             break
-    clause = text[c_start:rel_s] + " " + text[rel_e:c_end]
-    clause = re.sub(r"\s+", " ", clause).strip(" ,.;:–-•")
+    before, after = text[c_start:rel_s], text[rel_e:c_end]
+    # the other items are dated the same way ("by ... and ... by", "in 2025/26, and ... in 2025/26")
+    items = [o for o in others if o is not m and o.prep is not None and o.prep == m.prep]
+    starts = [o.start - sent.start_char for o in items]
+    ends = [o.end - sent.start_char for o in items]
+    if any(rel_e <= a < c_end for a in starts) and _COORDINATED.match(after):
+        after = ""  # the next item and its date
+    earlier = [e for e in ends if c_start <= e <= rel_s]
+    lead = _COORDINATED.match(text[max(earlier):rel_s]) if earlier else None
+    if lead is not None:
+        first = min(a for a in starts if a >= c_start)
+        before = _subject_and_verb(doc, sent, sent.start_char + c_start, sent.start_char + first) + " " + \
+            text[max(earlier) + lead.end():rel_s]
+    clause = re.sub(r"\s+", " ", before + " " + after).strip(" ,.;:–-•")
     clause = re.sub(r"^(?:and|or|but|while|with|then|also)\s+", "", clause, flags=re.I)
     if (len(clause.split()) < 5 or text.rstrip().endswith(":")) and next_text:
         clause = (clause + ": " + next_text).strip(": ")
     words = clause.split()
     return " ".join(words[:24])
 
+
+def _subject_and_verb(doc: Doc, sent: Span, start: int, end: int) -> str:
+    """The words from ``start`` up to the verb a modal or ask governs ("Systems should submit", "Trusts are
+    expected to publish"), within characters ``start:end`` of the document; "" when there is no modal."""
+    for cue in passage_cues(doc):
+        if cue.label_ != "MODAL" or not start <= cue.start_char < end or not sent.start <= cue.start < sent.end:
+            continue
+        for tok in doc[cue.end:sent.end]:
+            if tok.idx >= end:
+                break
+            if tok.is_alpha and tok.lower_ not in ("to", "be", "also", "now", "then"):
+                return doc.text[start:tok.idx + len(tok.text)]
+    return ""
 
 
 def is_history(m: TimeMention, edition: Edition | None) -> bool:

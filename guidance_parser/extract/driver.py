@@ -187,7 +187,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             span = doc.char_span(m.expr_start, m.end, alignment_mode="expand")
             if span is None or not time_is_commitment(doc, sent, m, span.start, passage, edition):
                 continue
-            action = action_of(doc, sent, m, next_text)
+            action = action_of(doc, sent, m, next_text, s_t)
             if len(action.split()) < 2:
                 continue
             key = m.when.label
