@@ -174,11 +174,12 @@ def _counted_set(doc: Document) -> list[tuple[str, int]]:
             n = int(_COUNTS.get(m.group("n").lower(), m.group("n")))
             if not 2 <= n <= 12:
                 continue
-            sentence_end = m.end("rest") >= len(b.text.rstrip()) or b.text[m.end("rest")] != ":"
+            # the counted sentence ends the block with a colon: it introduces the list that follows
+            introduces = b.text.rstrip().endswith(":") and m.end("rest") >= len(b.text.rstrip())
             names = _named(m.group("rest"))
             for items in (
                 [(name, i) for name in names],
-                _introduced_items(blocks, i) if b.text.rstrip().endswith(":") and sentence_end else [],
+                _introduced_items(blocks, i) if introduces else [],
                 _marked_headings(blocks, i),
                 _sibling_headings(blocks, i),
                 _openings(blocks, i, names),
