@@ -1,7 +1,8 @@
 """Priorities: the lists a document introduces as its priorities or objectives, and the targets they own.
 
-Owns finding priority items (a list introduced as priorities / objectives, or a heading whose list states
-targets) and assigning each target to the priority it sits under or is named after.
+Owns finding priority items (a counted set the document announces and then gives, a list introduced as
+priorities / objectives, or a heading whose list states targets) and assigning each target to the priority it
+sits under or is named after.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from guidance_parser import rules
 from guidance_parser.extract.ids import _make_id, normalise_for_id
 from guidance_parser.extract.passages import Passage
 from guidance_parser.model import (
+    Block,
     Deadline,
     Document,
     Evidence,
@@ -22,6 +24,16 @@ from guidance_parser.model import (
 )
 
 _PRIORITY_INTRO = rules.pattern("priority_intro")
+_COUNTS = {w: int(d) for w, d in rules.vocabulary().number_words if d.isdigit() and 2 <= int(d) <= 12}
+# "3 radical shifts - hospital to community, ...", "four national priorities:": a count of 2-12 (a numeral not
+# glued to a word or a year: "patient-2", "2025/26 priorities"), up to two modifiers, a priority-like noun.
+_COUNTED = re.compile(
+    r"(?<![\w/£$.,\-])(?P<n>\d{1,2}|" + "|".join(map(re.escape, _COUNTS)) + r")\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:" + "|".join(map(re.escape, rules.words("priority_nouns"))) + r")\b(?P<rest>[^.!?]*)", re.I)
+_MARKED = re.compile(r"(?:(?P<num>\d{1,2})|(?P<letter>[A-L]))[.)]\s+(?P<title>\S.*)")
+# A section's opening title ending in a colon: a heading, or a heading a two-column conversion left inside a
+# paragraph, after a lower-case word ("... an intolerable From hospital to community: the injustice").
+_OPENING = re.compile(r"(?:^|(?<=[a-z,;] ))(?P<title>[A-Z][\w’'-]*(?: [\w’'&-]+){1,5}):(?=\s|$)")
 
 
 def _priority_title(text: str) -> str:
@@ -36,6 +48,12 @@ def priorities(doc_model: Document, passages: list[Passage], targets: list[Targe
     """Lists introduced as the document's priorities / objectives; each item owns the targets below it."""
     out: list[Priority] = []
     spans: list[tuple[Priority, int, int]] = []  # priority, first block, last block (inclusive)
+    counted = _counted_set(doc_model)
+    if counted:
+        # the document says how many priorities it has and gives that many: they are its priorities
+        _add_counted(doc_model, counted, used_ids, out, spans)
+        _assign(targets, out, spans)
+        return out
     for i, p in enumerate(passages):
         heading = p.block.section[-1] if p.block.section else ""
         if p.block.kind != "list_item" or p.block.level > 1 or not p.intro or \
@@ -60,6 +78,12 @@ def priorities(doc_model: Document, passages: list[Passage], targets: list[Targe
         out.append(prio)
         spans.append((prio, p.block_index, end))
     _heading_groups(doc_model, targets, used_ids, out, spans, deadlines)
+    _assign(targets, out, spans)
+    return out
+
+
+def _assign(targets: list[Target], out: list[Priority], spans: list[tuple[Priority, int, int]]) -> None:
+    """Each target goes to the priority whose blocks it sits in, else to one its section or row is named after."""
     for t in targets:
         for prio, a, b in spans:
             if a <= t.evidence.block_index <= b:
@@ -75,7 +99,6 @@ def priorities(doc_model: Document, passages: list[Passage], targets: list[Targe
                     prio.target_ids.append(t.id)
                     t.priority = prio.title
                     break
-    return out
 
 
 def _heading_groups(doc: Document, targets: list[Target], used_ids: dict[str, int], out: list[Priority],
@@ -138,3 +161,137 @@ def _same_title(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.8
 
 
+
+
+def _counted_set(doc: Document) -> list[tuple[str, int]]:
+    """The first counted set a block announces ("We will reinvent the NHS through 3 radical shifts - ...")
+    that the document gives exactly that many items of: (title, block index) of each item, else []."""
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
+        if b.kind == "table_row":
+            continue
+        for m in _COUNTED.finditer(b.text):
+            n = int(_COUNTS.get(m.group("n").lower(), m.group("n")))
+            if not 2 <= n <= 12:
+                continue
+            # the counted sentence ends the block with a colon: it introduces the list that follows
+            introduces = b.text.rstrip().endswith(":") and m.end("rest") >= len(b.text.rstrip())
+            names = _named(m.group("rest"))
+            for items in (
+                [(name, i) for name in names],
+                _introduced_items(blocks, i) if introduces else [],
+                _marked_headings(blocks, i),
+                _sibling_headings(blocks, i),
+                _openings(blocks, i, names),
+            ):
+                if len(items) == n:
+                    return items
+    return []
+
+
+def _named(rest: str) -> list[str]:
+    """The names a dash or colon after the counted noun introduces: "- hospital to community, analogue to"."""
+    head = re.match(r"\s*[-–—:]\s+(.+)", rest)
+    if not head:
+        return []
+    names = [x.strip(" .") for x in re.split(r",|;|\band\b", head.group(1))]
+    return names if all(0 < len(x.split()) <= 8 for x in names) else []
+
+
+def _introduced_items(blocks: Sequence[Block], i: int) -> list[tuple[str, int]]:
+    """The items of the list the block introduces (its first level), up to the next block that is not one."""
+    items: list[tuple[str, int]] = []
+    for k in range(i + 1, len(blocks)):
+        if blocks[k].kind != "list_item":
+            break
+        if blocks[k].level <= 1:
+            items.append((_priority_title(blocks[k].text), k))
+    return items
+
+
+def _heading_next(blocks: Sequence[Block], i: int) -> int | None:
+    """The heading right after block i: only short lines (a page number, a running header) between."""
+    for k in range(i + 1, len(blocks)):
+        if blocks[k].kind == "heading":
+            return k
+        if len(blocks[k].text.split()) >= 8:
+            return None
+    return None
+
+
+def _marked_headings(blocks: Sequence[Block], i: int) -> list[tuple[str, int]]:
+    """Headings lettered or numbered in sequence from A / 1 ("A. ...", "1. ...") from the heading right after
+    block i, which must open the run; a heading out of sequence ends it."""
+    first = _heading_next(blocks, i)
+    if first is None:
+        return []
+    items: list[tuple[str, int]] = []
+    for k in range(first, len(blocks)):
+        if blocks[k].kind != "heading":
+            continue
+        m = _MARKED.fullmatch(blocks[k].text.strip())
+        if not m:
+            if not items:
+                return []
+            continue
+        rank = int(m.group("num")) if m.group("num") else ord(m.group("letter")) - ord("A") + 1
+        if rank != len(items) + 1 or blocks[k].level < blocks[first].level:
+            break
+        items.append((_priority_title(m.group("title")), k))
+    return items
+
+
+def _sibling_headings(blocks: Sequence[Block], i: int) -> list[tuple[str, int]]:
+    """From the heading right after block i, the headings of its level up to one of a higher level."""
+    first = _heading_next(blocks, i)
+    if first is None:
+        return []
+    heads = [k for k in range(first, len(blocks)) if blocks[k].kind == "heading"]
+    level = blocks[heads[0]].level
+    items: list[tuple[str, int]] = []
+    for k in heads:
+        if blocks[k].level < level:
+            break
+        if blocks[k].level == level:
+            items.append((_priority_title(blocks[k].text), k))
+    return items
+
+
+def _openings(blocks: Sequence[Block], i: int, names: list[str]) -> list[tuple[str, int]]:
+    """Parallel section openings from the section of block i on: titles ending in a colon that begin with the
+    same word ("From hospital to community:", "From analogue to digital:"), one of them holding a name the
+    announcement gave. A two-column conversion may put an opening before the announcement in reading order,
+    so the search starts at the heading above it."""
+    if not names:
+        return []
+    start = next((k for k in range(i, -1, -1) if blocks[k].kind == "heading"), 0)
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for k in range(start, len(blocks)):
+        if blocks[k].kind == "table_row":
+            continue
+        for m in _OPENING.finditer(blocks[k].text):
+            title = m.group("title")
+            groups.setdefault(title.split()[0].lower(), []).append((title, k))
+    for items in groups.values():
+        if any(name.lower() in title.lower() for title, _ in items for name in names):
+            return items
+    return []
+
+
+def _add_counted(doc: Document, items: list[tuple[str, int]], used_ids: dict[str, int], out: list[Priority],
+                 spans: list[tuple[Priority, int, int]]) -> None:
+    """One priority per item; an item that opens its own block owns the blocks up to the next item (the last
+    one up to the next heading)."""
+    blocks = doc.blocks
+    starts = sorted({k for _, k in items})
+    for title, k in items:
+        b = blocks[k]
+        prio = Priority(id=_make_id("p", title, used_ids), title=title, target_ids=[],
+                        evidence=Evidence(sentence=b.text, page=b.page, section=b.section, block_index=k,
+                                          page_label=b.page_label, anchor=b.anchor))
+        out.append(prio)
+        if len(starts) == len(items):
+            later = [s for s in starts if s > k]
+            end = later[0] - 1 if later else next(
+                (j - 1 for j in range(k + 1, len(blocks)) if blocks[j].kind == "heading"), len(blocks) - 1)
+            spans.append((prio, k, end))

@@ -425,7 +425,7 @@ EXTRACTION_WORDS = frozenset({
     "comparative", "target_before", "build_verbs", "count_verbs", "count_modifiers", "non_commitment_count_nouns",
     "small_count_not_after", "numbered_names", "document_nouns", "names_after_date", "lead_verbs",
     "deadline_prepositions", "context_free_periods", "reduction_nouns", "increase_nouns", "event_relative",
-    "intro_modals", "id_phrasing"})
+    "intro_modals", "id_phrasing", "priority_nouns"})
 EXTRACTION_PATTERNS = frozenset({
     "scope", "baseline", "money_target", "money_commitment", "coordinated_figure",
     "not_a_deadline_before", "example", "example_start", "reference_before",
