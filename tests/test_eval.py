@@ -214,3 +214,30 @@ def test_held_out_documents_meet_their_floors(held_out_scores: dict[str, DocScor
         assert types[kind].f1 >= floor, (kind, types[kind].f1, types[kind].false_positives, types[kind].misses)
     if types["targets"].fields["value"].total:
         assert types["targets"].fields["value"].accuracy >= 0.95
+
+
+# Floors on the blind texts (tests/gold/README.md, "Blind texts of other styles"): regression guards a little
+# under what the first run measured (the framework tail's deadlines were measured again after two date forms
+# its misses suggested: 0.50 -> 0.71). They guard; they do not make these texts less blind, since no rule may
+# be chosen by reading their misses without saying so in the gold README.
+NEIGHBOURHOOD = "nhs-neighbourhood-health-guidelines-2025-26.md"
+OVERSIGHT = "nhs-oversight-framework-2025-26-methodology-manual.md"
+BLIND_FLOORS = {
+    NEIGHBOURHOOD: {"targets": 0.95, "deadlines": 0.80},
+    OVERSIGHT: {"targets": 0.95, "deadlines": 0.95},  # sets no target: 1.0 only when none is found
+    MEDIUM_TERM: {"targets": 0.60, "deadlines": 0.65},
+}
+
+
+@pytest.fixture(scope="module")
+def blind_scores() -> dict[str, DocScore]:
+    for name in BLIND_FLOORS:
+        corpus_file(name)
+    return {s.document: s for s in evaluate_dir(CORPUS, GOLD / "blind")}
+
+
+@pytest.mark.parametrize("document", list(BLIND_FLOORS))
+def test_blind_documents_meet_their_floors(blind_scores: dict[str, DocScore], document: str) -> None:
+    types = blind_scores[document].types
+    for kind, floor in BLIND_FLOORS[document].items():
+        assert types[kind].f1 >= floor, (kind, types[kind].f1, types[kind].false_positives, types[kind].misses)
