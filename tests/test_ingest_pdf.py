@@ -8,6 +8,7 @@ give the text in order without the page furniture, with headings, pages and tabl
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,3 +254,22 @@ def test_finished_page_marks_bands_and_keeps_packed_copies() -> None:
     assert all(a is not b for a, b in zip(kept, made, strict=True))
     assert kept[1].text is not made[1].text and kept[1].top is not made[1].top
     assert kept[2].rows is not made[2].rows
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_list_item_split_by_a_page_break_stays_one_item(tmp_path: Path, engine: str) -> None:
+    """A list item that a page break cuts goes on at its hanging indent on the next page: one item, however
+    the next page's text begins (here every word is capitalised, so no lower-case cue helps), and the
+    paragraph after the list, back at the margin, stays a paragraph."""
+    vocab = [f"{c}{'aeiou'[k % 5]}n{'dgkrt'[k % 5]}" for k, c in enumerate(string.ascii_uppercase)]
+    # every line differs from every other (a repeated line at a page's edge would pass for a running header)
+    items = "\n".join("- " + " ".join(f"{vocab[(i * 7 + n) % 26]}{vocab[(i + n * 3) % 26].lower()}"
+                                       for n in range(90)) + "." for i in range(12))
+    src = "# Test plan 2025/26\n\nThe national priorities are:\n\n" + items + "\n\nAfter The List Comes A Paragraph.\n"
+    gt = pdfbuild.build_pdf(src, tmp_path / "split.pdf", header="Test plan", footer=FOOTER)
+    split = [it for it in gt.of_kind("list_item") if it.end_page > it.page]
+    assert split, "the builder did not split any list item across pages"
+    doc = ingest_file(gt.path, engine=engine)
+    got = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert got == [it.text for it in gt.of_kind("list_item")]
+    assert doc.blocks[-1].kind == "paragraph" and doc.blocks[-1].text == "After The List Comes A Paragraph."

@@ -248,6 +248,7 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
     raw: list[RawBlock] = []
     heading_sizes: list[float] = []
     last: Line | None = None
+    bullet_indent: float | None = None  # the last list item's bullet, from its region's margin
     for g in groups:
         first = g[0]
         if first.column == "table":
@@ -263,6 +264,14 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         words = len(text.split())
         bullet = _bullet(first)
         new_region = last is None or last.page != first.page or last.column != first.column
+        margin = margins.get((first.page, first.column), (first.x0, first.x1))[0]
+        if (bullet is None and new_region and raw and raw[-1].kind == "list_item" and bullet_indent is not None
+                and first.x0 - margin > bullet_indent + 4):
+            # A list item that a page or column break split: its text goes on at the item's hanging
+            # indent, right of the bullet, where a paragraph after the list would start at the margin.
+            raw[-1].text = join_hyphenated(raw[-1].text, text)
+            last = g[-1]
+            continue
         sentence = text.rstrip().endswith((".", ",", ";"))
         if bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
                 bold >= 0.9 and words <= 20 and not sentence)):
@@ -270,8 +279,8 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
             heading_sizes.append(round(size, 1))
         elif bullet is not None:
             marker = bullet[0]
-            left = margins.get((first.page, first.column), (first.x0, first.x1))[0]
-            level = 1 + max(0, round((first.x0 - left) / 14.0))
+            bullet_indent = first.x0 - margin
+            level = 1 + max(0, round(bullet_indent / 14.0))
             if marker in _SECOND_LEVEL:
                 level = max(level, 2)
             b = RawBlock("list_item", text.split(" ", 1)[1], page=first.page, level=level)
