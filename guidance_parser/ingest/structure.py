@@ -27,6 +27,7 @@ from guidance_parser.text import clean_chars, normalise_space, row_text, strip_a
 
 _METADATA = re.compile(r"^(classification|date published|date last updated|publication reference|version \d"
                        r"|publication approval|content|contents)\b", re.IGNORECASE)
+_CONTENTS = re.compile(r"^(table of )?contents?$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;…)\]”\"’]\s*$")
 
 
@@ -49,6 +50,25 @@ def is_page_number(text: str) -> bool:
     """A bare page number: "12", "- 12 -", "Page 12", "12 of 40"."""
     t = text.strip().lower()
     return bool(re.fullmatch(r"(page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s+of\s+\d{1,4})?", t))
+
+
+def without_contents(blocks: list[RawBlock]) -> list[RawBlock]:
+    """The blocks less a table of contents: a "Contents" heading and the entries after it, up to the next
+    heading or (in a paged file) the end of its page. A contents page lists the headings to come, so it
+    is not the document's opening: a PDF's contents page must not push the metadata printed after it
+    (a publication date) out of the opening blocks."""
+    out: list[RawBlock] = []
+    contents_page: int | None = None
+    skipping = False
+    for b in blocks:
+        if b.kind == "heading" and _CONTENTS.match(b.text.strip()):
+            skipping, contents_page = True, b.page
+            continue
+        if skipping and (b.kind == "heading" or b.page != contents_page):
+            skipping = False
+        if not skipping:
+            out.append(b)
+    return out
 
 
 def merge_continuations(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -188,7 +208,7 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     blocks = _sections(cleaned)
     return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
                     sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
-                    published=detect_published([b.text for b in cleaned]))
+                    published=detect_published([b.text for b in without_contents(cleaned)]))
 
 
 def _repair_blocks(blocks: list[RawBlock]) -> None:
