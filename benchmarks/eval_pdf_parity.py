@@ -213,7 +213,7 @@ def differences(sides: dict[str, Side], engine: str) -> list[str]:
                        f"{_short(r.evidence.sentence)}")
         for x, y in pairs:
             if _fields(x) != _fields(y):
-                out.append(f"  {kind:10} fields   md [{_fields(x)}] vs {engine[:6]} [{_fields(y)}] "
+                out.append(f"  {kind:10} fields   md [{_fields(x)}] vs {engine[:6]} [{_fields(y)}] p{y.evidence.page} "
                            f"{_short(y.evidence.sentence)}")
     return out
 

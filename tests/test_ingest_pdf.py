@@ -273,3 +273,24 @@ def test_list_item_split_by_a_page_break_stays_one_item(tmp_path: Path, engine: 
     got = [b.text for b in doc.blocks if b.kind == "list_item"]
     assert got == [it.text for it in gt.of_kind("list_item")]
     assert doc.blocks[-1].kind == "paragraph" and doc.blocks[-1].text == "After The List Comes A Paragraph."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sentence_cut_by_a_page_or_column_break_is_rejoined(tmp_path: Path, engine: str) -> None:
+    """A paragraph that a page or column break cuts is one block even when the next page or column
+    opens with a capital or a figure ("... But for" + "2026/27, while ..."): the line before the break
+    was wrapped (the next word did not fit), and it ends no sentence. Short lines that end without a
+    full stop (each a paragraph of its own) are not joined across a break."""
+    vocab = [f"{c}{'aeiou'[k % 5]}n{'dgkrt'[k % 5]}" for k, c in enumerate(string.ascii_uppercase)]
+    paras = []
+    for i in range(14):
+        words = [vocab[(i * 5 + n * 7) % 26] if n % 4 else f"{2025 + (i + n) % 5}/{26 + (i + n) % 5}"
+                 for n in range(70 + i * 3)]
+        paras.append(" ".join(words) + ".")
+        paras += [f"Short line {vocab[(i + k) % 26]} {k} without a stop" for k in range(3)]
+    gt = pdfbuild.build_pdf("# Test plan 2025/26\n\n" + "\n\n".join(paras), tmp_path / "cut.pdf",
+                            header="Test plan", footer=FOOTER, two_column_pages=[3])
+    cut = [it for it in gt.of_kind("paragraph") if it.end_page > it.page]
+    assert cut, "the builder did not cut any paragraph at a page break"
+    doc = ingest_file(gt.path, engine=engine)
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == [it.text for it in gt.of_kind("paragraph")]

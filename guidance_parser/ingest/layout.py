@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidance_parser.ingest.repair import join_hyphenated
-from guidance_parser.ingest.structure import RawBlock, is_page_number
+from guidance_parser.ingest.structure import RawBlock, ends_sentence, is_page_number
 
 BAND = 0.11  # top / bottom fraction of the page where running headers and footers live
 
@@ -231,6 +231,8 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         lo, hi = margins.get(key, (ln.x0, ln.x1))
         margins[key] = (min(lo, ln.x0), max(hi, ln.x1))
 
+    right = {column: statistics.median(hi for (_, c), (_, hi) in margins.items() if c == column)
+             for column in {c for _, c in margins}}
     groups: list[list[Line]] = []
     prev: Line | None = None
     for lines in pages:
@@ -265,15 +267,23 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         bullet = _bullet(first)
         new_region = last is None or last.page != first.page or last.column != first.column
         margin = margins.get((first.page, first.column), (first.x0, first.x1))[0]
-        if (bullet is None and new_region and raw and raw[-1].kind == "list_item" and bullet_indent is not None
-                and first.x0 - margin > bullet_indent + 4):
-            # A list item that a page or column break split: its text goes on at the item's hanging
-            # indent, right of the bullet, where a paragraph after the list would start at the margin.
-            raw[-1].text = join_hyphenated(raw[-1].text, text)
-            last = g[-1]
-            continue
+        # Which block a group right after a page or column break goes on (structure.merge_continuations
+        # joins it, after running-header copies are stripped from block starts):
+        owner = next((r for r in reversed(raw) if not r.extras.get("continues")), None)
+        continues = bullet is None and new_region and owner is not None and last is not None and (
+            # a list item split by the break: its text goes on at the item's hanging indent, right of
+            # the bullet, where a paragraph after the list would start at the margin;
+            (owner.kind == "list_item" and bullet_indent is not None and first.x0 - margin > bullet_indent + 4)
+            # a sentence cut by the break: the last line before it was wrapped (the next line's first
+            # word would not have fitted on it) and ends no sentence, however the next line begins
+            # ("... But for" + "2026/27, while ...").
+            or (owner.kind in ("paragraph", "list_item") and _wrapped_before(last, first, right)
+                and not ends_sentence(raw[-1].text)
+                and abs(first.size - last.size) <= 0.6 and abs(first.bold - last.bold) < 0.5))
         sentence = text.rstrip().endswith((".", ",", ";"))
-        if bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
+        if continues:
+            b = RawBlock("paragraph", text, page=first.page, extras={"continues": 1.0})
+        elif bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
                 bold >= 0.9 and words <= 20 and not sentence)):
             b = RawBlock("heading", text, page=first.page, extras={"size": round(size, 1)})
             heading_sizes.append(round(size, 1))
@@ -300,6 +310,18 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
             if m and m.group(1).count(".") >= 1 and not m.group(1).endswith("."):
                 b.level += m.group(1).count(".")
     return raw
+
+
+def _wrapped_before(ln: Line, nxt: Line, right: dict[str, float]) -> bool:
+    """Was ``ln`` wrapped because ``nxt``'s first word did not fit after it on the line? Ragged-right
+    text breaks a line only there, so a paragraph's last line is one the next word would have fitted.
+    ``right`` is the right edge of each column kind over the document (a page of short lines, such as a
+    contents page, has no right margin of its own)."""
+    hi = right.get(ln.column, ln.x1)
+    word = nxt.text.split(" ", 1)[0]
+    width = (nxt.x1 - nxt.x0) * len(word) / max(1, len(nxt.text))  # the word's share of its line
+    space = 0.25 * (ln.size or 10.0)
+    return ln.x1 + space + width > hi - 1.0
 
 
 def _starts_block(prev: Line, ln: Line, margins: dict[tuple[int, str], tuple[float, float]],

@@ -52,6 +52,11 @@ def is_page_number(text: str) -> bool:
     return bool(re.fullmatch(r"(page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s+of\s+\d{1,4})?", t))
 
 
+def ends_sentence(text: str) -> bool:
+    """Does ``text`` end as a sentence, list entry or quotation can (full stop, colon, bracket, quote)?"""
+    return bool(_TERMINAL.search(text))
+
+
 def without_contents(blocks: list[RawBlock]) -> list[RawBlock]:
     """The blocks less a table of contents: a "Contents" heading and the entries after it, up to the next
     heading or (in a paged file) the end of its page. A contents page lists the headings to come, so it
@@ -75,12 +80,13 @@ def merge_continuations(blocks: list[RawBlock]) -> list[RawBlock]:
     """Rejoin a paragraph that a page / column / line break split mid-sentence.
 
     A paragraph or list item that does not end a sentence, followed by a paragraph that starts in
-    lower case, is one text ("... facing waits of 12" + "hours or more").
+    lower case, is one text ("... facing waits of 12" + "hours or more"); so is one followed by a
+    paragraph that the page layout saw go on from it (``extras["continues"]``, ``layout.layout_blocks``).
     """
     out: list[RawBlock] = []
     for b in blocks:
         if (out and b.kind == "paragraph" and b.may_continue and out[-1].kind in ("paragraph", "list_item")
-                and b.text[:1].islower() and not _TERMINAL.search(out[-1].text)):
+                and (b.extras.get("continues") or (b.text[:1].islower() and not ends_sentence(out[-1].text)))):
             prev = out[-1]
             prev.text = join_hyphenated(prev.text, b.text)
             continue
