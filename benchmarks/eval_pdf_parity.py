@@ -92,15 +92,15 @@ def _settings(text: str) -> dict[str, Any]:
             "bold_headings": True, "markup": "bold", "unescape": True}
 
 
-def build(name: str, text: str) -> Path:
-    """The PDF of ``text`` (cached by builder source, text and settings)."""
+def build(name: str, text: str, pdf_dir: Path = PDF_DIR) -> Path:
+    """The PDF of ``text`` (cached in ``pdf_dir`` by builder source, text and settings)."""
     import pdfbuild
 
     settings = _settings(text)
     key = hashlib.sha256(Path(pdfbuild.__file__).read_bytes() + text.encode() + repr(settings).encode())
-    out = PDF_DIR / f"parity-{name}-{key.hexdigest()[:10]}.pdf"
+    out = pdf_dir / f"parity-{name}-{key.hexdigest()[:10]}.pdf"
     if not out.is_file():
-        PDF_DIR.mkdir(parents=True, exist_ok=True)
+        pdf_dir.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp")
         pdfbuild.build_pdf(text, tmp, **settings)
         os.replace(tmp, out)
@@ -113,13 +113,14 @@ def read(path: Path, gold: dict[str, Any], gold_file: Path, engine: str = DEFAUL
     return Side(gold, doc, ex, score_document(doc, ex, gold))
 
 
-def parity(gold_file: Path, corpus: Path, engines: tuple[str, ...] = (DEFAULT_ENGINE,)) -> dict[str, Side]:
+def parity(gold_file: Path, corpus: Path, engines: tuple[str, ...] = (DEFAULT_ENGINE,),
+           pdf_dir: Path = PDF_DIR) -> dict[str, Side]:
     """The Markdown side ("md") and one PDF side per engine of one gold document."""
     gold = load_gold(gold_file)
     md_path = corpus / "md" / gold["document"]
     text = md_path.read_text(encoding="utf-8")
     body = _body_text(gold, text)
-    pdf = build(gold_file.stem + ("" if body == text else "-scope"), body)
+    pdf = build(gold_file.stem + ("" if body == text else "-scope"), body, pdf_dir)
     sides = {"md": read(md_path, gold, gold_file)}
     for engine in engines:
         sides[engine] = read(pdf, gold, gold_file, engine)
