@@ -294,3 +294,16 @@ def test_sentence_cut_by_a_page_or_column_break_is_rejoined(tmp_path: Path, engi
     assert cut, "the builder did not cut any paragraph at a page break"
     doc = ingest_file(gt.path, engine=engine)
     assert [b.text for b in doc.blocks if b.kind == "paragraph"] == [it.text for it in gt.of_kind("paragraph")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cover_title_that_the_running_header_repeats_is_kept(tmp_path: Path, engine: str) -> None:
+    """The running header repeats the title, which the cover prints near the top too: the header goes
+    from every page, the cover's title (where the header never sits) stays."""
+    body = "\n\n".join(f"## Section {k}\n\n" + " ".join(["We will deliver the plan in 2025/26."] * 40)
+                       for k in range(6))
+    gt = pdfbuild.build_pdf(body, tmp_path / "cover.pdf", header="Test plan 2025/26", footer=FOOTER,
+                            front_pages=["# Test plan 2025/26\n\nNHS England"])
+    assert gt.page_count >= 4
+    doc = ingest_file(gt.path, engine=engine)
+    assert [(b.kind, b.page) for b in doc.blocks if b.text == "Test plan 2025/26"] == [("heading", 1)]

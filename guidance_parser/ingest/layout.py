@@ -73,14 +73,29 @@ def drop_running_lines(pages: list[list[Line]]) -> None:
     """
     n = len(pages)
     counts: Counter[str] = Counter()
+    tops: dict[str, list[float]] = {}  # where each repeated text sits, one entry per page
     for lines in pages:
-        keys = {_running_key(ln.text) for ln in edge_lines(lines)}
-        counts.update(keys)
+        first: dict[str, float] = {}
+        for ln in edge_lines(lines):
+            first.setdefault(_running_key(ln.text), ln.top)
+        counts.update(first.keys())
+        for key, top in first.items():
+            tops.setdefault(key, []).append(top)
     need = max(2, min(4, -(-n // 4)))
+
+    def running(ln: Line, twice: bool) -> bool:
+        key = _running_key(ln.text)
+        if n <= 1 or counts[key] < need:
+            return False
+        # A page that shows the text twice (the running header, and a cover title or a heading that
+        # repeats it) loses only the copy at the place where the text recurs on other pages.
+        return not twice or sum(abs(t - ln.top) <= 3.0 for t in tops[key]) >= need
+
     for i, lines in enumerate(pages):
-        edge = {id(ln) for ln in edge_lines(lines)}
-        pages[i] = [ln for ln in lines if id(ln) not in edge or not (
-            (n > 1 and counts[_running_key(ln.text)] >= need) or is_page_number(ln.text))]
+        edge = edge_lines(lines)
+        on_page = Counter(_running_key(ln.text) for ln in edge)
+        drop = {id(ln) for ln in edge if running(ln, on_page[_running_key(ln.text)] > 1) or is_page_number(ln.text)}
+        pages[i] = [ln for ln in lines if id(ln) not in drop]
 
 
 def edge_lines(lines: Sequence[Line]) -> list[Line]:
