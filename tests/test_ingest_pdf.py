@@ -307,3 +307,19 @@ def test_cover_title_that_the_running_header_repeats_is_kept(tmp_path: Path, eng
     assert gt.page_count >= 4
     doc = ingest_file(gt.path, engine=engine)
     assert [(b.kind, b.page) for b in doc.blocks if b.text == "Test plan 2025/26"] == [("heading", 1)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cover_title_opens_no_section(tmp_path: Path, engine: str) -> None:
+    """The title on the cover, set larger than every heading, names the document: the body's headings
+    are not nested under it (as in a text without pages), so a title that says "priorities" does not
+    make every section one that announces priorities."""
+    title = "2025/26 priorities and operational planning guidance"
+    body = "\n\n".join(f"## Section {k}\n\nSystems will deliver plan {k} by March 2026." for k in range(4))
+    gt = pdfbuild.build_pdf(body, tmp_path / "title.pdf", header=title, footer=FOOTER,
+                            front_pages=[f"# {title}\n\nNHS England"])
+    doc = ingest_file(gt.path, engine=engine)
+    assert doc.blocks[0].kind == "heading" and doc.blocks[0].text == title
+    heads = [b for b in doc.blocks if b.text.startswith("Section")]
+    assert [b.section for b in heads] == [()] * 4
+    assert doc.blocks[-1].section == ("Section 3",)

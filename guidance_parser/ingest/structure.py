@@ -129,7 +129,18 @@ def front_matter(blocks: list[RawBlock]) -> str:
     return " ".join(parts)
 
 
-def _sections(blocks: list[RawBlock]) -> list[Block]:
+_TITLE_LEVEL = 99  # deeper than any heading: the next heading closes the title's section
+
+
+def _names_document(b: RawBlock, title: str) -> bool:
+    """Is ``b`` the document's title printed on a PDF's first page (its cover)? That heading names the
+    document, not a section over the body: the body's headings do not nest under it (as they do not in
+    a text without pages, whose title is one heading among the others), however large it is set."""
+    words = unbold(b.text).casefold().split()
+    return b.kind == "heading" and b.page == 1 and bool(words) and " ".join(words) in " ".join(title.casefold().split())
+
+
+def _sections(blocks: list[RawBlock], title: str = "") -> list[Block]:
     out: list[Block] = []
     stack: list[tuple[int, str, str | None]] = []
     path: tuple[str, ...] = ()  # the stack's titles, rebuilt only when a heading changes the stack
@@ -140,7 +151,8 @@ def _sections(blocks: list[RawBlock]) -> list[Block]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             path = tuple(t for _, t, _ in stack)
-            stack.append((level, b.text, b.anchor))
+            # the cover's title holds the blocks after it, up to the next heading of any level
+            stack.append((_TITLE_LEVEL if title and _names_document(b, title) else level, b.text, b.anchor))
             anchor = next((a for _, _, a in reversed(stack) if a), None)
             out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level, anchor=anchor))
             path = tuple(t for _, t, _ in stack)
@@ -211,7 +223,7 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     doc_title = repair_ligatures(doc_title)
     front = front_text if front_text is not None else front_matter(cleaned)
     ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
-    blocks = _sections(cleaned)
+    blocks = _sections(cleaned, doc_title if fmt == "pdf" else "")
     return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
                     sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
                     published=detect_published([b.text for b in without_contents(cleaned)]))
