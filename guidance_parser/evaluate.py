@@ -33,6 +33,7 @@ from scipy.optimize import linear_sum_assignment
 from guidance_parser import units
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, Document, Extraction, Priority, Target
+from guidance_parser.options import DEFAULT_ENGINE
 from guidance_parser.text import clean, normalise_space
 
 R = TypeVar("R", Target, Deadline)
@@ -353,20 +354,21 @@ def format_scores(scores: list[DocScore], details: bool = True) -> str:
     return "\n".join(lines)
 
 
-def ingest_annotated(path: Path, gold: dict[str, Any], gold_file: Path) -> Document:
+def ingest_annotated(path: Path, gold: dict[str, Any], gold_file: Path, engine: str = DEFAULT_ENGINE) -> Document:
     """Ingest the document a gold file annotates and check it is that file.
 
     A document that prints no planning year (a local guideline, a report) is read with the ``edition`` its
     gold names, as a user would pass ``--edition``; one that prints a year is read as ``guidance`` reads it.
+    ``engine`` is the PDF engine (``options.ENGINES``) for a PDF.
     """
     from guidance_parser.ingest import ingest_file
 
     try:
-        doc = ingest_file(path)
+        doc = ingest_file(path, engine=engine)
     except GuidanceError:
         if not gold.get("edition"):
             raise
-        doc = ingest_file(path, edition=gold["edition"])  # a second failure raises its own error
+        doc = ingest_file(path, edition=gold["edition"], engine=engine)  # a second failure raises its own
     if gold.get("sha256") and gold["sha256"] != doc.sha256:
         raise GuidanceError(str(path), f"this file is not the one {gold_file.name} annotates (sha256 differs)",
                             "restore the original file (../shared/corpus/SOURCES.md gives its checksum)")

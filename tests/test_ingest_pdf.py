@@ -8,6 +8,7 @@ give the text in order without the page furniture, with headings, pages and tabl
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,3 +254,72 @@ def test_finished_page_marks_bands_and_keeps_packed_copies() -> None:
     assert all(a is not b for a, b in zip(kept, made, strict=True))
     assert kept[1].text is not made[1].text and kept[1].top is not made[1].top
     assert kept[2].rows is not made[2].rows
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_list_item_split_by_a_page_break_stays_one_item(tmp_path: Path, engine: str) -> None:
+    """A list item that a page break cuts goes on at its hanging indent on the next page: one item, however
+    the next page's text begins (here every word is capitalised, so no lower-case cue helps), and the
+    paragraph after the list, back at the margin, stays a paragraph."""
+    vocab = [f"{c}{'aeiou'[k % 5]}n{'dgkrt'[k % 5]}" for k, c in enumerate(string.ascii_uppercase)]
+    # every line differs from every other (a repeated line at a page's edge would pass for a running header)
+    items = "\n".join("- " + " ".join(f"{vocab[(i * 7 + n) % 26]}{vocab[(i + n * 3) % 26].lower()}"
+                                       for n in range(90)) + "." for i in range(12))
+    src = "# Test plan 2025/26\n\nThe national priorities are:\n\n" + items + "\n\nAfter The List Comes A Paragraph.\n"
+    gt = pdfbuild.build_pdf(src, tmp_path / "split.pdf", header="Test plan", footer=FOOTER)
+    split = [it for it in gt.of_kind("list_item") if it.end_page > it.page]
+    assert split, "the builder did not split any list item across pages"
+    doc = ingest_file(gt.path, engine=engine)
+    got = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert got == [it.text for it in gt.of_kind("list_item")]
+    assert doc.blocks[-1].kind == "paragraph" and doc.blocks[-1].text == "After The List Comes A Paragraph."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sentence_cut_by_a_page_or_column_break_is_rejoined(tmp_path: Path, engine: str) -> None:
+    """A paragraph that a page or column break cuts is one block even when the next page or column
+    opens with a capital or a figure ("... But for" + "2026/27, while ..."): the line before the break
+    was wrapped (the next word did not fit), and it ends no sentence. Short lines that end without a
+    full stop (each a paragraph of its own) are not joined across a break."""
+    vocab = [f"{c}{'aeiou'[k % 5]}n{'dgkrt'[k % 5]}" for k, c in enumerate(string.ascii_uppercase)]
+    paras = []
+    for i in range(14):
+        words = [vocab[(i * 5 + n * 7) % 26] if n % 4 else f"{2025 + (i + n) % 5}/{26 + (i + n) % 5}"
+                 for n in range(70 + i * 3)]
+        paras.append(" ".join(words) + ".")
+        paras += [f"Short line {vocab[(i + k) % 26]} {k} without a stop" for k in range(3)]
+    gt = pdfbuild.build_pdf("# Test plan 2025/26\n\n" + "\n\n".join(paras), tmp_path / "cut.pdf",
+                            header="Test plan", footer=FOOTER, two_column_pages=[3])
+    cut = [it for it in gt.of_kind("paragraph") if it.end_page > it.page]
+    assert cut, "the builder did not cut any paragraph at a page break"
+    doc = ingest_file(gt.path, engine=engine)
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == [it.text for it in gt.of_kind("paragraph")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cover_title_that_the_running_header_repeats_is_kept(tmp_path: Path, engine: str) -> None:
+    """The running header repeats the title, which the cover prints near the top too: the header goes
+    from every page, the cover's title (where the header never sits) stays."""
+    body = "\n\n".join(f"## Section {k}\n\n" + " ".join(["We will deliver the plan in 2025/26."] * 40)
+                       for k in range(6))
+    gt = pdfbuild.build_pdf(body, tmp_path / "cover.pdf", header="Test plan 2025/26", footer=FOOTER,
+                            front_pages=["# Test plan 2025/26\n\nNHS England"])
+    assert gt.page_count >= 4
+    doc = ingest_file(gt.path, engine=engine)
+    assert [(b.kind, b.page) for b in doc.blocks if b.text == "Test plan 2025/26"] == [("heading", 1)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cover_title_opens_no_section(tmp_path: Path, engine: str) -> None:
+    """The title on the cover, set larger than every heading, names the document: the body's headings
+    are not nested under it (as in a text without pages), so a title that says "priorities" does not
+    make every section one that announces priorities."""
+    title = "2025/26 priorities and operational planning guidance"
+    body = "\n\n".join(f"## Section {k}\n\nSystems will deliver plan {k} by March 2026." for k in range(4))
+    gt = pdfbuild.build_pdf(body, tmp_path / "title.pdf", header=title, footer=FOOTER,
+                            front_pages=[f"# {title}\n\nNHS England"])
+    doc = ingest_file(gt.path, engine=engine)
+    assert doc.blocks[0].kind == "heading" and doc.blocks[0].text == title
+    heads = [b for b in doc.blocks if b.text.startswith("Section")]
+    assert [b.section for b in heads] == [()] * 4
+    assert doc.blocks[-1].section == ("Section 3",)

@@ -98,3 +98,23 @@ def test_a_pdf_title_page_date(tmp_path: Path, engine: str) -> None:
     pdfbuild.build_pdf(src, tmp_path / "guidance.pdf", header=None, footer=None)
     doc = ingest_file(tmp_path / "guidance.pdf", engine=engine)  # type: ignore[arg-type]
     assert doc.published == date(2025, 1, 1)
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_a_contents_page_does_not_hide_the_date_after_it(tmp_path: Path, engine: str) -> None:
+    """A cover and a long contents page come before the metadata lines: the contents entries list the
+    headings to come and are not the opening, so the date printed after them is still read."""
+    heads = [f"Section {chr(65 + i)} on planning" for i in range(20)]
+    contents = "**Contents**\n\n" + "\n\n".join(heads)
+    src = ("Date published: 3 December, 2024\n\nDate last updated: 5 December, 2024\n\n**Productivity 2024**\n\n"
+           + "\n\n".join(f"**{h}**\n\nWe will act on this by March." for h in heads))
+    gt = pdfbuild.build_pdf(src, tmp_path / "paper.pdf", header="Productivity", footer="NHS England",
+                            bold_headings=True, markup="bold",
+                            front_pages=["# Productivity 2024\n\nNHS England", contents])
+    assert gt.find("Date published").page == 3
+    doc = ingest_file(gt.path, engine=engine)  # type: ignore[arg-type]
+    assert doc.published == date(2024, 12, 3)
+    # the contents heading of a text without pages ends at the next heading
+    md = ingest_text("# Paper 2024\n\n## Contents\n\n" + "\n\n".join(heads) + "\n\n## Metadata\n\n"
+                     "Date published: 3 December, 2024\n\nWe will act by March.\n", fmt="markdown")
+    assert md.published == date(2024, 12, 3)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidance_parser.ingest.repair import join_hyphenated
-from guidance_parser.ingest.structure import RawBlock, is_page_number
+from guidance_parser.ingest.structure import RawBlock, ends_sentence, is_page_number
 
 BAND = 0.11  # top / bottom fraction of the page where running headers and footers live
 
@@ -73,14 +73,29 @@ def drop_running_lines(pages: list[list[Line]]) -> None:
     """
     n = len(pages)
     counts: Counter[str] = Counter()
+    tops: dict[str, list[float]] = {}  # where each repeated text sits, one entry per page
     for lines in pages:
-        keys = {_running_key(ln.text) for ln in edge_lines(lines)}
-        counts.update(keys)
+        first: dict[str, float] = {}
+        for ln in edge_lines(lines):
+            first.setdefault(_running_key(ln.text), ln.top)
+        counts.update(first.keys())
+        for key, top in first.items():
+            tops.setdefault(key, []).append(top)
     need = max(2, min(4, -(-n // 4)))
+
+    def running(ln: Line, twice: bool) -> bool:
+        key = _running_key(ln.text)
+        if n <= 1 or counts[key] < need:
+            return False
+        # A page that shows the text twice (the running header, and a cover title or a heading that
+        # repeats it) loses only the copy at the place where the text recurs on other pages.
+        return not twice or sum(abs(t - ln.top) <= 3.0 for t in tops[key]) >= need
+
     for i, lines in enumerate(pages):
-        edge = {id(ln) for ln in edge_lines(lines)}
-        pages[i] = [ln for ln in lines if id(ln) not in edge or not (
-            (n > 1 and counts[_running_key(ln.text)] >= need) or is_page_number(ln.text))]
+        edge = edge_lines(lines)
+        on_page = Counter(_running_key(ln.text) for ln in edge)
+        drop = {id(ln) for ln in edge if running(ln, on_page[_running_key(ln.text)] > 1) or is_page_number(ln.text)}
+        pages[i] = [ln for ln in lines if id(ln) not in drop]
 
 
 def edge_lines(lines: Sequence[Line]) -> list[Line]:
@@ -231,6 +246,8 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         lo, hi = margins.get(key, (ln.x0, ln.x1))
         margins[key] = (min(lo, ln.x0), max(hi, ln.x1))
 
+    right = {column: statistics.median(hi for (_, c), (_, hi) in margins.items() if c == column)
+             for column in {c for _, c in margins}}
     groups: list[list[Line]] = []
     prev: Line | None = None
     for lines in pages:
@@ -248,6 +265,7 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
     raw: list[RawBlock] = []
     heading_sizes: list[float] = []
     last: Line | None = None
+    bullet_indent: float | None = None  # the last list item's bullet, from its region's margin
     for g in groups:
         first = g[0]
         if first.column == "table":
@@ -263,15 +281,31 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
         words = len(text.split())
         bullet = _bullet(first)
         new_region = last is None or last.page != first.page or last.column != first.column
+        margin = margins.get((first.page, first.column), (first.x0, first.x1))[0]
+        # Which block a group right after a page or column break goes on (structure.merge_continuations
+        # joins it, after running-header copies are stripped from block starts):
+        owner = next((r for r in reversed(raw) if not r.extras.get("continues")), None)
+        continues = bullet is None and new_region and owner is not None and last is not None and (
+            # a list item split by the break: its text goes on at the item's hanging indent, right of
+            # the bullet, where a paragraph after the list would start at the margin;
+            (owner.kind == "list_item" and bullet_indent is not None and first.x0 - margin > bullet_indent + 4)
+            # a sentence cut by the break: the last line before it was wrapped (the next line's first
+            # word would not have fitted on it) and ends no sentence, however the next line begins
+            # ("... But for" + "2026/27, while ...").
+            or (owner.kind in ("paragraph", "list_item") and _wrapped_before(last, first, right)
+                and not ends_sentence(raw[-1].text)
+                and abs(first.size - last.size) <= 0.6 and abs(first.bold - last.bold) < 0.5))
         sentence = text.rstrip().endswith((".", ",", ";"))
-        if bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
+        if continues:
+            b = RawBlock("paragraph", text, page=first.page, extras={"continues": 1.0})
+        elif bullet is None and ((size >= body + 1.2 and words <= 30 and not (sentence and words > 6)) or (
                 bold >= 0.9 and words <= 20 and not sentence)):
             b = RawBlock("heading", text, page=first.page, extras={"size": round(size, 1)})
             heading_sizes.append(round(size, 1))
         elif bullet is not None:
             marker = bullet[0]
-            left = margins.get((first.page, first.column), (first.x0, first.x1))[0]
-            level = 1 + max(0, round((first.x0 - left) / 14.0))
+            bullet_indent = first.x0 - margin
+            level = 1 + max(0, round(bullet_indent / 14.0))
             if marker in _SECOND_LEVEL:
                 level = max(level, 2)
             b = RawBlock("list_item", text.split(" ", 1)[1], page=first.page, level=level)
@@ -291,6 +325,18 @@ def layout_blocks(pages: list[list[Line]]) -> list[RawBlock]:
             if m and m.group(1).count(".") >= 1 and not m.group(1).endswith("."):
                 b.level += m.group(1).count(".")
     return raw
+
+
+def _wrapped_before(ln: Line, nxt: Line, right: dict[str, float]) -> bool:
+    """Was ``ln`` wrapped because ``nxt``'s first word did not fit after it on the line? Ragged-right
+    text breaks a line only there, so a paragraph's last line is one the next word would have fitted.
+    ``right`` is the right edge of each column kind over the document (a page of short lines, such as a
+    contents page, has no right margin of its own)."""
+    hi = right.get(ln.column, ln.x1)
+    word = nxt.text.split(" ", 1)[0]
+    width = (nxt.x1 - nxt.x0) * len(word) / max(1, len(nxt.text))  # the word's share of its line
+    space = 0.25 * (ln.size or 10.0)
+    return ln.x1 + space + width > hi - 1.0
 
 
 def _starts_block(prev: Line, ln: Line, margins: dict[tuple[int, str], tuple[float, float]],

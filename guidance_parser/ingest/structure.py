@@ -27,6 +27,7 @@ from guidance_parser.text import clean_chars, normalise_space, row_text, strip_a
 
 _METADATA = re.compile(r"^(classification|date published|date last updated|publication reference|version \d"
                        r"|publication approval|content|contents)\b", re.IGNORECASE)
+_CONTENTS = re.compile(r"^(table of )?contents?$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;…)\]”\"’]\s*$")
 
 
@@ -51,16 +52,41 @@ def is_page_number(text: str) -> bool:
     return bool(re.fullmatch(r"(page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s+of\s+\d{1,4})?", t))
 
 
+def ends_sentence(text: str) -> bool:
+    """Does ``text`` end as a sentence, list entry or quotation can (full stop, colon, bracket, quote)?"""
+    return bool(_TERMINAL.search(text))
+
+
+def without_contents(blocks: list[RawBlock]) -> list[RawBlock]:
+    """The blocks less a table of contents: a "Contents" heading and the entries after it, up to the next
+    heading or (in a paged file) the end of its page. A contents page lists the headings to come, so it
+    is not the document's opening: a PDF's contents page must not push the metadata printed after it
+    (a publication date) out of the opening blocks."""
+    out: list[RawBlock] = []
+    contents_page: int | None = None
+    skipping = False
+    for b in blocks:
+        if b.kind == "heading" and _CONTENTS.match(b.text.strip()):
+            skipping, contents_page = True, b.page
+            continue
+        if skipping and (b.kind == "heading" or b.page != contents_page):
+            skipping = False
+        if not skipping:
+            out.append(b)
+    return out
+
+
 def merge_continuations(blocks: list[RawBlock]) -> list[RawBlock]:
     """Rejoin a paragraph that a page / column / line break split mid-sentence.
 
     A paragraph or list item that does not end a sentence, followed by a paragraph that starts in
-    lower case, is one text ("... facing waits of 12" + "hours or more").
+    lower case, is one text ("... facing waits of 12" + "hours or more"); so is one followed by a
+    paragraph that the page layout saw go on from it (``extras["continues"]``, ``layout.layout_blocks``).
     """
     out: list[RawBlock] = []
     for b in blocks:
         if (out and b.kind == "paragraph" and b.may_continue and out[-1].kind in ("paragraph", "list_item")
-                and b.text[:1].islower() and not _TERMINAL.search(out[-1].text)):
+                and (b.extras.get("continues") or (b.text[:1].islower() and not ends_sentence(out[-1].text)))):
             prev = out[-1]
             prev.text = join_hyphenated(prev.text, b.text)
             continue
@@ -103,7 +129,18 @@ def front_matter(blocks: list[RawBlock]) -> str:
     return " ".join(parts)
 
 
-def _sections(blocks: list[RawBlock]) -> list[Block]:
+_TITLE_LEVEL = 99  # deeper than any heading: the next heading closes the title's section
+
+
+def _names_document(b: RawBlock, title: str) -> bool:
+    """Is ``b`` the document's title printed on a PDF's first page (its cover)? That heading names the
+    document, not a section over the body: the body's headings do not nest under it (as they do not in
+    a text without pages, whose title is one heading among the others), however large it is set."""
+    words = unbold(b.text).casefold().split()
+    return b.kind == "heading" and b.page == 1 and bool(words) and " ".join(words) in " ".join(title.casefold().split())
+
+
+def _sections(blocks: list[RawBlock], title: str = "") -> list[Block]:
     out: list[Block] = []
     stack: list[tuple[int, str, str | None]] = []
     path: tuple[str, ...] = ()  # the stack's titles, rebuilt only when a heading changes the stack
@@ -114,7 +151,8 @@ def _sections(blocks: list[RawBlock]) -> list[Block]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             path = tuple(t for _, t, _ in stack)
-            stack.append((level, b.text, b.anchor))
+            # the cover's title holds the blocks after it, up to the next heading of any level
+            stack.append((_TITLE_LEVEL if title and _names_document(b, title) else level, b.text, b.anchor))
             anchor = next((a for _, _, a in reversed(stack) if a), None)
             out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level, anchor=anchor))
             path = tuple(t for _, t, _ in stack)
@@ -185,10 +223,10 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     doc_title = repair_ligatures(doc_title)
     front = front_text if front_text is not None else front_matter(cleaned)
     ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
-    blocks = _sections(cleaned)
+    blocks = _sections(cleaned, doc_title if fmt == "pdf" else "")
     return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
                     sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
-                    published=detect_published([b.text for b in cleaned]))
+                    published=detect_published([b.text for b in without_contents(cleaned)]))
 
 
 def _repair_blocks(blocks: list[RawBlock]) -> None:
