@@ -4,7 +4,8 @@
     guidance extract FILE...       targets, deadlines and priorities as JSON / JSONL / CSV / Excel
     guidance diff OLD NEW [MORE]   what changed, as an HTML report or JSON / CSV / Excel
     guidance demo                  run the diff on the embedded demo pair
-    guidance eval                  extraction precision / recall against the gold annotations
+    guidance eval                  figure roles left one document out; extraction against the gold annotations
+    guidance train-roles           retrain the figure-role model from corpora/labelled
     guidance schema                print the JSON Schema of the exports
 
 Errors caused by an input print one line naming the file and what to do, and exit non-zero;
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder holding md/ with the real texts (default: $GUIDANCE_CORPUS, else ../shared/corpus)")
     p.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
 
+    p = command("train-roles", "retrain the figure-role model from the labelled corpus (corpora/labelled)",
+                "guidance train-roles")
+    p.add_argument("-o", "--output", type=Path, default=None,
+                   help="where to write the model (default: the package's guidance_parser/roles_model.json)")
+
     command("schema", "print the JSON Schema of the JSON exports", "guidance schema > schema.json")
     return parser
 
@@ -155,6 +161,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from guidance_parser.export import schema_text
         sys.stdout.write(schema_text())
+        return 0
+    if args.command == "train-roles":
+        from guidance_parser.extract.roles_train import model_path, train
+        model = train(out=args.output)
+        print(f"guidance: trained on {model.meta['examples']} labelled figures of {model.meta['documents']} documents; "
+              f"wrote {args.output or model_path()}", file=sys.stderr)
         return 0
     if args.command == "eval":
         from guidance_parser.corpora import default_corpus_dir

@@ -15,17 +15,17 @@ from guidance_parser import catalogue, rules
 from guidance_parser.extract.components import build_nlp, clause_bounds, passage_text
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
+from guidance_parser.extract.mentions import mention_of
 from guidance_parser.extract.passages import Passage, make_passages
 from guidance_parser.extract.priorities import priorities
+from guidance_parser.extract.roles import features, load_model
 from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
     BASIS_CONFIDENCE,
     METRIC_STOP,
     Quantity,
     clean_metric,
-    commitment_basis,
     direction_of,
-    is_target_quantity,
     metric_of,
     quantity_of,
     reported,
@@ -86,6 +86,7 @@ def _coordinated(doc: Doc, first: Quantity, q: Quantity) -> bool:
 def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Edition | None,
                   out: Extraction, used_ids: dict[str, int]) -> None:
     """Appends the targets and deadlines of one passage to ``out``."""
+    model = load_model()
     lo_c, hi_c = passage.context, passage.own_end or len(passage_text(doc))
     text = passage_text(doc)
     # URL_RE needs "http" or "www." (a quick test: the regex itself tries every character of the passage)
@@ -100,15 +101,17 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         s_t_all = [m for m in doc.user_data.get("time_mentions", [])
                    if sent.start_char <= m.expr_start < min(sent.end_char, hi_c) and
                    not any(a <= m.expr_start < b for a, b in urls)]
-        if passage.example or reported(doc, sent, passage, s_t_all, edition):
-            continue
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
         basis: dict[int, tuple[str, float]] = {}  # id(quantity) -> why it is a target, how strongly
         prev: Quantity | None = None
         for q in s_q:
-            if is_target_quantity(doc, sent, q, has_percent, s_t, edition):
-                basis[id(q)] = commitment_basis(doc, sent, q, passage, s_t, edition)
-            elif under_target_column(doc, passage, q, edition):
+            # the figure-role model decides (extract/roles.py); its strongest features are the basis
+            feats = features(doc, sent, q, passage, mention_of(doc, sent, q.start, q.end, q.label, passage),
+                             s_t_all, edition, has_percent)
+            p_target = model.probabilities(feats)["target"]
+            if p_target >= model.threshold:
+                basis[id(q)] = "model:" + ",".join(model.strongest(feats)), round(p_target, 3)
+            elif not passage.example and under_target_column(doc, passage, q, edition):
                 basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]
             elif prev is not None and id(prev) in basis and _coordinated(doc, prev, q):
                 basis[id(q)] = f"coordinated:{basis[id(prev)][0]}", basis[id(prev)][1]
@@ -153,7 +156,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                         if passage.group_label:
                             metric = clean_metric(passage.group_label)
                         break
-                    if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d", label):
+                    if len(label.split()) >= 2 and not re.search(r"\d\s*%|£\s*\d|^[\d£$€]", label):
                         metric = label
                         break
             metrics = respectively(group, metric) if len(group) > 1 else [metric]
@@ -180,6 +183,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
                     evidence=_evidence(passage, sent), metric_id=metric_id,
                     basis=basis[id(q)][0], confidence=basis[id(q)][1]))
+        if passage.example or reported(doc, sent, passage, s_t_all, edition):
+            continue  # a sentence that only reports what happened dates no commitment
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:

@@ -19,8 +19,14 @@ from spacy.tokens import Doc
 
 from guidance_parser.extract.components import passage_text, published_of
 from guidance_parser.model import Edition, When
-from guidance_parser.rules import on_reload, table_header_words, table_level_rows, table_target_columns
-from guidance_parser.when import find_times
+from guidance_parser.rules import (
+    on_reload,
+    table_data_columns,
+    table_header_words,
+    table_level_rows,
+    table_target_columns,
+)
+from guidance_parser.when import TimeMention, find_times
 
 if TYPE_CHECKING:
     from guidance_parser.extract.passages import Passage
@@ -136,8 +142,10 @@ def _level_rows() -> frozenset[str]:
 
 
 def under_target_column(doc: Doc, passage: Passage, q: Quantity, edition: Edition | None) -> bool:
-    """A figure alone in its cell ("82%") under a column header naming a target year ("2028/29 target"): the
-    table states it as that year's level, which prose would have to say with a commitment word."""
+    """A figure alone in its cell ("82%") under a column that sets a year's level: its header names a target
+    year ("2028/29 target"), or is a year alone still ahead of the document ("Measure | 2027/28 | 2028/29")
+    in a table none of whose headers name data ("outturn", "forecast": ``rules/tables.toml``). The table
+    states the figure as that year's level, which prose would have to say with a commitment word."""
     q_char = doc[q.start].idx
     col = passage.cell_at(q_char) if passage.cells else None
     if col is None or col == 0 or q.label not in ("PERCENT", "POINTS", "MONEY", "COUNT", "DURATION"):
@@ -146,9 +154,18 @@ def under_target_column(doc: Doc, passage: Passage, q: Quantity, edition: Editio
     rest = passage_text(doc)[a:b].replace(doc[q.start:q.end].text, "", 1)
     if re.search(r"[a-z]{3}", rest, re.I) or col >= len(passage.header):
         return False
+    year = column_year(passage, q_char, edition, published_of(doc))
+    if year is None:
+        return False
     words = set(re.findall(r"[a-z]+", passage.header[col].lower()))
-    return bool(words & _target_column_words()) and \
-        column_year(passage, q_char, edition, published_of(doc)) is not None
+    if words & _target_column_words():
+        return True
+    header_words = {w for cell in passage.header for w in re.findall(r"[a-z]+", cell.lower())}
+    if header_words & _data_column_words():
+        return False
+    from guidance_parser.extract.deadlines import is_future  # deadlines reads passages, which read tables
+
+    return is_future(TimeMention(0, 0, 0, None, year), edition)
 
 
 @lru_cache(maxsize=1)
@@ -156,5 +173,11 @@ def _target_column_words() -> frozenset[str]:
     return frozenset(w.lower() for w in table_target_columns())
 
 
+@lru_cache(maxsize=1)
+def _data_column_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in table_data_columns())
+
+
 on_reload(_level_rows.cache_clear)
 on_reload(_target_column_words.cache_clear)
+on_reload(_data_column_words.cache_clear)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
@@ -411,9 +412,15 @@ def respectively(qs: list[Quantity], metric: str) -> list[str]:
 
 
 
+def _already_past(m: TimeMention, published: date | None) -> bool:
+    """A period over before the document was published: a reading's date, not a deadline."""
+    return published is not None and m.when.end < published
+
+
 def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
                      edition: Edition | None, other_values: list[int]) -> tuple[When | None, int | None]:
-    """The sentence's date nearest the value (later dates first), or the table column's year."""
+    """The sentence's date nearest the value (later dates first), else the table column's year or the date
+    its list's opening sets; never a date already past when the document was published."""
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
     col = passage.cell_at(q_char) if passage.cells else None
@@ -436,8 +443,8 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         if m.prep is None and m.when.granularity == "financial_year" and \
                 not re.search(r"(target|by|in|across)\s*$", before):
             continue
-        if m.prep in ("to",) or is_history(m, edition):
-            continue
+        if m.prep in ("to",) or is_history(m, edition) or _already_past(m, published_of(doc)):
+            continue  # a past date is when a figure was read ("at 24.8% in June 2025"), never its deadline
         home = year_column_holding(passage, m.when, edition, published_of(doc)) \
             if flat_year is not None and m.expr_start > q_char else None
         if home is not None and home != flat_year:
@@ -455,6 +462,12 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         return s_t[best[1]].when, best[1]
     if passage.cells:
         return column_year(passage, q_char, edition, published_of(doc)), None
+    if passage.intro:
+        # a list's opening dates every item under it: "By 31 March 2025 we want to have achieved: ..."
+        opening = [m for m in find_times(passage.intro, edition, published_of(doc))
+                   if m.prep in STRONG_PREPS and not is_history(m, edition) and not _already_past(m, published_of(doc))]
+        if len(opening) == 1:
+            return opening[0].when, None
     if len(passage.column_years) == 1:
         # one target column ("2028/29 target"): every value under it is for that year
         years = find_times(passage.column_years[0], edition, published_of(doc))

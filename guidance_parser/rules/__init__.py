@@ -342,7 +342,7 @@ on_reload(unit_names.cache_clear)
 # --------------------------------------------------------------------------------------------
 # Tables (tables.toml): the words of header cells, and row labels that name a level, not a measure
 
-_TABLE_KEYS = ("header_words", "target_columns", "level_rows")
+_TABLE_KEYS = ("header_words", "target_columns", "data_columns", "level_rows")
 
 
 def _tables() -> dict[str, Any]:
@@ -364,6 +364,11 @@ def table_level_rows() -> tuple[str, ...]:
 def table_target_columns() -> tuple[str, ...]:
     """Words that, beside a year in a column header, make the column's figures targets for that year."""
     return string_list("tables.toml: target_columns", _tables().get("target_columns", []))
+
+
+def table_data_columns() -> tuple[str, ...]:
+    """Words that make a column's figures data, not targets, whatever year it is headed by ("outturn", "forecast")."""
+    return string_list("tables.toml: data_columns", _tables().get("data_columns", []))
 
 
 # --------------------------------------------------------------------------------------------
