@@ -109,7 +109,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             feats = features(doc, sent, q, passage, mention_of(doc, sent, q.start, q.end, q.label, passage),
                              s_t_all, edition, has_percent)
             p_target = model.probabilities(feats)["target"]
-            if p_target >= model.threshold:
+            if model.is_target(p_target, feats):
                 basis[id(q)] = "model:" + ",".join(model.strongest(feats)), round(p_target, 3)
             elif not passage.example and under_target_column(doc, passage, q, edition):
                 basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]

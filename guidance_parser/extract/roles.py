@@ -68,6 +68,10 @@ def features(doc: Doc, sent: Span, q: Quantity, passage: Passage, mention: Menti
     ahead of the edition, the list introduction, section heading and table column over it.
     """
     f: dict[str, float] = {"bias": 1.0, f"kind:{q.label}": 1.0}
+    # a time beside a share in the same sentence usually names the measure ("78% seen within 4 hours"); alone
+    # it is often the level itself ("handovers within 15 minutes")
+    if q.label not in ("PERCENT", "POINTS"):
+        f[f"kind:{q.label}&{'with' if has_percent else 'no'}_percent"] = 1.0
     lo, hi = clause_bounds(sent, q.start)
     left = [_norm(t.text) for t in doc[max(sent.start, q.start - 5):q.start]]
     right = [_norm(t.text) for t in doc[q.end:min(sent.end, q.end + 4)]]
@@ -166,6 +170,15 @@ class RoleModel:
     intercept: tuple[float, ...]
     threshold: float  # P(target) at or above which a figure is a target
     meta: dict[str, Any]
+    rule_threshold: float = 1.0  # ... or at or above which it is one when the older commitment rule agrees
+
+    def is_target(self, p_target: float, feats: dict[str, float]) -> bool:
+        """The decision: the model's P(target) clears the threshold, or a lower one when the hand-written
+        commitment rule also holds and the sentence does not only report (``rule:target`` without
+        ``rule:reported``): two independent readings agreeing need less of each (README "Figure roles")."""
+        if p_target >= self.threshold:
+            return True
+        return p_target >= self.rule_threshold and "rule:target" in feats and "rule:reported" not in feats
 
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         scores = list(self.intercept)
@@ -194,13 +207,14 @@ class RoleModel:
 
     def to_json(self) -> dict[str, Any]:
         return {"classes": list(self.classes), "intercept": [round(x, 4) for x in self.intercept],
-                "threshold": self.threshold, "meta": self.meta,
+                "threshold": self.threshold, "rule_threshold": self.rule_threshold, "meta": self.meta,
                 "weights": {k: [round(x, 4) for x in v] for k, v in sorted(self.weights.items())}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RoleModel:
         return cls(classes=tuple(data["classes"]), intercept=tuple(data["intercept"]),
                    threshold=float(data["threshold"]), meta=dict(data.get("meta", {})),
+                   rule_threshold=float(data.get("rule_threshold", 1.0)),
                    weights={k: tuple(v) for k, v in data["weights"].items()})
 
 
