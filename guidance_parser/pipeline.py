@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from guidance_parser import __version__
 from guidance_parser.cache import read_entry, unsafe_reason, write_entry
-from guidance_parser.errors import GuidanceError
+from guidance_parser.errors import GuidanceError, caused_by_memory
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE
@@ -165,6 +165,8 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
     except MemoryError:
         return Failure(str(path), str(out_of_memory(str(path))))
     except Exception as err:  # a crash on one hostile file must not take the batch down
+        if caused_by_memory(err):  # wrapped by a library: still out of memory, not a damaged file
+            return Failure(str(path), str(out_of_memory(str(path))))
         # Ingest or extraction failed in a way no rule foresaw; caught here so the other files go on,
         # which also means no traceback: the message must carry the exception itself.
         return Failure(str(path), str(crash_error(str(path), f"{type(err).__name__}: {err}")))
