@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -252,9 +253,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():
-            # keep the permissions the user gave the old file
-            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        old = os.lstat(target) if os.path.lexists(target) else None
+        if old is not None and stat.S_ISREG(old.st_mode):
+            # keep the permissions the user gave the old file (never a link's, nor set-id bits)
+            os.chmod(tmp_name, old.st_mode & 0o777)
         else:
             umask = os.umask(0)
             os.umask(umask)

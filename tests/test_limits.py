@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -20,21 +19,13 @@ from typing import Any
 
 import pytest
 from badinputs import TITLE, inflation_bomb_pdf, length_loop_pdf, text_bomb_pdf
+from capped import WALL, run_cli
 
 from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import Limits, parse_limits
 
 ROOT = Path(__file__).resolve().parent.parent
-CAP_KIB = 2 * 1024 * 1024  # 2 GiB of address space for the whole run
-WALL = 60  # seconds before the test kills the run
-
-
-def _guidance(args: list[str], tmp_path: Path, timeout: float = WALL,
-              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = shlex.join([sys.executable, str(ROOT / "cli.py"), *args])
-    env = {**os.environ, "GUIDANCE_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
-    return subprocess.run(["bash", "-c", f"ulimit -v {CAP_KIB} && exec {command}"], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=tmp_path)
+_guidance = run_cli  # the CLI under a 2 GiB address-space cap and a WALL-second kill
 
 
 @pytest.fixture(scope="module")
