@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from guidance_parser import __version__
-from guidance_parser.errors import GuidanceError
+from guidance_parser.errors import GuidanceError, printable
 from guidance_parser.limits import Limits
 from guidance_parser.options import DEFAULT_ENGINE, ENGINES, edition_overrides
 
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # last resort: a bug, not a bad input
         if args.debug:
             traceback.print_exc()
-        print(f"guidance: internal error: {type(err).__name__}: {err} "
+        print(f"guidance: internal error: {printable(f'{type(err).__name__}: {err}')} "
               "(rerun with --debug and report it)", file=sys.stderr)
         return 1
 

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from guidance_parser import __version__
 from guidance_parser.cache import read_entry, unsafe_reason, write_entry
-from guidance_parser.errors import GuidanceError, caused_by_memory
+from guidance_parser.errors import GuidanceError, caused_by_memory, printable
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE
@@ -100,6 +100,14 @@ def cache_dir() -> Path:
     base = os.environ.get("GUIDANCE_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "guidance-parser")
     return Path(base)
+
+
+def cache_refusal() -> str | None:
+    """Why the cache folder must not be used (``cache.unsafe_reason``), as the one line the CLI prints
+    and the API warns with; None when it is safe."""
+    reason = unsafe_reason(cache_dir())
+    return None if reason is None else printable(
+        f"not using the cache at {cache_dir()}: {reason}; make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR")
 
 
 def _cache_path(digest: str, stage: str, engine: str, edition: Edition | None) -> Path:
@@ -213,9 +221,8 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
     """
     from tqdm import tqdm
 
-    if options.use_cache and (reason := unsafe_reason(cache_dir())):
-        print(f"guidance: warning: not using the cache at {cache_dir()}: {reason}; "
-              "make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR", file=sys.stderr)
+    if options.use_cache and (refusal := cache_refusal()):
+        print(f"guidance: warning: {refusal}", file=sys.stderr)
         options = replace(options, use_cache=False)
     if pool is None and _jobs(options, len(files)) > 1:
         with _pool(_jobs(options, len(files))) as own:
@@ -252,10 +259,10 @@ def extract_files(files: Sequence[Path], options: Options, pool: ProcessPoolExec
 
 def _report_failures(failed: Sequence[Failure], total: int) -> int:
     for f in failed:
-        print(f"guidance: error: {f.message}", file=sys.stderr)
+        print(f"guidance: error: {printable(f.message)}", file=sys.stderr)
     if failed and total > 1:
         print(f"guidance: {len(failed)} of {total} files failed: "
-              + ", ".join(f.path for f in failed), file=sys.stderr)
+              + printable(", ".join(f.path for f in failed)), file=sys.stderr)
     return 2 if failed else 0
 
 
@@ -263,7 +270,7 @@ def _emit(text: str | bytes, output: Path | None) -> None:
     from guidance_parser.outputs import STDIO, write_output
     write_output(text, output)
     if output is not None and str(output) != STDIO:
-        print(f"guidance: wrote {output}", file=sys.stderr)
+        print(f"guidance: wrote {printable(str(output))}", file=sys.stderr)
 
 
 def document_as_text(doc: Document) -> str:

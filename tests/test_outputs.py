@@ -137,3 +137,19 @@ def test_a_link_to_a_link_is_followed_only_while_every_link_is_owned(guidance_md
         os.lchown(tmp_path / "b", 65534, 65534)
         with pytest.raises(Exception, match="owned by another user"):
             resolve_output(tmp_path / "a")
+
+
+def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) -> None:
+    from capped import run_cli
+
+    evil = "evil\x1b]0;owned\x07\x1b[2J\u202etxt.md"  # retitles the terminal, clears it, reverses the text
+    (tmp_path / evil).write_text("no year here\n\nSystems should improve access.\n", encoding="utf-8")
+    good = tmp_path / "g.md"
+    good.write_text(DOC, encoding="utf-8")
+    out = "out\x1b[31m.json"
+    proc = run_cli(["extract", evil, str(good), "-o", out, "-j", "1"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert not any(c in proc.stderr for c in "\x1b\x07\u202e"), proc.stderr
+    assert "evil\\x1b]0;owned\\x07\\x1b[2J\\u202etxt.md: " in proc.stderr  # the error line
+    assert "1 of 2 files failed: evil\\x1b]0;owned" in proc.stderr and "wrote out\\x1b[31m.json" in proc.stderr
+    assert (tmp_path / out).is_file()  # only what is shown is escaped, never the name itself
