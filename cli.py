@@ -113,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # pdfminer logs what it skips in a damaged PDF ("Refusing to execute circular reference");
         # the result or the one-line error already says what the user needs.
         logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
+    else:  # our own debug lines (e.g. why a cache entry was not used), one line each
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("guidance: debug: %(message)s"))
+        logging.getLogger("guidance_parser").addHandler(handler)
+        logging.getLogger("guidance_parser").setLevel(logging.DEBUG)
     try:
         return int(_run(args) or 0)
     except GuidanceError as err:

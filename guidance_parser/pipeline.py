@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from guidance_parser import __version__
-from guidance_parser.cache import read_entry, unsafe_reason, write_entry
+from guidance_parser.cache import Source, read_entry, unsafe_reason, write_entry
 from guidance_parser.errors import GuidanceError, caused_by_memory, printable
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Edition, Extraction
@@ -124,6 +124,14 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _source(path: Path, digest: str) -> Source:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return Source(str(path), digest, size)
+
+
 def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache: bool,
                   digest: str | None = None, limits: Limits | None = None) -> Document:
     """Ingest one file, reusing the cached Document when the file's bytes have not changed.
@@ -131,7 +139,8 @@ def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache
     With ``limits``, the file is read in an isolated child process under them (``limits.py``)."""
     digest = digest or _file_digest(path)
     key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
-    doc = read_entry(key, Document)
+    source = _source(path, digest)
+    doc = read_entry(key, Document, source)
     if doc is None:
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
@@ -139,7 +148,7 @@ def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache
             return ingest_file(path, edition=edition, engine=engine)
 
         doc = read() if limits is None else run_isolated(read, str(path), limits)
-        write_entry(key, doc)
+        write_entry(key, doc, source)
     doc.path = str(path)  # the same bytes may arrive under another name
     return doc
 
@@ -150,12 +159,12 @@ def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cac
     digest = _file_digest(path)
     doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
-    x = read_entry(key, Extraction)
+    x = read_entry(key, Extraction, _source(path, digest))
     if x is None:
         from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
 
         x = extract(doc)
-        write_entry(key, x)
+        write_entry(key, x, _source(path, digest))
     x.document = replace(x.document, path=doc.path)
     return doc, x
 
