@@ -13,6 +13,7 @@ run, even when it is killed with SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -218,8 +219,27 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
         yield pool
+    except BaseException:
+        # Ctrl-C (or any error) stops the run now: a worker may be waiting up to the time budget on a
+        # hostile file, and a plain shutdown would wait for it (47 s after a SIGINT to the run alone).
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (their isolated readers die with them) and drop the queued work."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+    else:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options: Options, label: str,

@@ -211,3 +211,17 @@ def test_one_ctrl_c_stops_a_run_stuck_on_a_loop(jobs: str, hostile: dict[str, Pa
         _, err = proc.communicate(timeout=10)
         assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
         assert not _survivors(workers)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigint_to_the_run_alone_stops_it_at_once(jobs: str, hostile: dict[str, Path]) -> None:
+    # `kill -INT` to the main process only (not its group): its workers, one of them waiting up to the time
+    # budget on the loop, must be stopped by the run itself, not waited for (47 s before).
+    args = ["ingest", str(hostile["loop"]), str(hostile["good"]), "--no-cache", "-j", jobs]
+    with _run_with_workers(args, 1, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as (proc, workers):
+        time.sleep(1)
+        workers |= _descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=5)  # the wall-clock kill: far below the 45 s time budget
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+        assert not _survivors(workers)
