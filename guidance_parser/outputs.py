@@ -53,6 +53,11 @@ _MAX_LINKS = 40  # as the kernel's ELOOP
 def resolve_output(output: Path) -> str:
     """The real path ``output`` names, its symbolic links followed only when the user or root owns
     them; a link another user owns is a GuidanceError (see the module docstring)."""
+    return _resolve(output)[0]
+
+
+def _resolve(output: Path) -> tuple[str, bool]:
+    """``resolve_output``, and whether the path ends at a /proc "magic" link (checked, to be followed)."""
     me = os.geteuid() if hasattr(os, "geteuid") else None
     todo = [p for p in os.fspath(output).split(os.sep) if p]
     resolved = os.sep if os.path.isabs(output) else os.getcwd()
@@ -68,7 +73,7 @@ def resolve_output(output: Path) -> str:
         try:
             st = os.lstat(candidate)
         except OSError:  # missing (a new file) or unreadable: the write itself says so
-            return os.path.join(candidate, *todo)
+            return os.path.join(candidate, *todo), False
         if not stat.S_ISLNK(st.st_mode):
             resolved = candidate
             continue
@@ -81,10 +86,14 @@ def resolve_output(output: Path) -> str:
         if hops > _MAX_LINKS:
             raise GuidanceError(str(output), "the output path has too many symbolic links", "give another file name")
         target = os.readlink(candidate)
+        if not os.path.lexists(os.path.join(resolved, target)) and os.path.exists(candidate):
+            # a /proc "magic" link (/dev/stdout -> /proc/self/fd/1 -> "pipe:[123]"): no path names what
+            # it opens, so the (owned) link itself is the output
+            return os.path.join(candidate, *todo), not todo
         todo = [p for p in target.split(os.sep) if p] + todo
         if os.path.isabs(target):
             resolved = os.sep
-    return resolved
+    return resolved, False
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
@@ -96,27 +105,29 @@ def write_output(text: str | bytes, output: Path | None) -> None:
                                 "give an output file, e.g. -o changes.xlsx")
         _write_stream(sys.stdout, text, "<stdout>", "free some space, or write to a file with -o")
         return
-    real = resolve_output(output)
+    real, magic = _resolve(output)
     try:
-        mode = os.lstat(real).st_mode
+        mode = (os.stat if magic else os.lstat)(real).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as err:
         raise GuidanceError(str(output), f"cannot use the output ({err.strerror})",
                             "check the path given with -o") from err
     device = mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
-    if device and _write_device(real, text, output):
+    if device and _write_device(real, text, output, follow=magic):
         return
     from guidance_parser.export import write_atomic
 
     write_atomic(real, text)  # a rename: replaces the entry at ``real``, never follows a link there
 
 
-def _write_device(real: str, text: str | bytes, output: Path) -> bool:
-    """Write into the device or pipe at ``real``; False when it turned into a regular file meanwhile."""
+def _write_device(real: str, text: str | bytes, output: Path, follow: bool) -> bool:
+    """Write into the device or pipe at ``real`` (a link there is followed only when ``follow``: a
+    checked /proc link); False when it turned into a regular file meanwhile."""
     remedy = "check the device or pipe given with -o"
     try:
-        fd = os.open(real, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0))
+        no_follow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(real, os.O_WRONLY | no_follow | getattr(os, "O_NOCTTY", 0))
     except OSError as err:
         raise GuidanceError(str(output), f"cannot write the output ({err.strerror or err})", remedy) from err
     if stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a file after the check: replace it atomically

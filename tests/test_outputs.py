@@ -153,3 +153,11 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     assert "evil\\x1b]0;owned\\x07\\x1b[2J\\u202etxt.md: " in proc.stderr  # the error line
     assert "1 of 2 files failed: evil\\x1b]0;owned" in proc.stderr and "wrote out\\x1b[31m.json" in proc.stderr
     assert (tmp_path / out).is_file()  # only what is shown is escaped, never the name itself
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_dev_stdout_to_a_pipe_is_written_into(guidance_md: Path, tmp_path: Path) -> None:
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[N]": a link no path resolves, followed because it is the run's own
+    proc = _cli(["extract", str(guidance_md), "-o", "/dev/stdout", "-j", "1"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert b'"kind": "extraction"' in proc.stdout
