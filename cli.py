@@ -20,6 +20,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from guidance_parser import __version__
 from guidance_parser.errors import GuidanceError, printable
@@ -45,8 +46,15 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                         "also $GUIDANCE_LIMITS")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it quotes back from the command line (file names) escaped like every message."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="guidance", description="Find what changed between editions of NHS planning guidance.")
     parser.add_argument("--version", action="version", version=f"guidance-parser {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -61,9 +62,10 @@ MAX_ENTRY_PER_SOURCE_BYTE = 32
 log = logging.getLogger(__name__)
 
 
-def read_entry(path: Path | None, kind: type[T], source: Source) -> T | None:
+def read_entry(path: Path | None, kind: type[T], source: Source,
+               check: Callable[[T], object] | None = None) -> T | None:
     """The cached record at ``path`` for ``source``, or None when there is none or it is not a valid
-    ``kind`` made from that very file under that key (said in a debug line)."""
+    ``kind`` made from that very file under that key, passing ``check`` (said in a debug line)."""
     if path is None:
         return None
     try:
@@ -84,6 +86,8 @@ def read_entry(path: Path | None, kind: type[T], source: Source) -> T | None:
         record = from_dict(kind, data["record"])
         if _sha256_of(record) != source.sha256:
             raise ValueError("its record names another file")
+        if check is not None:
+            check(record)
         return record
     except Exception as err:  # anything wrong with an entry is only a cache miss
         log.debug("%s", printable(f"cache: not using {path.name} for {source.name}: {type(err).__name__}: "

@@ -160,7 +160,7 @@ def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cac
     digest = _file_digest(path)
     doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
-    x = read_entry(key, Extraction, _source(path, digest))
+    x = read_entry(key, Extraction, _source(path, digest), check=_exportable)
     if x is None:
         from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
 
@@ -168,6 +168,13 @@ def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cac
         write_entry(key, x, _source(path, digest))
     x.document = replace(x.document, path=doc.path)
     return doc, x
+
+
+def _exportable(x: Extraction) -> None:
+    """Raise unless a cached extraction makes a schema-valid export (a page of -1 is well typed)."""
+    from guidance_parser.export import extraction_payload
+
+    extraction_payload([x])
 
 
 # --- per-file work, run in worker processes ---------------------------------------------------

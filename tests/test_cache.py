@@ -186,3 +186,19 @@ def test_from_dict_refuses_a_record_with_a_field_missing(demo_doc: Document) -> 
     del data["title"]
     with pytest.raises(ValueError, match=re.escape("Document: missing fields ['title']")):
         from_dict(Document, data)
+
+
+def test_a_well_typed_extraction_entry_that_no_export_could_hold_is_a_miss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    a, _ = _two_files(tmp_path, monkeypatch)
+    _, fresh = pipeline.load_extraction(a, edition=None, engine="pdfplumber", use_cache=True)
+    entry = _entries(a)["extract"]
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["record"]["deadlines"][0]["evidence"]["page"] = -1  # an int, but no page
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level("DEBUG", logger="guidance_parser"):
+        _, x = pipeline.load_extraction(a, edition=None, engine="pdfplumber", use_cache=True)
+    assert x == fresh
+    said = [r.getMessage() for r in caplog.records if "cache: not using extract-" in r.getMessage()]
+    assert len(said) == 1 and "ValidationError" in said[0], caplog.text
+    assert "\n" not in said[0]  # the schema's long report kept to one line

@@ -161,3 +161,10 @@ def test_dev_stdout_to_a_pipe_is_written_into(guidance_md: Path, tmp_path: Path)
     proc = _cli(["extract", str(guidance_md), "-o", "/dev/stdout", "-j", "1"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert b'"kind": "extraction"' in proc.stdout
+
+
+def test_argument_errors_quote_names_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["extract", "g.md", "-\x1b[2Jx"])  # a glob can hand over a name like an option
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "unrecognized arguments: -\\x1b[2Jx" in err
