@@ -1,11 +1,12 @@
 """Limits on what one input may cost, and the isolated process that enforces them.
 
-This module owns the numbers (their defaults, and ``--limit NAME=VALUE`` / ``$GUIDANCE_LIMITS``
-that raise them), the one-line errors that name them, and ``run_isolated``: reading one file in a
-forked child process that has an address-space cap, dies with its parent and is killed when the
-time budget runs out. A hostile file therefore ends as one error for that file, and the other
-files of the run still come out. The caps on inflated PDF streams and on characters per page are
-checked inside the PDF reader (``ingest/pdfguard.py``), which reads the active limits from here.
+This module owns the numbers (their defaults and sensible ranges, and ``--limit NAME=VALUE`` /
+``$GUIDANCE_LIMITS`` that raise them, parsed strictly), the one-line errors that name them, and
+``run_isolated``: reading one file in a forked child process that has an address-space cap, dies
+with its parent and is killed when the time budget runs out. A hostile file therefore ends as one
+error for that file, and the other files of the run still come out. The caps on inflated PDF
+streams and on characters per page are checked inside the PDF reader (``ingest/pdfguard.py``),
+which reads the active limits from here.
 """
 
 from __future__ import annotations
@@ -52,9 +53,8 @@ def parse_limits(values: Sequence[str], env: str | None = None) -> Limits:
     items = [(v, f"${ENV}") for v in (env or "").split(",") if v.strip()] + [(v, "--limit") for v in values]
     limits = Limits()
     for item, source in items:
-        changes: dict[str, Any] = {}
         name, value = _parse_item(item, source)
-        changes[name] = value
+        changes: dict[str, Any] = {name: value}
         limits = replace(limits, **changes)
     return limits
 

@@ -8,7 +8,7 @@ the exporters) and never looks inside them.
 One bad file never stops the others: each file is read in an isolated child process held to the
 run's ``Limits`` (time, memory; ``limits.py``), each file's ``GuidanceError`` becomes a ``Failure``
 listed in the summary, and the run exits non-zero if any file failed. Worker processes die with the
-run, even when it is killed with SIGKILL.
+run, even when it is killed with SIGKILL, and are killed, not waited for, when it is interrupted.
 """
 
 from __future__ import annotations
