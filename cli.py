@@ -21,9 +21,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from guidance_parser import __version__
-from guidance_parser.errors import GuidanceError
+from guidance_parser.errors import GuidanceError, printable
 from guidance_parser.limits import Limits
 from guidance_parser.options import DEFAULT_ENGINE, ENGINES, edition_overrides
 
@@ -46,8 +47,15 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                         "also $GUIDANCE_LIMITS")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it quotes back from the command line (file names) escaped like every message."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="guidance", description="Find what changed between editions of NHS planning guidance.")
     parser.add_argument("--version", action="version", version=f"guidance-parser {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -119,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # pdfminer logs what it skips in a damaged PDF ("Refusing to execute circular reference");
         # the result or the one-line error already says what the user needs.
         logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
+    else:  # our own debug lines (e.g. why a cache entry was not used), one line each
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("guidance: debug: %(message)s"))
+        logging.getLogger("guidance_parser").addHandler(handler)
+        logging.getLogger("guidance_parser").setLevel(logging.DEBUG)
     try:
         return int(_run(args) or 0)
     except GuidanceError as err:
@@ -134,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # last resort: a bug, not a bad input
         if args.debug:
             traceback.print_exc()
-        print(f"guidance: internal error: {type(err).__name__}: {err} "
+        print(f"guidance: internal error: {printable(f'{type(err).__name__}: {err}')} "
               "(rerun with --debug and report it)", file=sys.stderr)
         return 1
 

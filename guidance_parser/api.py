@@ -8,51 +8,79 @@ Owned here: a small, stable surface over the stages. It goes through the same co
 (``pipeline.load_document`` / ``load_extraction``, so the cache is shared; ``diff.diff_editions``;
 the ``export`` rows and writers), so a DataFrame and a CSV of the same file hold the same rows.
 pandas is not a dependency: ``records`` returns a list of dicts, which ``pd.DataFrame`` takes.
+
+It has the command's protections, through the command's own paths: each file is read in an isolated
+child process under the per-file limits (``$GUIDANCE_LIMITS``, or ``limits=``; ``limits.py``), so a
+hostile file raises one ``GuidanceError`` instead of hanging or exhausting memory; ``save`` refuses
+what ``-o`` refuses (an input, another user's symbolic link; ``outputs.py``); a cache folder the
+command would not use is not used either, with a ``RuntimeWarning`` saying why.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guidance_parser.limits import Limits
 from guidance_parser.model import DiffResult, Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
 PathLike = str | os.PathLike[str]
 
 
+def _limits(limits: Limits | None) -> Limits:
+    """The limits a call reads under: those given, else ``$GUIDANCE_LIMITS`` over the defaults (as the CLI)."""
+    from guidance_parser.limits import ENV, parse_limits
+
+    return limits if limits is not None else parse_limits([], os.environ.get(ENV))
+
+
+def _cache(cache: bool) -> bool:
+    """Whether to use the cache: asked for, and a folder the CLI would use (else a warning says why)."""
+    if not cache:
+        return False
+    from guidance_parser.pipeline import cache_refusal
+
+    refusal = cache_refusal()
+    if refusal:
+        warnings.warn(refusal, RuntimeWarning, stacklevel=3)
+    return refusal is None
+
+
 def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
-         cache: bool = True) -> Document:
+         cache: bool = True, limits: Limits | None = None) -> Document:
     """Ingest one PDF / HTML / Markdown / text file into a ``Document`` (blocks with pages and sections).
-    ``edition`` overrides the detected year ("2025/26"); ``cache`` reuses an earlier read of the same bytes."""
+    ``edition`` overrides the detected year ("2025/26"); ``cache`` reuses an earlier read of the same bytes;
+    ``limits`` (default: ``$GUIDANCE_LIMITS`` or the built-in ones) bounds the read's time and memory."""
     from guidance_parser.pipeline import load_document
 
     return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
-                         use_cache=cache)
+                         use_cache=_cache(cache), limits=_limits(limits))
 
 
-def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache: bool,
+def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache: bool, limits: Limits,
                ) -> tuple[Document, Extraction]:
     from guidance_parser.pipeline import load_extraction
 
     return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
-                           use_cache=cache)
+                           use_cache=cache, limits=limits)
 
 
 def extract(source: PathLike | Document, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
-            cache: bool = True) -> Extraction:
+            cache: bool = True, limits: Limits | None = None) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
     if isinstance(source, Document):
         from guidance_parser.extract import extract as extract_document
 
         return extract_document(source)
-    return _load_pair(source, edition, engine, cache)[1]
+    return _load_pair(source, edition, engine, _cache(cache), _limits(limits))[1]
 
 
 def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = None, engine: str = DEFAULT_ENGINE,
-         cache: bool = True) -> DiffResult:
+         cache: bool = True, limits: Limits | None = None) -> DiffResult:
     """Compare two or more editions given as file paths, in any order (sorted by edition year).
     ``editions`` optionally gives each file's edition label, in the same order (None: detect it)."""
     from guidance_parser.diff import diff_editions
@@ -60,7 +88,8 @@ def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = N
     labels = list(editions) if editions is not None else [None] * len(sources)
     if len(labels) != len(sources):
         raise ValueError(f"{len(labels)} edition labels for {len(sources)} files")
-    return diff_editions([_load_pair(s, e, engine, cache) for s, e in zip(sources, labels, strict=True)])
+    use_cache, bounds = _cache(cache), _limits(limits)
+    return diff_editions([_load_pair(s, e, engine, use_cache, bounds) for s, e in zip(sources, labels, strict=True)])
 
 
 def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[str, Any]]:
@@ -81,9 +110,11 @@ _WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html"}
 
 def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
-    (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically."""
+    (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically, with the checks of
+    ``-o``: a ``GuidanceError`` instead of overwriting one of ``obj``'s input files or following a
+    symbolic link another user owns."""
     from guidance_parser import export
-    from guidance_parser.outputs import write_output
+    from guidance_parser.outputs import check_output, write_output
 
     out = Path(path)
     suffix = out.suffix.lower()
@@ -91,8 +122,11 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         raise ValueError(f"{out}: unknown output format {suffix!r}; use one of {sorted(_WRITERS)}")
     if isinstance(obj, DiffResult):
         xs: list[Extraction] = []
+        inputs = [Path(e.path) for e in obj.editions]
     else:
         xs = [obj] if isinstance(obj, Extraction) else list(obj)
+        inputs = [Path(x.document.path) for x in xs]
+    check_output(out, inputs)
     data: str | bytes
     if suffix == ".html":
         if not isinstance(obj, DiffResult):

@@ -10,10 +10,10 @@ of its normalised text); a diff row's id is the record's lineage id (see ``model
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -173,15 +173,21 @@ def diff_rows(result: DiffResult) -> list[dict[str, Any]]:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that splits on ";" (a European Excel) starts a cell after every ";" in the text, even a
+# quoted one: a formula start there is neutralised too ("-" only before a letter, so "; -5%" stays).
+_FORMULA_AFTER_SEMICOLON = re.compile(r";(\s*)(?=[=+@\t\r]|-[^\d\s.])")
 
 
 def _cell(v: Any) -> Any:
     """CSV cell text. Text that a spreadsheet would run as a formula is prefixed with ' (OWASP)."""
     if v is None:
-        return ""
+        return None
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
+    if not isinstance(v, str):
+        return v
+    v = _FORMULA_AFTER_SEMICOLON.sub(r";\1'", v)
+    if v.startswith(_FORMULA_START):
         try:
             float(v)
         except ValueError:
@@ -190,13 +196,22 @@ def _cell(v: Any) -> Any:
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """CSV text, header first, columns in the given order (missing values empty)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    """CSV text, header first, columns in the given order (missing values empty).
+
+    Every text cell is quoted, numbers are not: a spreadsheet that splits on ``;`` (a European Excel)
+    then keeps ``a;=cmd|...`` as one text cell instead of starting a new cell with ``=``."""
+    lines = [",".join(_quoted(c) for c in columns)]
     for row in rows:
-        w.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+        lines.append(",".join(_quoted(_cell(row.get(c))) for c in columns))
+    return "".join(line + "\n" for line in lines)
+
+
+def _quoted(v: Any) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return repr(v)  # as the csv module writes numbers
+    return '"' + str(v).replace('"', '""') + '"'
 
 
 # --- conveniences used by the pipeline ---------------------------------------------------------
@@ -252,9 +267,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():
-            # keep the permissions the user gave the old file
-            os.chmod(tmp_name, target.stat().st_mode & 0o7777)
+        old = os.lstat(target) if os.path.lexists(target) else None
+        if old is not None and stat.S_ISREG(old.st_mode):
+            # keep the permissions the user gave the old file (never a link's, nor set-id bits)
+            os.chmod(tmp_name, old.st_mode & 0o777)
         else:
             umask = os.umask(0)
             os.umask(umask)

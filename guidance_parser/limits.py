@@ -1,16 +1,18 @@
 """Limits on what one input may cost, and the isolated process that enforces them.
 
-This module owns the numbers (their defaults, and ``--limit NAME=VALUE`` / ``$GUIDANCE_LIMITS``
-that raise them), the one-line errors that name them, and ``run_isolated``: reading one file in a
-forked child process that has an address-space cap, dies with its parent and is killed when the
-time budget runs out. A hostile file therefore ends as one error for that file, and the other
-files of the run still come out. The caps on inflated PDF streams and on characters per page are
-checked inside the PDF reader (``ingest/pdfguard.py``), which reads the active limits from here.
+This module owns the numbers (their defaults and sensible ranges, and ``--limit NAME=VALUE`` /
+``$GUIDANCE_LIMITS`` that raise them, parsed strictly), the one-line errors that name them, and
+``run_isolated``: reading one file in a forked child process that has an address-space cap, dies
+with its parent and is killed when the time budget runs out. A hostile file therefore ends as one
+error for that file, and the other files of the run still come out. The caps on inflated PDF
+streams and on characters per page are checked inside the PDF reader (``ingest/pdfguard.py``),
+which reads the active limits from here.
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import signal
@@ -19,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
-from guidance_parser.errors import GuidanceError
+from guidance_parser.errors import GuidanceError, caused_by_memory
 
 T = TypeVar("T")
 ENV = "GUIDANCE_LIMITS"
@@ -37,28 +39,55 @@ class Limits:
 
 
 _UNITS = {"time": "s", "memory": "MiB", "stream": "MiB", "page_chars": "characters"}
+# The sensible range of each limit: below it nothing can be read (a 1 MiB memory cap fails every file,
+# blaming the file), above it the number means "no limit" or overflows the system call that sets it.
+_RANGES: dict[str, tuple[float, float]] = {"time": (1, 86_400), "memory": (64, 1 << 20), "stream": (1, 1 << 16),
+                                           "page_chars": (1, 1 << 30)}
 
 
 def parse_limits(values: Sequence[str], env: str | None = None) -> Limits:
-    """Limits from ``NAME=VALUE`` items: ``$GUIDANCE_LIMITS`` (comma-separated) first, then ``values``."""
-    items = [v for v in (env or "").split(",") if v.strip()] + list(values)
+    """Limits from ``NAME=VALUE`` items: ``$GUIDANCE_LIMITS`` (comma-separated) first, then ``values``.
+
+    Each value must be finite, within its limit's range and, for a count, a whole number; anything else
+    is one error naming where the item came from (``--limit`` or ``$GUIDANCE_LIMITS``)."""
+    items = [(v, f"${ENV}") for v in (env or "").split(",") if v.strip()] + [(v, "--limit") for v in values]
     limits = Limits()
-    kinds = {f.name: f.type for f in fields(Limits)}
-    for item in items:
-        name, _, raw = item.strip().partition("=")
-        name = name.strip().replace("-", "_")
-        if name not in kinds:
-            raise GuidanceError(item, "unknown limit", f"use one of {', '.join(_UNITS)}, e.g. --limit time=120")
-        try:
-            value = float(raw) if kinds[name] == "float" else int(raw)
-        except ValueError:
-            value = -1
-        if value <= 0:
-            raise GuidanceError(item, "a limit must be a positive number",
-                                f"e.g. --limit {name}={getattr(Limits(), name) * 2:g}")
+    for item, source in items:
+        name, value = _parse_item(item, source)
         changes: dict[str, Any] = {name: value}
         limits = replace(limits, **changes)
     return limits
+
+
+def _parse_item(item: str, source: str) -> tuple[str, float | int]:
+    kinds = {f.name: f.type for f in fields(Limits)}
+    name, _, raw = item.strip().partition("=")
+    name = name.strip().replace("-", "_")
+    flag = name.replace("_", "-")
+    where = f"{source} {item.strip()}"
+    fix = f"set {ENV}={flag}=N" if source.startswith("$") else f"give --limit {flag}=N"
+    if name not in kinds:
+        raise GuidanceError(where, "unknown limit",
+                            f"use one of {', '.join(n.replace('_', '-') for n in _UNITS)}, e.g. --limit time=120")
+    low, high = _RANGES.get(name, (1, math.inf))
+    whole = kinds[name] != "float"
+    unit = {"s": "seconds"}.get(_UNITS.get(name, ""), _UNITS.get(name, ""))
+    what = f"a whole number of {unit}" if whole else f"a number of {unit}"
+    span = f"from {low:,.0f} to {high:,.0f}" if math.isfinite(high) else f"of at least {low:,.0f}"
+    value: float | int | None
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or not low <= value <= high:
+        raise GuidanceError(where, f"the {flag} limit must be {what} {span}",
+                            f"{fix}, e.g. {flag}={_example(name)}")
+    return name, value
+
+
+def _example(name: str) -> str:
+    value = getattr(Limits(), name)
+    return f"{value * 2:g}"
 
 
 def limit_error(path: str, name: str, problem: str, limits: Limits, hint: str = "") -> GuidanceError:
@@ -161,8 +190,9 @@ def _child(work: Callable[[], object], send: multiprocessing.connection.Connecti
         result = ("error", exc.error)
     except MemoryError:
         result = ("error", out_of_memory(path))
-    except Exception as err:
-        result = ("error", crash_error(path, f"{type(err).__name__}: {err}"))
+    except Exception as err:  # a library's own error may wrap a MemoryError: still said as memory
+        result = ("error", out_of_memory(path) if caused_by_memory(err)
+                  else crash_error(path, f"{type(err).__name__}: {err}"))
     try:
         send.send(result)
     except MemoryError:

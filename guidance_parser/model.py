@@ -256,8 +256,11 @@ def to_dict(obj: Any) -> Any:
 
 def from_dict(cls: type[R], data: Any) -> R:
     """The record of type ``cls`` that ``to_dict`` turned into ``data``: its exact inverse, so the cache
-    can keep records as plain JSON data (which, unlike a pickle, cannot run code when read back)."""
-    built: R = _build(cls, data)
+    can keep records as plain JSON data (which, unlike a pickle, cannot run code when read back).
+
+    Strict: data ``to_dict`` could not have made (a wrong type, an unknown or missing field, a value
+    outside a ``Literal``) is a ``ValueError`` naming the field, never a record that fails later."""
+    built: R = _build(cls, data, cls.__name__)
     return built
 
 
@@ -266,29 +269,64 @@ def _field_types(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _build(tp: Any, data: Any) -> Any:
+@functools.cache
+def _required_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls)
+                     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+
+
+def _wrong(where: str, tp: Any, data: Any) -> ValueError:
+    return ValueError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {type(data).__name__}")
+
+
+_SCALARS: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), bool: (bool,), float: (int, float)}
+
+
+def _build(tp: Any, data: Any, where: str) -> Any:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if data is None or tp is Any or origin is Literal:
+    if tp is Any:
         return data
     if origin in (Union, types.UnionType):  # "X | None", or a choice of records told apart by their fields
+        if data is None and type(None) in args:
+            return None
         options = [a for a in args if a is not type(None)]
         if len(options) > 1 and isinstance(data, dict):
             options = [a for a in options if {f.name for f in dataclasses.fields(a)} == set(data)] or options
-        return _build(options[0], data)
+        return _build(options[0], data, where)
+    if origin is Literal:
+        if not isinstance(data, str | int) or isinstance(data, bool) or data not in args:
+            raise ValueError(f"{where}: {data!r} is not one of {args}")
+        return data
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise _wrong(where, tp, data)
         hints = _field_types(tp)
-        return tp(**{k: _build(hints[k], v) for k, v in data.items()})
+        if unknown := set(data) - set(hints):
+            raise ValueError(f"{where}: unknown fields {sorted(map(str, unknown))}")
+        if missing := _required_fields(tp) - set(data):
+            raise ValueError(f"{where}: missing fields {sorted(missing)}")
+        return tp(**{k: _build(hints[k], v, f"{where}.{k}") for k, v in data.items()})
+    if origin in (list, tuple, dict) and not isinstance(data, dict if origin is dict else list):
+        raise _wrong(where, origin, data)
     if origin is list:
-        return [_build(args[0], x) for x in data]
+        return [_build(args[0], x, f"{where}[{i}]") for i, x in enumerate(data)]
     if origin is tuple:
         kinds = [args[0]] * len(data) if args[-1] is Ellipsis else list(args)
-        return tuple(_build(k, x) for k, x in zip(kinds, data, strict=True))
+        if len(kinds) != len(data):
+            raise ValueError(f"{where}: expected {len(kinds)} items, got {len(data)}")
+        return tuple(_build(k, x, f"{where}[{i}]") for i, (k, x) in enumerate(zip(kinds, data, strict=True)))
     if origin is dict:
-        return {k: _build(args[1], v) for k, v in data.items()}
+        return {k: _build(args[1], v, f"{where}.{k}") for k, v in data.items()}
     if tp is date:
+        if not isinstance(data, str):
+            raise _wrong(where, tp, data)
         return date.fromisoformat(data)
-    if tp is float:
-        return float(data)
+    if tp in _SCALARS:
+        if not isinstance(data, _SCALARS[tp]) or (isinstance(data, bool) and tp is not bool):
+            raise _wrong(where, tp, data)
+        return float(data) if isinstance(data, int | float) and tp is float else data
+    if isinstance(tp, type) and not isinstance(data, tp):
+        raise _wrong(where, tp, data)
     return data
 
 

@@ -1,11 +1,18 @@
 """Where a command's result goes, written so that no output ever destroys a file.
 
-Owns ``write_output``, the one function every command writes through, and ``check_output``, the
-refusals made before any work starts. A regular file is replaced atomically (``export.write_atomic``),
-through a symbolic link to the file it points at; anything else (``/dev/null``, ``/dev/stdout``, a
-FIFO) is written straight into, because renaming a temporary file over it would replace the device
-with a regular file, which as root destroys a system file. An output that is one of the inputs is
-refused. ``-`` means standard output; a full disk or closed stream there is a one-line error.
+Owns ``write_output``, the one function every command writes through (the CLI's ``-o`` and the API's
+``save``), and ``check_output``, the refusals made before any work starts. A regular file is replaced
+atomically (``export.write_atomic``); anything else (``/dev/null``, ``/dev/stdout``, a FIFO) is written
+straight into, because renaming a temporary file over it would replace the device with a regular file,
+which as root destroys a system file. An output that is one of the inputs is refused. ``-`` means
+standard output; a full disk or closed stream there is a one-line error.
+
+Symbolic links: a link on the output's path (the file itself or a folder above it) is followed only
+when it belongs to the user running the tool or to root. A link another user owns is refused, never
+followed: in a folder others can write to (``/tmp``) anyone can plant ``/tmp/report.html ->
+/etc/shadow``, and following it as root overwrote that file. The path is resolved once, checking
+each link, and the write then goes to the resolved path: a rename replaces whatever entry is there
+(never writing through a link planted after the check), and a device is opened with ``O_NOFOLLOW``.
 """
 
 from __future__ import annotations
@@ -23,17 +30,70 @@ STDIO = "-"
 
 
 def check_output(output: Path | None, inputs: Sequence[Path]) -> None:
-    """Refuse an output path that names one of the inputs (``extract g.md -o g.md``), before any work."""
-    if output is None or str(output) == STDIO or not output.exists():
+    """Refuse, before any work, an output path that names one of the inputs (``extract g.md -o g.md``)
+    or goes through a symbolic link another user owns."""
+    if output is None or str(output) == STDIO:
+        return
+    resolved = Path(resolve_output(output))
+    if not resolved.exists():
         return
     for path in inputs:
         try:
-            same = path.exists() and os.path.samefile(path, output)
+            same = path.exists() and os.path.samefile(path, resolved)
         except OSError:
             same = False
         if same:
             raise GuidanceError(str(output), "the output is one of the input files and would overwrite it",
                                 "give another file name with -o")
+
+
+_MAX_LINKS = 40  # as the kernel's ELOOP
+
+
+def resolve_output(output: Path) -> str:
+    """The real path ``output`` names, its symbolic links followed only when the user or root owns
+    them; a link another user owns is a GuidanceError (see the module docstring)."""
+    return _resolve(output)[0]
+
+
+def _resolve(output: Path) -> tuple[str, bool]:
+    """``resolve_output``, and whether the path ends at a /proc "magic" link (checked, to be followed)."""
+    me = os.geteuid() if hasattr(os, "geteuid") else None
+    todo = [p for p in os.fspath(output).split(os.sep) if p]
+    resolved = os.sep if os.path.isabs(output) else os.getcwd()
+    hops = 0
+    while todo:
+        name = todo.pop(0)
+        if name == ".":
+            continue
+        if name == "..":
+            resolved = os.path.dirname(resolved)
+            continue
+        candidate = os.path.join(resolved, name)
+        try:
+            st = os.lstat(candidate)
+        except OSError:  # missing (a new file) or unreadable: the write itself says so
+            return os.path.join(candidate, *todo), False
+        if not stat.S_ISLNK(st.st_mode):
+            resolved = candidate
+            continue
+        if me is not None and st.st_uid not in (me, 0):
+            where = "the output is" if not todo else f"the output's folder {candidate} is"
+            raise GuidanceError(str(output), f"{where} a symbolic link owned by another user, which is never "
+                                "followed (it could point at any file)",
+                                "remove the link or give another file name with -o")
+        hops += 1
+        if hops > _MAX_LINKS:
+            raise GuidanceError(str(output), "the output path has too many symbolic links", "give another file name")
+        target = os.readlink(candidate)
+        if not os.path.lexists(os.path.join(resolved, target)) and os.path.exists(candidate):
+            # a /proc "magic" link (/dev/stdout -> /proc/self/fd/1 -> "pipe:[123]"): no path names what
+            # it opens, so the (owned) link itself is the output
+            return os.path.join(candidate, *todo), not todo
+        todo = [p for p in target.split(os.sep) if p] + todo
+        if os.path.isabs(target):
+            resolved = os.sep
+    return resolved, False
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
@@ -45,26 +105,42 @@ def write_output(text: str | bytes, output: Path | None) -> None:
                                 "give an output file, e.g. -o changes.xlsx")
         _write_stream(sys.stdout, text, "<stdout>", "free some space, or write to a file with -o")
         return
+    real, magic = _resolve(output)
     try:
-        mode = os.stat(output).st_mode
+        mode = (os.stat if magic else os.lstat)(real).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as err:
         raise GuidanceError(str(output), f"cannot use the output ({err.strerror})",
                             "check the path given with -o") from err
-    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        try:
-            binary = isinstance(text, bytes)
-            with open(output, "wb" if binary else "w", encoding=None if binary else "utf-8",
-                      newline=None if binary else "") as fh:
-                _write_stream(fh, text, str(output), "check the device or pipe given with -o")
-        except OSError as err:
-            raise GuidanceError(str(output), f"cannot write the output ({err.strerror or err})",
-                                "check the device or pipe given with -o") from err
-    else:
-        from guidance_parser.export import write_atomic
+    device = mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
+    if device and _write_device(real, text, output, follow=magic):
+        return
+    from guidance_parser.export import write_atomic
 
-        write_atomic(os.path.realpath(output), text)
+    write_atomic(real, text)  # a rename: replaces the entry at ``real``, never follows a link there
+
+
+def _write_device(real: str, text: str | bytes, output: Path, follow: bool) -> bool:
+    """Write into the device or pipe at ``real`` (a link there is followed only when ``follow``: a
+    checked /proc link); False when it turned into a regular file meanwhile."""
+    remedy = "check the device or pipe given with -o"
+    try:
+        no_follow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(real, os.O_WRONLY | no_follow | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise GuidanceError(str(output), f"cannot write the output ({err.strerror or err})", remedy) from err
+    if stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a file after the check: replace it atomically
+        os.close(fd)
+        return False
+    binary = isinstance(text, bytes)
+    try:
+        with open(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
+                  newline=None if binary else "") as fh:
+            _write_stream(fh, text, str(output), remedy)
+    except OSError as err:
+        raise GuidanceError(str(output), f"cannot write the output ({err.strerror or err})", remedy) from err
+    return True
 
 
 def _write_stream(stream: IO[Any], text: str | bytes, name: str, remedy: str) -> None:

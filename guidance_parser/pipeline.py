@@ -8,11 +8,12 @@ the exporters) and never looks inside them.
 One bad file never stops the others: each file is read in an isolated child process held to the
 run's ``Limits`` (time, memory; ``limits.py``), each file's ``GuidanceError`` becomes a ``Failure``
 listed in the summary, and the run exits non-zero if any file failed. Worker processes die with the
-run, even when it is killed with SIGKILL.
+run, even when it is killed with SIGKILL, and are killed, not waited for, when it is interrupted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -27,8 +28,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from guidance_parser import __version__
-from guidance_parser.cache import read_entry, unsafe_reason, write_entry
-from guidance_parser.errors import GuidanceError
+from guidance_parser.cache import Source, read_entry, unsafe_reason, write_entry
+from guidance_parser.errors import GuidanceError, caused_by_memory, printable
 from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
 from guidance_parser.model import Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE
@@ -102,6 +103,14 @@ def cache_dir() -> Path:
     return Path(base)
 
 
+def cache_refusal() -> str | None:
+    """Why the cache folder must not be used (``cache.unsafe_reason``), as the one line the CLI prints
+    and the API warns with; None when it is safe."""
+    reason = unsafe_reason(cache_dir())
+    return None if reason is None else printable(
+        f"not using the cache at {cache_dir()}: {reason}; make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR")
+
+
 def _cache_path(digest: str, stage: str, engine: str, edition: Edition | None) -> Path:
     stages = ("ingest",) if stage == "ingest" else ("ingest", stage)  # extraction depends on ingest too
     parts = [digest, engine, str(edition.label if edition else None), *(stage_fingerprint(s) for s in stages)]
@@ -116,6 +125,14 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _source(path: Path, digest: str) -> Source:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return Source(str(path), digest, size)
+
+
 def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache: bool,
                   digest: str | None = None, limits: Limits | None = None) -> Document:
     """Ingest one file, reusing the cached Document when the file's bytes have not changed.
@@ -123,7 +140,8 @@ def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache
     With ``limits``, the file is read in an isolated child process under them (``limits.py``)."""
     digest = digest or _file_digest(path)
     key = _cache_path(digest, "ingest", engine, edition) if use_cache else None
-    doc = read_entry(key, Document)
+    source = _source(path, digest)
+    doc = read_entry(key, Document, source)
     if doc is None:
         from guidance_parser.ingest import ingest_file  # on a miss only: a hit needs no parser
 
@@ -131,7 +149,7 @@ def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache
             return ingest_file(path, edition=edition, engine=engine)
 
         doc = read() if limits is None else run_isolated(read, str(path), limits)
-        write_entry(key, doc)
+        write_entry(key, doc, source)
     doc.path = str(path)  # the same bytes may arrive under another name
     return doc
 
@@ -142,14 +160,21 @@ def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cac
     digest = _file_digest(path)
     doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
-    x = read_entry(key, Extraction)
+    x = read_entry(key, Extraction, _source(path, digest), check=_exportable)
     if x is None:
         from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
 
         x = extract(doc)
-        write_entry(key, x)
+        write_entry(key, x, _source(path, digest))
     x.document = replace(x.document, path=doc.path)
     return doc, x
+
+
+def _exportable(x: Extraction) -> None:
+    """Raise unless a cached extraction makes a schema-valid export (a page of -1 is well typed)."""
+    from guidance_parser.export import extraction_payload
+
+    extraction_payload([x])
 
 
 # --- per-file work, run in worker processes ---------------------------------------------------
@@ -165,6 +190,8 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
     except MemoryError:
         return Failure(str(path), str(out_of_memory(str(path))))
     except Exception as err:  # a crash on one hostile file must not take the batch down
+        if caused_by_memory(err):  # wrapped by a library: still out of memory, not a damaged file
+            return Failure(str(path), str(out_of_memory(str(path))))
         # Ingest or extraction failed in a way no rule foresaw; caught here so the other files go on,
         # which also means no traceback: the message must carry the exception itself.
         return Failure(str(path), str(crash_error(str(path), f"{type(err).__name__}: {err}")))
@@ -199,8 +226,27 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
         yield pool
+    except BaseException:
+        # Ctrl-C (or any error) stops the run now: a worker may be waiting up to the time budget on a
+        # hostile file, and a plain shutdown would wait for it (47 s after a SIGINT to the run alone).
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (their isolated readers die with them) and drop the queued work."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+    else:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options: Options, label: str,
@@ -211,9 +257,8 @@ def _map_files(task: Callable[..., T | Failure], files: Sequence[Path], options:
     """
     from tqdm import tqdm
 
-    if options.use_cache and (reason := unsafe_reason(cache_dir())):
-        print(f"guidance: warning: not using the cache at {cache_dir()}: {reason}; "
-              "make it your own (chmod go-w) or set GUIDANCE_CACHE_DIR", file=sys.stderr)
+    if options.use_cache and (refusal := cache_refusal()):
+        print(f"guidance: warning: {refusal}", file=sys.stderr)
         options = replace(options, use_cache=False)
     if pool is None and _jobs(options, len(files)) > 1:
         with _pool(_jobs(options, len(files))) as own:
@@ -250,10 +295,10 @@ def extract_files(files: Sequence[Path], options: Options, pool: ProcessPoolExec
 
 def _report_failures(failed: Sequence[Failure], total: int) -> int:
     for f in failed:
-        print(f"guidance: error: {f.message}", file=sys.stderr)
+        print(f"guidance: error: {printable(f.message)}", file=sys.stderr)
     if failed and total > 1:
         print(f"guidance: {len(failed)} of {total} files failed: "
-              + ", ".join(f.path for f in failed), file=sys.stderr)
+              + printable(", ".join(f.path for f in failed)), file=sys.stderr)
     return 2 if failed else 0
 
 
@@ -261,7 +306,7 @@ def _emit(text: str | bytes, output: Path | None) -> None:
     from guidance_parser.outputs import STDIO, write_output
     write_output(text, output)
     if output is not None and str(output) != STDIO:
-        print(f"guidance: wrote {output}", file=sys.stderr)
+        print(f"guidance: wrote {printable(str(output))}", file=sys.stderr)
 
 
 def document_as_text(doc: Document) -> str:

@@ -226,6 +226,15 @@ def text_bomb_pdf(d: Path) -> Path:
     return _flate_pdf(d / "text-bomb.pdf", line * ((1 << 20) // len(line)), 300)
 
 
+def many_streams_pdf(d: Path, streams: int = 25) -> Path:
+    """About 1.5 MB on disk: the page's content is ``streams`` streams, each inflating to 60 MiB (under the
+    64 MiB stream cap) of PDF whitespace; a reader that keeps every decoded stream holds 1.5 GB."""
+    z = _deflate_repeated(b"\0" * (1 << 20), 60)
+    body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream"
+    refs = b" ".join(b"%d 0 R" % (5 + i) for i in range(streams))
+    return _raw_pdf(d / "many-streams.pdf", [b"[" + refs + b"]", *[body] * streams])
+
+
 @dataclass(frozen=True)
 class Expect:
     """The right outcome for one bad input: an error containing these words, or a result."""

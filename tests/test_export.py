@@ -167,3 +167,16 @@ def test_cli_extract_outputs_validate(tmp_path: Path, monkeypatch):
         export.validate(json.loads(line), "extraction_line")
     rows = list(csv.DictReader(cs.open(encoding="utf-8")))
     assert len(rows) == n and [r["id"] for r in rows] == [json.loads(x)["record"]["id"] for x in lines]
+
+
+def test_every_text_cell_of_a_csv_is_quoted_and_numbers_are_not():
+    rows = [{"id": "t-1", "text": "Cut waits;=cmd|' /C calc'!A0", "value": 78.0, "page": 3, "unit": None,
+             "sentence": 'He said "now"\nthen'}]
+    text = export.to_csv(rows, ["id", "text", "value", "page", "unit", "sentence"])
+    assert text.split("\n", 1)[1] == '"t-1","Cut waits;\'=cmd|\' /C calc\'!A0",78,3,,"He said ""now""\nthen"\n'
+    # read with ";" as a European spreadsheet does: the formula stays inside the quoted text cell
+    cells = next(csv.reader(io.StringIO(text.splitlines()[1]), delimiter=";"))
+    assert not any(c.startswith("=") for c in cells)
+    assert list(csv.DictReader(io.StringIO(text)))[0]["sentence"] == 'He said "now"\nthen'
+    plain = "value;deadline_later; -5% on 2024"  # no formula after its ";": left as it is
+    assert export.to_csv([{"a": plain}], ["a"]) == f'"a"\n"{plain}"\n'

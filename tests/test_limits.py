@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -20,20 +19,13 @@ from typing import Any
 
 import pytest
 from badinputs import TITLE, inflation_bomb_pdf, length_loop_pdf, text_bomb_pdf
+from capped import WALL, run_cli
 
 from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import Limits, parse_limits
 
 ROOT = Path(__file__).resolve().parent.parent
-CAP_KIB = 2 * 1024 * 1024  # 2 GiB of address space for the whole run
-WALL = 60  # seconds before the test kills the run
-
-
-def _guidance(args: list[str], tmp_path: Path, timeout: float = WALL) -> subprocess.CompletedProcess[str]:
-    command = shlex.join([sys.executable, str(ROOT / "cli.py"), *args])
-    env = {**os.environ, "GUIDANCE_CACHE_DIR": str(tmp_path / "cache")}
-    return subprocess.run(["bash", "-c", f"ulimit -v {CAP_KIB} && exec {command}"], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=tmp_path)
+_guidance = run_cli  # the CLI under a 2 GiB address-space cap and a WALL-second kill
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +77,55 @@ def test_limits_parse_from_the_environment_then_the_options() -> None:
     for bad in ("speed=3", "time=0", "memory=lots"):
         with pytest.raises(GuidanceError):
             parse_limits([bad])
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ("time=inf", "finite"), ("time=nan", "finite"), ("time=1e400", "finite"), ("time=0.5", "from 1 to"),
+    ("memory=1", "from 64 to"), ("memory=99999999999999", "to 1,048,576"), ("memory=1.5", "whole number"),
+    ("stream=-3", "whole number"), ("page-chars=10.0", "whole number")])
+def test_nonsense_limits_are_one_line_naming_their_source(item: str, words: str, hostile: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    # from the option, then from the environment: either way one line, exit 2, before any file is read
+    for args, env in (([item], ""), ([], item)):
+        proc = _guidance(["ingest", str(hostile["good"]), *(a for i in args for a in ("--limit", i))], tmp_path,
+                         env={"GUIDANCE_LIMITS": env} if env else {})
+        source = f"$GUIDANCE_LIMITS {item}" if env else f"--limit {item}"
+        assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+        assert proc.stderr.startswith(f"guidance: error: {source}: the ") and proc.stderr.count("\n") == 1, proc.stderr
+        assert (words if words != "finite" else "number of seconds") in proc.stderr
+        assert "please report" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_memory_error_the_pdf_library_wraps_is_said_as_memory(hostile: dict[str, Path], tmp_path: Path) -> None:
+    # With the stream and character caps lifted, the text bomb's page exhausts a small memory cap inside
+    # pdfminer, which pdfplumber wraps in its own exception: that is memory, not a damaged file.
+    proc = _guidance(["ingest", str(hostile["text"]), "--no-cache", "--limit", "stream=1024",
+                      "--limit", "page-chars=1000000000", "--limit", "memory=300"], tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "out of memory (limit: 300 MiB)" in proc.stderr and "damaged" not in proc.stderr, proc.stderr
+
+
+def test_every_wrapped_memory_error_is_found() -> None:
+    from guidance_parser.errors import caused_by_memory
+
+    class Wrapper(Exception):
+        pass
+
+    try:
+        try:
+            raise MemoryError
+        except MemoryError as err:
+            raise Wrapper(err) from None  # as pdfplumber does, without chaining
+    except Wrapper as wrapped:
+        assert caused_by_memory(wrapped)
+    try:
+        try:
+            raise KeyError("xref")
+        except KeyError as err:
+            raise Wrapper(err) from err
+    except Wrapper as damaged:
+        assert not caused_by_memory(damaged)
+    assert caused_by_memory(Wrapper(Wrapper(MemoryError())))
 
 
 def test_an_unforeseen_failure_says_how_to_check_the_file_for_its_format() -> None:
@@ -168,5 +209,19 @@ def test_one_ctrl_c_stops_a_run_stuck_on_a_loop(jobs: str, hostile: dict[str, Pa
         workers |= _descendants(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+        assert not _survivors(workers)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigint_to_the_run_alone_stops_it_at_once(jobs: str, hostile: dict[str, Path]) -> None:
+    # `kill -INT` to the main process only (not its group): its workers, one of them waiting up to the time
+    # budget on the loop, must be stopped by the run itself, not waited for (47 s before).
+    args = ["ingest", str(hostile["loop"]), str(hostile["good"]), "--no-cache", "-j", jobs]
+    with _run_with_workers(args, 1, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as (proc, workers):
+        time.sleep(1)
+        workers |= _descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=5)  # the wall-clock kill: far below the 45 s time budget
         assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
         assert not _survivors(workers)

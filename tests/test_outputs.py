@@ -92,3 +92,79 @@ def test_a_device_output_is_written_into_not_replaced(guidance_md: Path, tmp_pat
     os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     assert cli.main(["extract", str(guidance_md), "-o", str(null), "-j", "1"]) == 0, capsys.readouterr().err
     assert stat.S_ISCHR(null.stat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
+
+
+def _planted(tmp_path: Path) -> tuple[Path, Path]:
+    """A sticky world-writable folder (like /tmp) and a root-only 0600 file outside it."""
+    sticky = tmp_path / "sticky"
+    sticky.mkdir()
+    sticky.chmod(0o1777)
+    secret = tmp_path / "secret"
+    secret.write_text("root only\n", encoding="utf-8")
+    secret.chmod(0o600)
+    return sticky, secret
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="planting another user's link needs root")
+@pytest.mark.parametrize("through", ["file", "folder"])
+def test_a_link_another_user_planted_is_never_followed(through: str, guidance_md: Path, tmp_path: Path) -> None:
+    from capped import run_cli
+
+    sticky, secret = _planted(tmp_path)
+    link = sticky / ("report.json" if through == "file" else "out")
+    link.symlink_to(secret if through == "file" else tmp_path)
+    os.lchown(link, 65534, 65534)  # planted by "nobody"
+    out = link if through == "file" else link / "secret"
+    proc = run_cli(["extract", str(guidance_md), "-o", str(out), "-j", "1"], tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "symbolic link owned by another user" in proc.stderr
+    assert secret.read_text(encoding="utf-8") == "root only\n" and stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert link.is_symlink()  # the planted link is left for its owner to explain
+
+
+def test_a_link_to_a_link_is_followed_only_while_every_link_is_owned(guidance_md: Path, tmp_path: Path) -> None:
+    from guidance_parser.outputs import resolve_output
+
+    real = tmp_path / "real.json"
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to(real)
+    assert resolve_output(tmp_path / "a") == str(real)
+    assert resolve_output(tmp_path / "new" / ".." / "a") == str(tmp_path / "new" / ".." / "a")  # a missing folder
+    (tmp_path / "loop").symlink_to("loop")
+    with pytest.raises(Exception, match="too many symbolic links"):
+        resolve_output(tmp_path / "loop")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.lchown(tmp_path / "b", 65534, 65534)
+        with pytest.raises(Exception, match="owned by another user"):
+            resolve_output(tmp_path / "a")
+
+
+def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) -> None:
+    from capped import run_cli
+
+    evil = "evil\x1b]0;owned\x07\x1b[2J\u202etxt.md"  # retitles the terminal, clears it, reverses the text
+    (tmp_path / evil).write_text("no year here\n\nSystems should improve access.\n", encoding="utf-8")
+    good = tmp_path / "g.md"
+    good.write_text(DOC, encoding="utf-8")
+    out = "out\x1b[31m.json"
+    proc = run_cli(["extract", evil, str(good), "-o", out, "-j", "1"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert not any(c in proc.stderr for c in "\x1b\x07\u202e"), proc.stderr
+    assert "evil\\x1b]0;owned\\x07\\x1b[2J\\u202etxt.md: " in proc.stderr  # the error line
+    assert "1 of 2 files failed: evil\\x1b]0;owned" in proc.stderr and "wrote out\\x1b[31m.json" in proc.stderr
+    assert (tmp_path / out).is_file()  # only what is shown is escaped, never the name itself
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_dev_stdout_to_a_pipe_is_written_into(guidance_md: Path, tmp_path: Path) -> None:
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[N]": a link no path resolves, followed because it is the run's own
+    proc = _cli(["extract", str(guidance_md), "-o", "/dev/stdout", "-j", "1"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert b'"kind": "extraction"' in proc.stdout
+
+
+def test_argument_errors_quote_names_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["extract", "g.md", "-\x1b[2Jx"])  # a glob can hand over a name like an option
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "unrecognized arguments: -\\x1b[2Jx" in err

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from guidance_parser.errors import GuidanceError
+from guidance_parser.errors import GuidanceError, caused_by_memory, exception_chain
 from guidance_parser.ingest.layout import (
     BAND,
     Line,
@@ -46,16 +46,8 @@ _CORRUPT_REMEDY = "download or export the PDF again; the file is damaged or inco
 
 
 def _is_password_error(err: BaseException) -> bool:
-    seen: set[int] = set()
-    e: BaseException | None = err
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        name = type(e).__name__.lower()
-        if "password" in name or "encrypt" in name or "password" in str(e).lower():
-            return True
-        e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException)
-                                             else None)
-    return False
+    return any("password" in type(e).__name__.lower() or "encrypt" in type(e).__name__.lower()
+               or "password" in str(e).lower() for e in exception_chain(err))
 
 
 _YOUNG_EVERY = 32  # pages between collections of the young objects while the collector is paused
@@ -119,7 +111,7 @@ def _read_pdf(path: Path, data: bytes, *, edition: Edition | None, engine: str) 
 
 
 def _open_error(name: str, err: BaseException) -> GuidanceError:
-    if isinstance(err, MemoryError):
+    if caused_by_memory(err):  # pdfplumber wraps a MemoryError in its own exception
         return out_of_memory(name)
     if _is_password_error(err):
         return GuidanceError(name, "the PDF is encrypted and needs a password", _ENCRYPT_REMEDY)
@@ -338,7 +330,7 @@ def _pdfium_lines(name: str, data: bytes) -> tuple[list[list[Line]], list[Line]]
             except GuidanceError:
                 raise
             except Exception as err:
-                if isinstance(err, MemoryError):
+                if caused_by_memory(err):
                     raise out_of_memory(name) from err
                 raise GuidanceError(name, f"page {i + 1} of the PDF cannot be read ({type(err).__name__})",
                                     _CORRUPT_REMEDY) from err
