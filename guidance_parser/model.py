@@ -295,7 +295,9 @@ def _build(tp: Any, data: Any) -> Any:
 # --- diff stage: what changed between editions (filled by diff/, read by report.py / export.py) ---
 
 RecordType = Literal["target", "deadline", "priority"]
-ChangeKind = Literal["added", "dropped", "changed", "unchanged"]
+# "kept_without_figure": a target whose measure the new edition still names, but with no figure (a verified
+# non-drop: see diff/absence.py).
+ChangeKind = Literal["added", "dropped", "changed", "unchanged", "kept_without_figure"]
 # What about a matched record changed. "wording" alone means the wording changed and nothing else.
 Aspect = Literal["value", "unit", "direction", "deadline_earlier", "deadline_later", "deadline_added",
                  "deadline_removed", "scope", "baseline", "area", "wording"]
@@ -329,6 +331,22 @@ class Passage:
     anchor: str | None = None  # the HTML section id of the passage in a long-read (what "page.html#id" opens)
 
 
+@dataclass(frozen=True)
+class AbsenceSearch:
+    """How the new edition was searched for a record before it was called dropped (diff/absence.py).
+
+    ``by`` says what was looked for: the metric catalogue's phrasings of the record's measure
+    ("catalogue"), the named standards it states ("standards"), the key words of its label ("key words"),
+    or nothing a search could rest on ("none": the record names no measure). ``terms`` are those names
+    (each a set of words that must all be in one passage); ``passages`` how many passages of the new
+    edition name it: 0 is a verified absence.
+    """
+
+    by: Literal["catalogue", "standards", "key words", "none"]
+    terms: tuple[str, ...]
+    passages: int
+
+
 @dataclass
 class Change:
     """One record (target, deadline or priority) compared across two consecutive editions.
@@ -341,7 +359,9 @@ class Change:
     score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
     the record as its lineage first stated it (the old wording for a matched pair). ``closest``
     (dropped records only) holds the passages of the new edition that come closest to it, so a
-    reader can check that it is really gone rather than missed.
+    reader can check that it is really gone rather than missed; for a target kept without a figure, the
+    passages that still name it. ``search`` (dropped and kept-without-figure records) is the search of the
+    new edition that verified the absence, or found the measure still named.
     """
 
     id: str
@@ -358,6 +378,7 @@ class Change:
     similarity: float | None = None
     summary: str = ""
     closest: list[Passage] = field(default_factory=list)
+    search: AbsenceSearch | None = None
 
     @property
     def reworded_only(self) -> bool:

@@ -73,7 +73,7 @@ _ASPECT_WORDS: dict[Aspect, str] = {
 }
 
 
-def _describe(r: Record) -> str:
+def describe(r: Record) -> str:
     if isinstance(r, Target):
         parts = [p for p in (display_value(r), f"by {display_when(r.deadline)}" if r.deadline else None) if p]
         return " ".join(parts)
@@ -86,9 +86,9 @@ def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
               details: Sequence[FieldChange]) -> str:
     """One line a reader can scan: "value 78% -> 82%; deadline later March 2026 -> March 2027"."""
     if kind == "added" and new is not None:
-        return ("new: " + _describe(new)).rstrip(": ")
+        return ("new: " + describe(new)).rstrip(": ")
     if kind == "dropped" and old is not None:
-        return ("no longer stated: " + _describe(old)).rstrip(": ")
+        return ("no longer stated: " + describe(old)).rstrip(": ")
     if kind == "unchanged":
         return "unchanged"
     bits = []

@@ -122,7 +122,7 @@ def test_unrelated_metrics_are_added_and_dropped_not_changed():
     r = one_pair([target(CAT2, 30, "minutes")], [target("cancer 62-day standard performance", 75)])
     kinds = sorted(c.kind for c in r.pairs[0].changes)
     assert kinds == ["added", "dropped"]
-    assert r.pairs[0].counts == {"added": 1, "dropped": 1, "changed": 0, "unchanged": 0}
+    assert r.pairs[0].counts == {"added": 1, "dropped": 1, "changed": 0, "unchanged": 0, "kept_without_figure": 0}
 
 
 def test_threshold_controls_matching():

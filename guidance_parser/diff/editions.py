@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from guidance_parser import __version__
-from guidance_parser.diff.absence import attach_closest
+from guidance_parser.diff.absence import verify_dropped
 from guidance_parser.diff.normalise import clean
 from guidance_parser.diff.records import (
     Labelled,
@@ -22,6 +22,7 @@ from guidance_parser.diff.timelines import _timelines
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import (
     Change,
+    ChangeKind,
     DiffResult,
     Document,
     DocumentRef,
@@ -90,6 +91,16 @@ def _compare_pair(task: _PairTask) -> tuple[dict[RecordType, list[tuple[int, int
     return matches, diff_sections(task.old_doc, task.new_doc, depth=task.section_depth)
 
 
+def change_counts(changes: Sequence[Change]) -> dict[str, int]:
+    """How many *targets* of a pair are added, dropped, changed, unchanged or kept without a figure.
+
+    Only targets count: they are the commitments a reader follows. Deadlines and priorities are in the
+    tables (and the report's per-type counts), but a document full of dated statements or statistics must
+    not make headline numbers out of them."""
+    kinds: tuple[ChangeKind, ...] = get_args(ChangeKind)
+    return {kind: sum(c.kind == kind for c in changes if c.record_type == "target") for kind in kinds}
+
+
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
                   section_depth: int = SECTION_DEPTH, mapper: Mapper = map) -> DiffResult:
     """Compare editions, oldest first by ``Edition.sort_key``: one EditionDiff per consecutive pair.
@@ -126,9 +137,8 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                                       used, task.old_doc, task.new_doc)
             changes.extend(ch)
             next_lineage[rtype] = ids
-        attach_closest(changes, task.old_doc, task.new_doc)  # evidence of absence for dropped records
-        counts = {kind: sum(c.kind == kind for c in changes)
-                  for kind in ("added", "dropped", "changed", "unchanged")}
+        changes = verify_dropped(changes, task.old_doc, task.new_doc)  # "dropped" only after a search
+        counts = change_counts(changes)
         pairs.append(EditionDiff(old=DocumentRef.of(task.old_doc), new=DocumentRef.of(task.new_doc),
                                  changes=_sort_changes(changes), sections=sections, counts=counts))
         lineage = next_lineage
