@@ -9,7 +9,6 @@ new edition is consistent: a figure changed in one place only would rightly be t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import MEDIUM_TERM, corpus_file
