@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from guidance_parser import catalogue
 from guidance_parser.model import Change, Target
-from guidance_parser.present import area_rank, display_value, display_when
+from guidance_parser.present import area_rank, display_point
 
 BRIEFING_MAX = 15  # lines shown: what fits the first screen at 1400x1000; the rest stay in the tables
 WEAK_MATCH_MARGIN = 0.12  # a matched pair scoring within this of the match threshold is a weak match
@@ -64,37 +64,31 @@ def _level(c: Change) -> str:
     return tail if tail in _LOWER_LEVELS else "national"
 
 
-def _point(t: Target) -> str | None:
-    """A figure as the line writes it: "82% by March 2027" (None when no figure was read)."""
-    value = display_value(t)
-    if value is None:
-        return None
-    when = display_when(t.deadline)
-    return f"{value} by {when}" if when else value
-
-
 def _points(targets: Sequence[Target]) -> list[str]:
-    """The distinct figures of a side, in deadline order (undated last), weak readings left out when a
-    firmer one is there (a bare figure with no cue says less than the cued ones beside it)."""
+    """The distinct figures of a side ("82% by March 2027"; every point of a trajectory), in deadline order
+    (undated last), weak readings left out when a firmer one is there (a bare figure with no cue says less
+    than the cued ones beside it)."""
     firm = [t for t in targets if t.value is not None and t.confidence >= WEAK_EXTRACTION]
     chosen = firm or [t for t in targets if t.value is not None]
-    chosen = sorted(chosen, key=lambda t: (t.deadline is None, t.deadline.end if t.deadline else None))
+    points = [(p.value, p.unit, p.deadline) for t in chosen for p in t.points] + \
+        [(t.value, t.unit, t.deadline) for t in chosen if not t.points]
+    points.sort(key=lambda p: (p[2] is None, p[2].end if p[2] else None))
     out: list[str] = []
-    for t in chosen:
-        p = _point(t)
-        if p and p not in out:
-            out.append(p)
+    for value, unit, when in points:
+        shown = display_point(value, unit, when)
+        if shown and shown not in out:
+            out.append(shown)
     return out
 
 
 def _figure_moved(c: Change) -> bool:
-    return bool({"value", "unit"} & set(c.aspects))
+    return bool({"value", "unit", "trajectory"} & set(c.aspects))
 
 
 def _substantive(c: Change) -> bool:
     """A change a reader should hear about: a figure or a date moved, a measure came or went (verified)."""
     if c.kind == "changed":
-        return bool({"value", "unit", "direction", "scope"} & set(c.aspects)) or \
+        return bool({"value", "unit", "direction", "scope", "trajectory"} & set(c.aspects)) or \
             any(a.startswith("deadline") for a in c.aspects)
     if c.kind == "dropped":
         return c.search is not None and c.search.by != "none" and c.search.passages == 0

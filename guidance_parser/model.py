@@ -183,6 +183,17 @@ class When:
 Direction = Literal["increase", "reduce", "maintain", "at_least", "at_most", "achieve"]
 
 
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One point of a target's trajectory: a figure, by when, for whom, and the sentence stating it."""
+
+    value: float | None
+    unit: str | None
+    deadline: When | None
+    scope: str | None
+    evidence: Evidence
+
+
 @dataclass
 class Target:
     """A measurable commitment: metric, value and unit, direction, by when, for whom.
@@ -191,7 +202,13 @@ class Target:
     rules/metrics.toml), None when the catalogue does not know it. ``basis`` names the cue or rule that made
     the figure a target ("modal:will", "commitment:ambition", "bound:at least", "table:target column") and
     ``confidence`` (0-1) how strong that basis is: a modal or commitment in the figure's own clause is strong,
-    a table column or a commitment inherited from a list's introduction weaker."""
+    a table column or a commitment inherited from a list's introduction weaker.
+
+    ``points`` holds a multi-year trajectory of one measure ("82% by March 2027, 85% in 2028/29", a
+    multi-year table row), earliest deadline first, when the differ read several figures of one edition as
+    one target (``diff/trajectories.py``); it is empty for a target stating one figure. ``value``, ``unit``,
+    ``deadline`` and ``evidence`` are always its headline point (the earliest), so exports that read them
+    stay as they were."""
 
     id: str
     metric: str
@@ -206,6 +223,7 @@ class Target:
     metric_id: str | None = None
     basis: str = ""
     confidence: float = 1.0
+    points: list[TrajectoryPoint] = field(default_factory=list)
 
 
 @dataclass
@@ -299,8 +317,9 @@ RecordType = Literal["target", "deadline", "priority"]
 # non-drop: see diff/absence.py).
 ChangeKind = Literal["added", "dropped", "changed", "unchanged", "kept_without_figure"]
 # What about a matched record changed. "wording" alone means the wording changed and nothing else.
+# "trajectory": the figures of a multi-year target, compared point by point, differ.
 Aspect = Literal["value", "unit", "direction", "deadline_earlier", "deadline_later", "deadline_added",
-                 "deadline_removed", "scope", "baseline", "area", "wording"]
+                 "deadline_removed", "scope", "baseline", "area", "wording", "trajectory"]
 
 
 @dataclass(frozen=True)

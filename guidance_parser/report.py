@@ -41,7 +41,15 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
-from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text, steps
+from guidance_parser.present import (
+    area_rank,
+    display_trajectory,
+    display_value,
+    display_when,
+    heading_renamed,
+    record_text,
+    steps,
+)
 from guidance_parser.text import reader_text
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
@@ -55,6 +63,7 @@ ASPECT_LABELS = {
     "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
     "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
     "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area moved", "wording": "wording",
+    "trajectory": "trajectory",
 }
 AREA_OPEN_MAX = 12  # an area with more records to show starts collapsed, its counts in the summary
 EQUAL_RUN_SHOWN = 1  # unchanged paragraphs shown either side of a change; longer runs fold away
@@ -181,7 +190,9 @@ class Sources:
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
     if r is None:
         return None
-    if isinstance(r, Target):
+    if isinstance(r, Target) and len(r.points) > 1:  # a trajectory: every point with its own deadline
+        value, when, scope = display_trajectory(r), None, r.scope
+    elif isinstance(r, Target):
         value, when, scope = display_value(r), display_when(r.deadline), r.scope
     elif isinstance(r, Deadline):
         value, when, scope = None, display_when(r.when), None

@@ -16,6 +16,7 @@ from guidance_parser.model import (
 )
 from guidance_parser.present import (
     Record,
+    display_trajectory,
     display_value,
     display_when,
     record_text,
@@ -55,6 +56,17 @@ def _compare_when(old: When | None, new: When | None, old_ed: Edition | None = N
     return None
 
 
+def _same_points(old: Target, new: Target) -> bool:
+    """Whether two targets set the same figures by the same dates, point by point (one tolerance for
+    equal values: ``units.same_value``)."""
+    a = [(p.value, p.unit, p.deadline) for p in old.points] or [(old.value, old.unit, old.deadline)]
+    b = [(p.value, p.unit, p.deadline) for p in new.points] or [(new.value, new.unit, new.deadline)]
+    return len(a) == len(b) and all(
+        units.same_value(va, vb) and units.canonical(ua) == units.canonical(ub)
+        and (wa.end if wa else None) == (wb.end if wb else None)
+        for (va, ua, wa), (vb, ub, wb) in zip(a, b, strict=True))
+
+
 def _same_words(old: When | None, new: When | None) -> bool:
     """Both dates written in the same words (or both absent)."""
     return (old is None) == (new is None) and (old is None or new is None or plain(old.text) == plain(new.text))
@@ -86,6 +98,8 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
             out.append(FieldChange("scope", old.scope, new.scope))
         if _norm_opt(old.baseline) != _norm_opt(new.baseline):
             out.append(FieldChange("baseline", old.baseline, new.baseline))
+        if (len(old.points) > 1 or len(new.points) > 1) and not _same_points(old, new):
+            out.append(FieldChange("trajectory", display_trajectory(old), display_trajectory(new)))
     elif isinstance(old, Deadline) and isinstance(new, Deadline):
         moved = None if restated and _same_words(old.when, new.when) else \
             _compare_when(old.when, new.when, old_ed, new_ed)

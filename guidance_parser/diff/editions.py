@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from guidance_parser import __version__
+from guidance_parser.diff import trajectories
 from guidance_parser.diff.absence import verify_dropped
 from guidance_parser.diff.normalise import clean
 from guidance_parser.diff.records import (
@@ -121,7 +122,9 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
     kept: list[dict[RecordType, list[Labelled]]] = []
     for (_, x), picks in zip(ordered, mapper(_kept_records, ordered), strict=True):
         groups = _groups(x)
-        kept.append({t: [(groups[t][k], label) for k, label in picks[t]] for t in _RECORD_TYPES})
+        records = {t: [(groups[t][k], label) for k, label in picks[t]] for t in _RECORD_TYPES}
+        records["target"] = trajectories.group(records["target"])  # a multi-year row is one target
+        kept.append(records)
     tasks = [_PairTask(old_doc=o[0], new_doc=n[0], old={t: [r for r, _ in ko[t]] for t in _RECORD_TYPES},
                        new={t: [r for r, _ in kn[t]] for t in _RECORD_TYPES}, threshold=threshold,
                        section_depth=section_depth)
