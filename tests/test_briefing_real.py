@@ -74,11 +74,15 @@ def test_nothing_the_framework_still_names_is_called_dropped(real: tuple[str, di
             assert mid not in STILL_NAMED, (c["label"], STILL_NAMED.get(mid))
             if c["search"]["by"] != "none":
                 assert c["search"]["passages"] == 0, c["label"]
-    kept = {c["old"].get("metric_id") for c in changes if c["kind"] == "kept_without_figure"}
-    assert "uec.handover_15m" in kept and "15-minute standard" in new_text
-    handover = next(c for c in changes if c["kind"] == "kept_without_figure"
-                    and c["old"].get("metric_id") == "uec.handover_15m")
-    assert handover["closest"][0]["names_standard"] and "15-minute" in handover["closest"][0]["text"]
+    kept = [c for c in changes if c["kind"] == "kept_without_figure"]
+    assert kept and "15-minute standard" in new_text
+    for c in kept:  # each shows the passage that still names it, first
+        assert c["search"]["passages"] > 0 and c["closest"][0]["names_standard"], c["label"]
+    # the 15-minute handover standard, when extraction reads it as a 2025/26 target with no partner, is
+    # kept (the framework works "toward the 15-minute standard"), never dropped
+    for c in changes:
+        if c["old"] and c["old"].get("metric_id") == "uec.handover_15m" and c["new"] is None:
+            assert c["kind"] == "kept_without_figure" and "15-minute" in c["closest"][0]["text"], c["summary"]
 
 
 def test_only_targets_make_the_headline_counts(real: tuple[str, dict]) -> None:
