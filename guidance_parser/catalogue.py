@@ -103,3 +103,9 @@ def metric_of(metric_text: str, sentence: str, value: float | None = None, unit:
     # respectively"): it decides only when it names just one.
     around = _named(words(sentence) | figure, unit)
     return around[0][1] if len(around) == 1 else None
+
+
+def phrasing_bags(metric_id: str) -> tuple[frozenset[str], ...]:
+    """The word bags of a measure's phrasings (``words`` of each): a text names the measure when it holds
+    every word of one of them. Empty for an unknown id."""
+    return next((e.phrasings for e in _entries() if e.metric.id == metric_id), ())

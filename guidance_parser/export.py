@@ -28,7 +28,7 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
 from guidance_parser.present import display_value, display_when, record_text, record_type
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
 _DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
                          "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}
@@ -233,14 +233,16 @@ def diff_csv(result: DiffResult) -> str:
 
 
 def diff_summary(result: DiffResult) -> str:
-    """One line per run for the terminal: counts per consecutive pair, as the report's cards count them."""
+    """One line per run for the terminal: target counts per consecutive pair, as the report's cards count
+    them (only targets make the headline numbers; deadlines and priorities are in the tables)."""
     parts = []
     for p in result.pairs:
         c = p.counts
-        reworded = sum(ch.reworded_only for ch in p.changes)
-        parts.append(f"{p.old.edition} -> {p.new.edition}: {c.get('changed', 0) - reworded} changed, "
+        reworded = sum(ch.reworded_only for ch in p.changes if ch.record_type == "target")
+        kept = c.get("kept_without_figure", 0)
+        parts.append(f"{p.old.edition} -> {p.new.edition}: targets {c.get('changed', 0) - reworded} changed, "
                      f"{reworded} reworded only, {c.get('added', 0)} added, {c.get('dropped', 0)} dropped, "
-                     f"{c.get('unchanged', 0)} unchanged")
+                     + (f"{kept} kept without a figure, " if kept else "") + f"{c.get('unchanged', 0)} unchanged")
     return "; ".join(parts)
 
 

@@ -183,6 +183,17 @@ class When:
 Direction = Literal["increase", "reduce", "maintain", "at_least", "at_most", "achieve"]
 
 
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One point of a target's trajectory: a figure, by when, for whom, and the sentence stating it."""
+
+    value: float | None
+    unit: str | None
+    deadline: When | None
+    scope: str | None
+    evidence: Evidence
+
+
 @dataclass
 class Target:
     """A measurable commitment: metric, value and unit, direction, by when, for whom.
@@ -191,7 +202,13 @@ class Target:
     rules/metrics.toml), None when the catalogue does not know it. ``basis`` names the cue or rule that made
     the figure a target ("modal:will", "commitment:ambition", "bound:at least", "table:target column") and
     ``confidence`` (0-1) how strong that basis is: a modal or commitment in the figure's own clause is strong,
-    a table column or a commitment inherited from a list's introduction weaker."""
+    a table column or a commitment inherited from a list's introduction weaker.
+
+    ``points`` holds a multi-year trajectory of one measure ("82% by March 2027, 85% in 2028/29", a
+    multi-year table row), earliest deadline first, when the differ read several figures of one edition as
+    one target (``diff/trajectories.py``); it is empty for a target stating one figure. ``value``, ``unit``,
+    ``deadline`` and ``evidence`` are always its headline point (the earliest), so exports that read them
+    stay as they were."""
 
     id: str
     metric: str
@@ -206,6 +223,7 @@ class Target:
     metric_id: str | None = None
     basis: str = ""
     confidence: float = 1.0
+    points: list[TrajectoryPoint] = field(default_factory=list)
 
 
 @dataclass
@@ -333,10 +351,13 @@ def _build(tp: Any, data: Any, where: str) -> Any:
 # --- diff stage: what changed between editions (filled by diff/, read by report.py / export.py) ---
 
 RecordType = Literal["target", "deadline", "priority"]
-ChangeKind = Literal["added", "dropped", "changed", "unchanged"]
+# "kept_without_figure": a target whose measure the new edition still names, but with no figure (a verified
+# non-drop: see diff/absence.py).
+ChangeKind = Literal["added", "dropped", "changed", "unchanged", "kept_without_figure"]
 # What about a matched record changed. "wording" alone means the wording changed and nothing else.
+# "trajectory": the figures of a multi-year target, compared point by point, differ.
 Aspect = Literal["value", "unit", "direction", "deadline_earlier", "deadline_later", "deadline_added",
-                 "deadline_removed", "scope", "baseline", "area", "wording"]
+                 "deadline_removed", "scope", "baseline", "area", "wording", "trajectory"]
 
 
 @dataclass(frozen=True)
@@ -367,6 +388,22 @@ class Passage:
     anchor: str | None = None  # the HTML section id of the passage in a long-read (what "page.html#id" opens)
 
 
+@dataclass(frozen=True)
+class AbsenceSearch:
+    """How the new edition was searched for a record before it was called dropped (diff/absence.py).
+
+    ``by`` says what was looked for: the metric catalogue's phrasings of the record's measure
+    ("catalogue"), the named standards it states ("standards"), the key words of its label ("key words"),
+    or nothing a search could rest on ("none": the record names no measure). ``terms`` are those names
+    (each a set of words that must all be in one passage); ``passages`` how many passages of the new
+    edition name it: 0 is a verified absence.
+    """
+
+    by: Literal["catalogue", "standards", "key words", "none"]
+    terms: tuple[str, ...]
+    passages: int
+
+
 @dataclass
 class Change:
     """One record (target, deadline or priority) compared across two consecutive editions.
@@ -379,7 +416,9 @@ class Change:
     score (None when unmatched). ``area`` is the policy area the report groups by; ``label`` names
     the record as its lineage first stated it (the old wording for a matched pair). ``closest``
     (dropped records only) holds the passages of the new edition that come closest to it, so a
-    reader can check that it is really gone rather than missed.
+    reader can check that it is really gone rather than missed; for a target kept without a figure, the
+    passages that still name it. ``search`` (dropped and kept-without-figure records) is the search of the
+    new edition that verified the absence, or found the measure still named.
     """
 
     id: str
@@ -396,6 +435,7 @@ class Change:
     similarity: float | None = None
     summary: str = ""
     closest: list[Passage] = field(default_factory=list)
+    search: AbsenceSearch | None = None
 
     @property
     def reworded_only(self) -> bool:

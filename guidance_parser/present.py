@@ -40,6 +40,24 @@ def display_value(t: Target) -> str | None:
     return units.display(t.value, t.unit)
 
 
+def display_point(value: float | None, unit: str | None, when: When | None) -> str | None:
+    """One figure and its deadline as a reader writes it: "82% by March 2027" (None without a figure)."""
+    shown = units.display(value, unit)
+    if shown is None:
+        return None
+    by = display_when(when)
+    return f"{shown} by {by}" if by else shown
+
+
+def display_trajectory(t: Target) -> str | None:
+    """A target's figures: its trajectory's points, earliest first ("82% by March 2027, 85% by 2028/29"),
+    or its one figure and deadline."""
+    points = [display_point(p.value, p.unit, p.deadline) for p in t.points] or \
+        [display_point(t.value, t.unit, t.deadline)]
+    shown = [p for p in points if p]
+    return ", ".join(shown) if shown else None
+
+
 def display_when(w: When | None) -> str | None:
     """A deadline as written (cleaned), falling back to its canonical label."""
     if w is None:
@@ -70,11 +88,14 @@ _ASPECT_WORDS: dict[Aspect, str] = {
     "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
     "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
     "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area", "wording": "wording",
+    "trajectory": "trajectory",
 }
 
 
-def _describe(r: Record) -> str:
+def describe(r: Record) -> str:
     if isinstance(r, Target):
+        if len(r.points) > 1:
+            return display_trajectory(r) or ""
         parts = [p for p in (display_value(r), f"by {display_when(r.deadline)}" if r.deadline else None) if p]
         return " ".join(parts)
     if isinstance(r, Deadline):
@@ -86,9 +107,9 @@ def summarise(kind: ChangeKind, old: Record | None, new: Record | None,
               details: Sequence[FieldChange]) -> str:
     """One line a reader can scan: "value 78% -> 82%; deadline later March 2026 -> March 2027"."""
     if kind == "added" and new is not None:
-        return ("new: " + _describe(new)).rstrip(": ")
+        return ("new: " + describe(new)).rstrip(": ")
     if kind == "dropped" and old is not None:
-        return ("no longer stated: " + _describe(old)).rstrip(": ")
+        return ("no longer stated: " + describe(old)).rstrip(": ")
     if kind == "unchanged":
         return "unchanged"
     bits = []

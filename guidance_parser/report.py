@@ -41,13 +41,21 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
-from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text, steps
+from guidance_parser.present import (
+    area_rank,
+    display_trajectory,
+    display_value,
+    display_when,
+    heading_renamed,
+    record_text,
+    steps,
+)
 from guidance_parser.text import reader_text
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
 # so the headline "Changed" count is figures, dates, scope and direction.
 DISPLAY_KINDS = {"changed": "Changed", "reworded": "Reworded only", "added": "New", "dropped": "Dropped",
-                 "unchanged": "Unchanged"}
+                 "kept_without_figure": "Kept without a figure", "unchanged": "Unchanged"}
 SECTION_LABELS = {"changed": "Reworded", "added": "New", "dropped": "Dropped", "unchanged": "Unchanged"}
 TYPE_LABELS = {"target": "Target", "deadline": "Deadline", "priority": "Priority"}
 TYPE_PLURALS = {"target": "Targets", "deadline": "Deadlines", "priority": "Priorities"}
@@ -55,6 +63,7 @@ ASPECT_LABELS = {
     "value": "value", "unit": "unit", "direction": "direction", "deadline_earlier": "deadline earlier",
     "deadline_later": "deadline later", "deadline_added": "deadline set", "deadline_removed":
     "deadline removed", "scope": "scope", "baseline": "baseline", "area": "area moved", "wording": "wording",
+    "trajectory": "trajectory",
 }
 AREA_OPEN_MAX = 12  # an area with more records to show starts collapsed, its counts in the summary
 EQUAL_RUN_SHOWN = 1  # unchanged paragraphs shown either side of a change; longer runs fold away
@@ -106,6 +115,7 @@ class Row:
     changed: set[str] = field(default_factory=set)  # which of value / deadline / scope differ
     anchor: str = ""  # the row's HTML id, which briefing lines link to
     closest: list[tuple[Passage, str, str | None]] = field(default_factory=list)  # (passage, where, href)
+    searched: str = ""  # for a dropped / kept record: what the new edition was searched for, as a reader reads it
 
 
 def where(ev: Evidence | Passage) -> str:
@@ -180,7 +190,9 @@ class Sources:
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
     if r is None:
         return None
-    if isinstance(r, Target):
+    if isinstance(r, Target) and len(r.points) > 1:  # a trajectory: every point with its own deadline
+        value, when, scope = display_trajectory(r), None, r.scope
+    elif isinstance(r, Target):
         value, when, scope = display_value(r), display_when(r.deadline), r.scope
     elif isinstance(r, Deadline):
         value, when, scope = None, display_when(r.when), None
@@ -210,7 +222,22 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
                old=_side(c.old_edition, c.old, sources), new=_side(c.new_edition, c.new, sources),
-               similarity=c.similarity, changed=changed, anchor=row_anchor(index, c.id), closest=closest)
+               similarity=c.similarity, changed=changed, anchor=row_anchor(index, c.id), closest=closest,
+               searched=_searched(c))
+
+
+def _searched(c: Change) -> str:
+    """The search that verified a drop (or found the measure still named), in a sentence."""
+    s = c.search
+    if s is None:
+        return ""
+    if s.by == "none":
+        return f"Not verified: the record names no measure to search {c.new_edition} for."
+    what = {"catalogue": "the measure's catalogue names", "standards": "the standards it names",
+            "key words": "its key words"}[s.by]
+    terms = "; ".join(f"“{t}”" for t in s.terms)
+    found = f"named in {s.passages} passage{'s' if s.passages != 1 else ''}" if s.passages else "named in no passage"
+    return f"Searched {c.new_edition} for {what} ({terms}): {found}."
 
 
 def row_anchor(pair_index: int, change_id: str) -> str:
@@ -326,10 +353,13 @@ def _pair_view(p: EditionDiff, index: int, sources: Sources, threshold: float | 
     lead, doubtful, more = briefing(p.changes, p.new.edition, threshold)
     for item in (*lead, *doubtful):
         item.change_id = row_anchor(index, item.change_id)  # the template links to the row
-    type_summary = {k: " · ".join(
-        f"{by_type[t][k]} {(TYPE_LABELS if by_type[t][k] == 1 else TYPE_PLURALS)[t].lower()}"
-        for t in TYPE_LABELS if by_type[t][k]) for k in DISPLAY_KINDS}
-    counts = {k: sum(r.kind == k for r in rows) for k in DISPLAY_KINDS}
+        item.change_ids = [row_anchor(index, c) for c in item.change_ids]
+    # The cards' numbers count targets only (the commitments that make news); other types are named below them.
+    def _n(t: str, k: str) -> str:
+        return f"{'also ' if t != 'target' else ''}{by_type[t][k]} " \
+               f"{(TYPE_LABELS if by_type[t][k] == 1 else TYPE_PLURALS)[t].lower()}"
+    type_summary = {k: " · ".join(_n(t, k) for t in TYPE_LABELS if by_type[t][k]) for k in DISPLAY_KINDS}
+    counts = {k: by_type["target"][k] for k in DISPLAY_KINDS}
     sections = [_section_view(s) for s in p.sections]
     return PairView(old=p.old, new=p.new, counts=counts, by_type=by_type, type_summary=type_summary,
                     areas=areas, briefing=lead, doubtful=doubtful, more=more, sections=sections,

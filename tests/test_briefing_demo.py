@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from briefing_check import briefing_lines, numbers_not_in_rows
 
 from cli import main
 from guidance_parser import export
@@ -45,13 +46,19 @@ def beside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_briefing_leads_with_dropped_ucr_then_the_ae_four_hour_change(beside: Path):
+def test_briefing_leads_with_the_ae_four_hour_change_and_the_dropped_ucr(beside: Path):
     html = (beside / "report.html").read_text(encoding="utf-8")
     items = _briefing_items(html)
-    assert "urgent community response" in items[0].lower() and "no longer in the 2024/25 edition" in items[0]
-    assert "4 hours" in items[1] and "rises from 76% to 78% by March 2025" in items[1]
+    assert "A&amp;E: patients seen within 4 hours: 76% by March 2024 → 78% by March 2025" in items[0]
+    assert "2-hour urgent community response: 70% → not in 2024/25" in items[1]
     for target in re.findall(r'<a class="brief-link" href="#([^"]+)"', html):
         assert f'id="{target}"' in html, target  # every briefing line links to a row that exists
+
+
+def test_every_number_of_the_briefing_is_in_the_rows_it_links_to(beside: Path):
+    html = (beside / "report.html").read_text(encoding="utf-8")
+    assert briefing_lines(html), "empty briefing"
+    assert numbers_not_in_rows(html, ("2023/24", "2024/25")) == []
 
 
 def test_evidence_links_open_the_pdf_beside_the_report_at_the_page(beside: Path):

@@ -122,7 +122,7 @@ def test_unrelated_metrics_are_added_and_dropped_not_changed():
     r = one_pair([target(CAT2, 30, "minutes")], [target("cancer 62-day standard performance", 75)])
     kinds = sorted(c.kind for c in r.pairs[0].changes)
     assert kinds == ["added", "dropped"]
-    assert r.pairs[0].counts == {"added": 1, "dropped": 1, "changed": 0, "unchanged": 0}
+    assert r.pairs[0].counts == {"added": 1, "dropped": 1, "changed": 0, "unchanged": 0, "kept_without_figure": 0}
 
 
 def test_threshold_controls_matching():
@@ -343,3 +343,31 @@ def test_rolling_the_edition_year_forward_is_not_a_rewording():
     assert got["Annex"].status == "unchanged" and got["Annex"].words_added == 0
     assert [op.op for op in got["Annex"].ops] == ["replace"]  # still visible in the text diff
     assert got["Elective"].status == "changed"  # a year inside a deadline is a real change
+
+
+def test_a_reworded_target_with_the_same_figure_and_date_is_reworded_only():
+    old = target("reduction in agency spend across all trusts", 30, deadline="2027-03")
+    new = target("cut what trusts spend on temporary agency staffing", 30, deadline="2027-03")
+    c = only(one_pair([old], [new]))
+    assert c.kind == "changed" and c.reworded_only, (c.kind, c.aspects)  # never dropped + added
+
+
+def test_an_unchanged_sentence_with_a_relative_date_is_unchanged_in_either_edition():
+    """'by November' resolves to November 2025 in the 2025/26 edition and November 2026 in the next one;
+    the sentence did not change, so neither did its deadline."""
+    import dataclasses
+
+    from test_diff_helpers import when
+
+    sentence = "Trusts will publish their winter plans by November."
+    old = dataclasses.replace(deadline("publish their winter plans", "2025-11"), when=when("2025-11", "November"))
+    new = dataclasses.replace(deadline("publish their winter plans", "2026-11"), when=when("2026-11", "November"))
+    old = dataclasses.replace(old, evidence=dataclasses.replace(old.evidence, sentence=sentence))
+    new = dataclasses.replace(new, evidence=dataclasses.replace(new.evidence, sentence=sentence))
+    r = diff_editions([edition("2025/26", deadlines=[old]), edition("2026/27", deadlines=[new])])
+    assert [c.kind for c in r.pairs[0].changes] == ["unchanged"]
+    # reworded around the same relative date, it is read as what it resolves to: a year later
+    reworded = dataclasses.replace(new.evidence, sentence="Publish winter plans by November.")
+    moved = dataclasses.replace(new, evidence=reworded)
+    r = diff_editions([edition("2025/26", deadlines=[old]), edition("2026/27", deadlines=[moved])])
+    assert "deadline_later" in r.pairs[0].changes[0].aspects

@@ -109,3 +109,11 @@ def many_targets(records: int = 300) -> tuple[tuple[Document, Extraction], tuple
     new = edition("2025/26", [target(metric(i), 10 + i / 4 + (i % 3 == 0), deadline="2026-03")
                               for i in range(fresh, 2 * fresh + shared)])
     return old, new
+
+
+def catalogued(t: Target) -> Target:
+    """A target as extraction gives it: with the metric catalogue's id of the measure its words name."""
+    from guidance_parser import catalogue
+
+    t.metric_id = catalogue.metric_of(t.metric, t.evidence.sentence, t.value, t.unit)
+    return t

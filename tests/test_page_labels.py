@@ -169,8 +169,9 @@ def test_closest_passages_of_a_dropped_record_link_into_the_long_read(tmp_path: 
         encoding="utf-8")
     docs = [ingest_file(f) for f in (old, new)]
     result = diff_editions([(d, extract(d)) for d in docs])
-    dropped = [c for c in result.pairs[0].changes if c.kind == "dropped"]
+    # still named without its figure: kept without a figure, with the passage naming it first
+    dropped = [c for c in result.pairs[0].changes if c.kind == "kept_without_figure"]
     assert dropped and dropped[0].closest and dropped[0].closest[0].anchor == "ambulance"
     html = render_html(result, out_dir=tmp_path)
-    box = re.search(r'<details class="closest">.*?</details>', html, re.S)
+    box = re.search(r'<details class="closest"[^>]*>.*?</details>', html, re.S)
     assert box and 'href="guidance-2025-26.html#ambulance"' in box.group(0)

@@ -8,7 +8,7 @@ import re
 from html import unescape
 
 import pytest
-from test_diff_helpers import deadline, edition, heading, para, priority, target
+from test_diff_helpers import catalogued, deadline, edition, heading, para, priority, target
 
 from guidance_parser import report
 from guidance_parser.diff import diff_editions
@@ -25,15 +25,15 @@ def hostile_result() -> DiffResult:
                                                       ("Urgent care " + IMG,))]
     blocks_new = [heading("Urgent care " + IMG), para("Ambulance handovers within 30 minutes. " + SCRIPT,
                                                       ("Urgent care " + IMG,))]
-    old = edition("2025/26", [target(AE, 78, deadline="2026-03",
-                                     sentence=f"{AE} to 78% by March 2026 {SCRIPT}"),
-                              target("UCR two-hour standard", 70, deadline="2025-12", page=7),
+    old = edition("2025/26", [catalogued(target(AE, 78, deadline="2026-03",
+                                                sentence=f"{AE} to 78% by March 2026 {SCRIPT}")),
+                              catalogued(target("UCR two-hour standard", 70, deadline="2025-12", page=7)),
                               target(CAT2_ := "Category 2 ambulance response times", 30, "minutes"),
                               target("adult general and acute bed occupancy", 92)],
                   [deadline("Submit final operational plans", "2025-03")],
                   [priority("Improve A&E waiting times")], blocks=blocks_old)
-    new = edition("2026/27", [target(AE, 82, deadline="2027-03", sentence=f"{AE} to 82% by March 2027 {IMG}",
-                                     page=31),
+    new = edition("2026/27", [catalogued(target(AE, 82, deadline="2027-03",
+                                                sentence=f"{AE} to 82% by March 2027 {IMG}", page=31)),
                               target(CAT2_, 30, "minutes"),
                               target("general and acute bed occupancy for adults", 92),
                               target("Virtual ward capacity " + SCRIPT, 40, "per 100,000 population")],
@@ -79,8 +79,9 @@ def test_rows_per_change_with_kinds_and_areas(html: str):
              for c in result.pairs[0].changes]
     assert sorted(kinds) == sorted(shown) and "reworded" in kinds
     assert 'data-area="Urgent and emergency care"' in html
-    for k in ("changed", "reworded", "added", "dropped", "unchanged"):
-        assert re.search(rf'data-only="{k}"[^>]*>\s*<span class="n">{shown.count(k)}</span>', html)
+    targets = [k for k, c in zip(shown, result.pairs[0].changes, strict=True) if c.record_type == "target"]
+    for k in ("changed", "reworded", "added", "dropped", "unchanged"):  # the cards count targets only
+        assert re.search(rf'data-only="{k}"[^>]*>\s*<span class="n">{targets.count(k)}</span>', html)
 
 
 def test_change_shows_old_and_new_value_deadline_and_pages(html: str):
@@ -93,11 +94,11 @@ def test_change_shows_old_and_new_value_deadline_and_pages(html: str):
     assert "deadline later" in row
 
 
-def test_briefing_leads_with_the_dropped_then_the_moved_standard_and_links_rows(html: str):
+def test_briefing_leads_with_the_moved_then_the_dropped_standard_and_links_rows(html: str):
     brief = re.search(r'<section class="briefing".*?</section>', html, re.S).group(0)  # type: ignore[union-attr]
     items = re.findall(r'<li class="t\d">.*?</li>', brief, re.S)
-    assert "UCR two-hour standard (70% by December 2025) is no longer in the 2026/27 edition" in items[0]
-    assert "rises from 78% to 82% by March 2027 (was by March 2026)" in items[1]
+    assert "A&amp;E: patients seen within 4 hours: 78% by March 2026 → 82% by March 2027" in items[0]
+    assert "2-hour urgent community response: 70% by December 2025 → not in 2026/27" in items[1]
     for item in items:  # every line links to a row that exists
         target = re.search(r'href="#([^"]+)"', item).group(1)  # type: ignore[union-attr]
         assert f'id="{target}"' in html

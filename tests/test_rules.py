@@ -174,3 +174,15 @@ def test_quantity_gate_agrees_with_the_full_search_on_the_corpus() -> None:
                 max_size=12).map(" ".join))
 def test_quantity_gate_agrees_with_the_full_search(text: str) -> None:
     _gate_agrees([text])
+
+
+def test_a_headline_weight_out_of_range_is_rejected(rules_copy: Path) -> None:
+    """The briefing ranks by metrics.toml's headline weights, so a weight it cannot read is refused."""
+    assert {m.id: m.headline for m in rules.metrics()}["uec.ae_4h"] == rules.HEADLINE_MAX
+    text = (rules_copy / "metrics.toml").read_text()
+    head = 'id = "uec.ae_4h"\nname = "A&E: patients seen within 4 hours"\nheadline = '
+    assert f"{head}3" in text
+    (rules_copy / "metrics.toml").write_text(text.replace(f"{head}3", f"{head}7", 1))
+    rules.reload()
+    with pytest.raises(RulesError, match=r"metrics\.toml:metric\[0\]\.headline.*0 to 3"):
+        rules.metrics()

@@ -16,6 +16,7 @@ from guidance_parser.model import (
 )
 from guidance_parser.present import (
     Record,
+    display_trajectory,
     display_value,
     display_when,
     record_text,
@@ -55,6 +56,22 @@ def _compare_when(old: When | None, new: When | None, old_ed: Edition | None = N
     return None
 
 
+def _same_points(old: Target, new: Target) -> bool:
+    """Whether two targets set the same figures by the same dates, point by point (one tolerance for
+    equal values: ``units.same_value``)."""
+    a = [(p.value, p.unit, p.deadline) for p in old.points] or [(old.value, old.unit, old.deadline)]
+    b = [(p.value, p.unit, p.deadline) for p in new.points] or [(new.value, new.unit, new.deadline)]
+    return len(a) == len(b) and all(
+        units.same_value(va, vb) and units.canonical(ua) == units.canonical(ub)
+        and (wa.end if wa else None) == (wb.end if wb else None)
+        for (va, ua, wa), (vb, ub, wb) in zip(a, b, strict=True))
+
+
+def _same_words(old: When | None, new: When | None) -> bool:
+    """Both dates written in the same words (or both absent)."""
+    return (old is None) == (new is None) and (old is None or new is None or plain(old.text) == plain(new.text))
+
+
 def classify(old: Record, new: Record, old_ed: Edition | None = None,
              new_ed: Edition | None = None) -> list[FieldChange]:
     """What differs between two matched records; empty means unchanged.
@@ -63,6 +80,9 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
     no deadline (see ``edition_period``).
     """
     out: list[FieldChange] = []
+    # The same sentence is the same commitment whichever edition reads it: a relative date in it ("this
+    # autumn", "by November") resolves against each edition's own year, which is not a move.
+    restated = clean(old.evidence.sentence) == clean(new.evidence.sentence)
     if isinstance(old, Target) and isinstance(new, Target):
         if not units.same_value(old.value, new.value):
             out.append(FieldChange("value", display_value(old), display_value(new)))
@@ -70,15 +90,19 @@ def classify(old: Record, new: Record, old_ed: Edition | None = None,
             out.append(FieldChange("unit", old.unit, new.unit))
         if old.direction != new.direction:
             out.append(FieldChange("direction", old.direction, new.direction))
-        moved = _compare_when(old.deadline, new.deadline, old_ed, new_ed)
+        moved = None if restated and _same_words(old.deadline, new.deadline) else \
+            _compare_when(old.deadline, new.deadline, old_ed, new_ed)
         if moved:
             out.append(moved)
         if _norm_opt(old.scope) != _norm_opt(new.scope):
             out.append(FieldChange("scope", old.scope, new.scope))
         if _norm_opt(old.baseline) != _norm_opt(new.baseline):
             out.append(FieldChange("baseline", old.baseline, new.baseline))
+        if (len(old.points) > 1 or len(new.points) > 1) and not _same_points(old, new):
+            out.append(FieldChange("trajectory", display_trajectory(old), display_trajectory(new)))
     elif isinstance(old, Deadline) and isinstance(new, Deadline):
-        moved = _compare_when(old.when, new.when, old_ed, new_ed)
+        moved = None if restated and _same_words(old.when, new.when) else \
+            _compare_when(old.when, new.when, old_ed, new_ed)
         if moved:
             out.append(moved)
     if wording_key(record_text(old)) != wording_key(record_text(new)):

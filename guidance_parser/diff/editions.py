@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from guidance_parser import __version__
-from guidance_parser.diff.absence import attach_closest
+from guidance_parser.diff import trajectories
+from guidance_parser.diff.absence import verify_dropped
 from guidance_parser.diff.normalise import clean
 from guidance_parser.diff.records import (
     Labelled,
@@ -22,6 +23,7 @@ from guidance_parser.diff.timelines import _timelines
 from guidance_parser.errors import GuidanceError
 from guidance_parser.model import (
     Change,
+    ChangeKind,
     DiffResult,
     Document,
     DocumentRef,
@@ -90,6 +92,16 @@ def _compare_pair(task: _PairTask) -> tuple[dict[RecordType, list[tuple[int, int
     return matches, diff_sections(task.old_doc, task.new_doc, depth=task.section_depth)
 
 
+def change_counts(changes: Sequence[Change]) -> dict[str, int]:
+    """How many *targets* of a pair are added, dropped, changed, unchanged or kept without a figure.
+
+    Only targets count: they are the commitments a reader follows. Deadlines and priorities are in the
+    tables (and the report's per-type counts), but a document full of dated statements or statistics must
+    not make headline numbers out of them."""
+    kinds: tuple[ChangeKind, ...] = get_args(ChangeKind)
+    return {kind: sum(c.kind == kind for c in changes if c.record_type == "target") for kind in kinds}
+
+
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
                   section_depth: int = SECTION_DEPTH, mapper: Mapper = map) -> DiffResult:
     """Compare editions, oldest first by ``Edition.sort_key``: one EditionDiff per consecutive pair.
@@ -110,7 +122,9 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
     kept: list[dict[RecordType, list[Labelled]]] = []
     for (_, x), picks in zip(ordered, mapper(_kept_records, ordered), strict=True):
         groups = _groups(x)
-        kept.append({t: [(groups[t][k], label) for k, label in picks[t]] for t in _RECORD_TYPES})
+        records = {t: [(groups[t][k], label) for k, label in picks[t]] for t in _RECORD_TYPES}
+        records["target"] = trajectories.group(records["target"])  # a multi-year row is one target
+        kept.append(records)
     tasks = [_PairTask(old_doc=o[0], new_doc=n[0], old={t: [r for r, _ in ko[t]] for t in _RECORD_TYPES},
                        new={t: [r for r, _ in kn[t]] for t in _RECORD_TYPES}, threshold=threshold,
                        section_depth=section_depth)
@@ -126,9 +140,8 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
                                       used, task.old_doc, task.new_doc)
             changes.extend(ch)
             next_lineage[rtype] = ids
-        attach_closest(changes, task.old_doc, task.new_doc)  # evidence of absence for dropped records
-        counts = {kind: sum(c.kind == kind for c in changes)
-                  for kind in ("added", "dropped", "changed", "unchanged")}
+        changes = verify_dropped(changes, task.old_doc, task.new_doc)  # "dropped" only after a search
+        counts = change_counts(changes)
         pairs.append(EditionDiff(old=DocumentRef.of(task.old_doc), new=DocumentRef.of(task.new_doc),
                                  changes=_sort_changes(changes), sections=sections, counts=counts))
         lineage = next_lineage

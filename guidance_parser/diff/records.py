@@ -387,7 +387,7 @@ def _record_changes(old: Sequence[Labelled], new: Sequence[Labelled], matches: S
     return changes, [x or "" for x in new_lineage]
 
 
-_KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "unchanged": 3}
+_KIND_ORDER = {"changed": 0, "added": 1, "dropped": 2, "kept_without_figure": 3, "unchanged": 4}
 _TYPE_ORDER = {"target": 0, "deadline": 1, "priority": 2}
 
 

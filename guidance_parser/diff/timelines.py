@@ -17,6 +17,7 @@ from guidance_parser.model import (
 from guidance_parser.present import (
     Record,
     area_rank,
+    display_trajectory,
     display_value,
     display_when,
     record_text,
@@ -25,7 +26,7 @@ from guidance_parser.present import (
 # --- timelines --------------------------------------------------------------------------------
 
 def _point(edition: str, r: Record) -> TimelinePoint:
-    value = display_value(r) if isinstance(r, Target) else None
+    value = (display_trajectory(r) if r.points else display_value(r)) if isinstance(r, Target) else None
     when = r.deadline if isinstance(r, Target) else r.when if isinstance(r, Deadline) else None
     return TimelinePoint(edition=edition, record_id=r.id, value=value, deadline=display_when(when),
                          text=clean(record_text(r)), evidence=r.evidence)

@@ -243,6 +243,10 @@ class Metric:
     area: str
     unit: UnitKind | None
     phrasings: tuple[str, ...]
+    headline: int = 0  # how much a change of it is news: 3 national standard ... 1 minor; 0 tables only
+
+
+HEADLINE_MAX = 3  # metrics.toml "headline": 0 (tables only) to 3 (a national standard the briefing leads with)
 
 
 @cache
@@ -255,7 +259,7 @@ def metrics() -> tuple[Metric, ...]:
     out: list[Metric] = []
     for k, item in enumerate(data.get("metric", [])):
         where = f"{name}:metric[{k}]"
-        check_keys(where, table(where, item), ("id", "name", "area", "unit", "phrasings"))
+        check_keys(where, table(where, item), ("id", "name", "area", "unit", "phrasings", "headline"))
         mid = _string(f"{where}.id", item.get("id"))
         if not re.fullmatch(r"[a-z]+\.[a-z0-9_]+", mid):
             raise _fail(f"{where}.id", f"{mid!r} must be 'area.measure' in lower case (e.g. uec.ae_4h)")
@@ -266,8 +270,11 @@ def metrics() -> tuple[Metric, ...]:
         unit = item.get("unit")
         if unit is not None:
             check_keys(f"{where}.unit", [unit], UNIT_KINDS, "unit kind")
+        headline = item.get("headline", 0)
+        if not isinstance(headline, int) or isinstance(headline, bool) or not 0 <= headline <= HEADLINE_MAX:
+            raise _fail(f"{where}.headline", f"{headline!r} must be a whole number from 0 to {HEADLINE_MAX}")
         out.append(Metric(mid, _string(f"{where}.name", item.get("name")), area, unit,
-                          string_list(f"{where}.phrasings", item.get("phrasings"))))
+                          string_list(f"{where}.phrasings", item.get("phrasings")), headline))
     return tuple(out)
 
 
