@@ -58,9 +58,9 @@ def test_leave_one_document_out_meets_its_floors(scored: list[Scored]) -> None:
     print("\n" + format_leave_one_out(scored))
     guidance = [s for s in scored if s.example.doc_kind == "guidance"]
     p, r = _pr(guidance)
-    assert p >= 0.9 and r >= 0.78, (p, r)  # measured 0.94 / 0.83
+    assert p >= 0.9 and r >= 0.78, (p, r)  # measured 0.96 / 0.83
     p, r = _pr(scored)
-    assert p >= 0.7 and r >= 0.68, (p, r)  # measured 0.73 / 0.72: below the 0.9 / 0.85 (README)
+    assert p >= 0.7 and r >= 0.68, (p, r)  # measured 0.74 / 0.72: below the 0.9 / 0.85 (README)
     stats = [s for s in scored if s.example.role == "statistic"]
     assert sum(1 for s in stats if s.target) / len(stats) < 0.03  # measured 2.2%
 

@@ -101,6 +101,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         s_t_all = [m for m in doc.user_data.get("time_mentions", [])
                    if sent.start_char <= m.expr_start < min(sent.end_char, hi_c) and
                    not any(a <= m.expr_start < b for a, b in urls)]
+        if passage.example:
+            continue  # a stretch of worked examples (ingest's structure, passages.Passage.example) sets nothing
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
         basis: dict[int, tuple[str, float]] = {}  # id(quantity) -> why it is a target, how strongly
         prev: Quantity | None = None
@@ -111,7 +113,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             p_target = model.probabilities(feats)["target"]
             if model.is_target(p_target, feats):
                 basis[id(q)] = "model:" + ",".join(model.strongest(feats)), round(p_target, 3)
-            elif not passage.example and under_target_column(doc, passage, q, edition):
+            elif under_target_column(doc, passage, q, edition):
                 basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]
             elif prev is not None and id(prev) in basis and _coordinated(doc, prev, q):
                 basis[id(q)] = f"coordinated:{basis[id(prev)][0]}", basis[id(prev)][1]
@@ -183,7 +185,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
                     evidence=_evidence(passage, sent), metric_id=metric_id,
                     basis=basis[id(q)][0], confidence=basis[id(q)][1]))
-        if passage.example or reported(doc, sent, passage, s_t_all, edition):
+        if reported(doc, sent, passage, s_t_all, edition):
             continue  # a sentence that only reports what happened dates no commitment
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):

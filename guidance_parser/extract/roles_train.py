@@ -155,8 +155,9 @@ def leave_one_out(exs: Sequence[Example], c: float = C) -> list[Scored]:
         for e in exs:
             if e.doc == doc:
                 probs = model.probabilities(e.feats)
+                # as extraction decides: nothing inside a stretch of worked examples (driver._read_passage)
                 out.append(Scored(e, probs["target"], max(probs, key=lambda k: probs[k]),
-                                  model.is_target(probs["target"], e.feats)))
+                                  model.is_target(probs["target"], e.feats) and not e.row.get("example")))
     return out
 
 
