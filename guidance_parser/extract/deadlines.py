@@ -231,6 +231,12 @@ def is_history(m: TimeMention, edition: Edition | None) -> bool:
     return m.prep == "from" and w.granularity == "financial_year" and w.start.year < edition.first_year
 
 
+def past_at_publication(m: TimeMention, published: date | None) -> bool:
+    """A period over before the document was published: when a figure was read ("at 24.8% in June 2025"),
+    never a target's deadline."""
+    return published is not None and m.when.end < published
+
+
 def is_future(m: TimeMention, edition: Edition | None) -> bool:
     """A date that reaches into the period the edition plans for (for a paper dated by calendar year: a
     date that starts after that year)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
@@ -27,7 +26,13 @@ from guidance_parser.extract.components import (
     published_of,
     statistic_cue,
 )
-from guidance_parser.extract.deadlines import STRONG_PREPS, is_future, is_history, names_a_document
+from guidance_parser.extract.deadlines import (
+    STRONG_PREPS,
+    is_future,
+    is_history,
+    names_a_document,
+    past_at_publication,
+)
 from guidance_parser.extract.passages import Passage
 from guidance_parser.extract.tables import column_year, flat_column_year, year_column_holding
 from guidance_parser.model import (
@@ -412,11 +417,6 @@ def respectively(qs: list[Quantity], metric: str) -> list[str]:
 
 
 
-def _already_past(m: TimeMention, published: date | None) -> bool:
-    """A period over before the document was published: a reading's date, not a deadline."""
-    return published is not None and m.when.end < published
-
-
 def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
                      edition: Edition | None, other_values: list[int]) -> tuple[When | None, int | None]:
     """The sentence's date nearest the value (later dates first), else the table column's year or the date
@@ -443,7 +443,7 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         if m.prep is None and m.when.granularity == "financial_year" and \
                 not re.search(r"(target|by|in|across)\s*$", before):
             continue
-        if m.prep in ("to",) or is_history(m, edition) or _already_past(m, published_of(doc)):
+        if m.prep in ("to",) or is_history(m, edition) or past_at_publication(m, published_of(doc)):
             continue  # a past date is when a figure was read ("at 24.8% in June 2025"), never its deadline
         home = year_column_holding(passage, m.when, edition, published_of(doc)) \
             if flat_year is not None and m.expr_start > q_char else None
@@ -464,8 +464,9 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
         return column_year(passage, q_char, edition, published_of(doc)), None
     if passage.intro:
         # a list's opening dates every item under it: "By 31 March 2025 we want to have achieved: ..."
-        opening = [m for m in find_times(passage.intro, edition, published_of(doc))
-                   if m.prep in STRONG_PREPS and not is_history(m, edition) and not _already_past(m, published_of(doc))]
+        published = published_of(doc)
+        opening = [m for m in find_times(passage.intro, edition, published)
+                   if m.prep in STRONG_PREPS and not is_history(m, edition) and not past_at_publication(m, published)]
         if len(opening) == 1:
             return opening[0].when, None
     if len(passage.column_years) == 1:
