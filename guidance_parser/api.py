@@ -8,6 +8,9 @@ Owned here: a small, stable surface over the stages. It goes through the same co
 (``pipeline.load_document`` / ``load_extraction``, so the cache is shared; ``diff.diff_editions``;
 the ``export`` rows and writers), so a DataFrame and a CSV of the same file hold the same rows.
 pandas is not a dependency: ``records`` returns a list of dicts, which ``pd.DataFrame`` takes.
+Every stage is held to the CLI's per-file limits (``$GUIDANCE_LIMITS``, else the defaults): reading and
+extracting in a child process, comparing and saving in this one (``limits.py``); going over one raises
+the CLI's one-line ``GuidanceError``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guidance_parser.limits import active, bounded, run_isolated
 from guidance_parser.model import DiffResult, Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
@@ -30,7 +34,7 @@ def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = 
     from guidance_parser.pipeline import load_document
 
     return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
-                         use_cache=cache)
+                         use_cache=cache, limits=active())
 
 
 def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache: bool,
@@ -38,16 +42,18 @@ def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache
     from guidance_parser.pipeline import load_extraction
 
     return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
-                           use_cache=cache)
+                           use_cache=cache, limits=active())
 
 
 def extract(source: PathLike | Document, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
             cache: bool = True) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
     if isinstance(source, Document):
+        from guidance_parser.extract import build_nlp
         from guidance_parser.extract import extract as extract_document
 
-        return extract_document(source)
+        build_nlp()  # before the fork, so each child starts with the pipeline built
+        return run_isolated(lambda: extract_document(source), source.path, active(), "extracting from it")
     return _load_pair(source, edition, engine, cache)[1]
 
 
@@ -60,7 +66,9 @@ def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = N
     labels = list(editions) if editions is not None else [None] * len(sources)
     if len(labels) != len(sources):
         raise ValueError(f"{len(labels)} edition labels for {len(sources)} files")
-    return diff_editions([_load_pair(s, e, engine, cache) for s, e in zip(sources, labels, strict=True)])
+    pairs = [_load_pair(s, e, engine, cache) for s, e in zip(sources, labels, strict=True)]
+    with bounded(", ".join(d.path for d, _ in pairs), active(), "comparing them"):
+        return diff_editions(pairs)
 
 
 def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[str, Any]]:
@@ -82,7 +90,6 @@ _WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html"}
 def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
     (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically."""
-    from guidance_parser import export
     from guidance_parser.outputs import write_output
 
     out = Path(path)
@@ -93,6 +100,18 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         xs: list[Extraction] = []
     else:
         xs = [obj] if isinstance(obj, Extraction) else list(obj)
+    data: str | bytes
+    with bounded(str(out), active(), "writing the results"):
+        data = _render(obj, xs, out, suffix)
+    write_output(data, out)  # as the CLI writes: atomically, and into a device or pipe, never over it
+    return out
+
+
+def _render(obj: Extraction | Sequence[Extraction] | DiffResult, xs: list[Extraction], out: Path,
+            suffix: str) -> str | bytes:
+    """The bytes ``save`` writes, in the format ``suffix`` names."""
+    from guidance_parser import export
+
     data: str | bytes
     if suffix == ".html":
         if not isinstance(obj, DiffResult):
@@ -111,5 +130,4 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         data = export.diff_jsonl(obj) if isinstance(obj, DiffResult) else export.extraction_jsonl(xs)
     else:
         data = export.diff_csv(obj) if isinstance(obj, DiffResult) else export.extraction_csv(xs)
-    write_output(data, out)  # as the CLI writes: atomically, and into a device or pipe, never over it
-    return out
+    return data
