@@ -188,6 +188,10 @@ def build_nlp() -> Language:
     """The extraction pipeline (cached): blank English, sentencizer, the cue span_ruler, the quantity and
     time components. ``rules.reload()`` then ``build_nlp.cache_clear()`` picks up edited rule files."""
     nlp = spacy.blank("en")
+    # spaCy refuses texts over 1,000,000 characters for the sake of its parser and NER models, which this
+    # pipeline does not use; its own cost is linear (about 1 KB of memory a token), so a longer paragraph is
+    # read, up to MAX_PASSAGE_CHARS, under the per-file time and memory limits.
+    nlp.max_length = MAX_PASSAGE_CHARS
     # "•" and "o" bullets inlined in converted text end one item and start the next.
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "•", "▪"]})
     nlp.add_pipe("guidance_sentence_cap")
@@ -205,6 +209,7 @@ def build_nlp() -> Language:
 # 267 KB) took minutes. Real sentences of the corpus reach about 210 tokens; a longer run is cut into pieces of
 # at most this many tokens (after a comma where one falls in the piece's second half).
 MAX_SENTENCE_TOKENS = 500
+MAX_PASSAGE_CHARS = 10_000_000  # the longest paragraph extraction reads (``driver._prepare`` says so, by file)
 
 
 @Language.component("guidance_sentence_cap")

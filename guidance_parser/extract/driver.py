@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc, Span
 
 from guidance_parser import catalogue, rules
+from guidance_parser.errors import GuidanceError
 from guidance_parser.extract.components import build_nlp, by_sentence, clause_bounds, passage_text, sentence_text
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
@@ -211,6 +212,10 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
 
     def docs() -> Iterator[Doc]:
         for p in passages:
+            if len(p.text) > nlp.max_length:
+                raise GuidanceError(doc.path, f"a paragraph of {len(p.text):,} characters is longer than "
+                                    f"extraction reads ({nlp.max_length:,})", "split it into paragraphs "
+                                    "(blank lines between them), or check that the file converted correctly")
             d = nlp.make_doc(p.text)
             d.user_data["text"] = p.text  # what d.text would rebuild: spaCy's tokens keep the text verbatim
             d.user_data["edition"] = doc.edition
