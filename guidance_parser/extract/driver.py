@@ -22,6 +22,7 @@ from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
     BASIS_CONFIDENCE,
     METRIC_STOP,
+    UNREAD_FIGURE,
     Quantity,
     clean_metric,
     commitment_basis,
@@ -186,7 +187,8 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     baseline=baseline,
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
                     evidence=_evidence(passage, sent), metric_id=metric_id,
-                    basis=basis[id(q)][0], confidence=basis[id(q)][1]))
+                    basis=basis[id(q)][0] + (f"; {UNREAD_FIGURE}" if q.value is None else ""),
+                    confidence=basis[id(q)][1]))
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):
             if k in consumed:

@@ -7,6 +7,7 @@ metric phrase and deadline, and the test that a whole sentence only reports what
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from guidance_parser.when import TimeMention, find_times
 @dataclass
 class Quantity:
     label: str
-    value: float
+    value: float | None  # None: a figure too large to be real (``MAX_FIGURE``), kept as a target unread
     unit: str
     start: int  # token index in doc
     end: int
@@ -59,7 +60,26 @@ def _number(text: str) -> float | None:
         return None
 
 
+# The largest figure read as a value: a thousand times the NHS's budget in pounds, and a float still holds
+# it exactly to the penny. A longer string of digits (a 400-digit "figure" is infinity as a float) is no
+# real figure; its target keeps no value, and its basis says why, so exports never meet infinity.
+MAX_FIGURE = 1e15
+UNREAD_FIGURE = "figure not read: larger than 10^15"
+
+
+def _bounded(q: Quantity) -> Quantity:
+    if q.value is not None and not (math.isfinite(q.value) and abs(q.value) <= MAX_FIGURE):
+        q.value = None
+    return q
+
+
 def quantity_of(span: Span) -> Quantity | None:
+    """The value and unit of a quantity span (value None when it is beyond ``MAX_FIGURE``)."""
+    q = _quantity_of(span)
+    return q if q is None else _bounded(q)
+
+
+def _quantity_of(span: Span) -> Quantity | None:
     change = relative_change(span[0].text) if span.label_ == "RELATIVE" else None
     if change is not None:  # "double the number" is a 100 % increase, "halve the gap" a 50 % reduction
         return Quantity(span.label_, abs(change), "%", span.start, span.start + 1)
