@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import multiprocessing
 import os
 import signal
@@ -141,6 +142,13 @@ def _cap_memory(mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
+def out_of_address_space(err: BaseException) -> bool:
+    """An OSError or ImportError that is the address-space cap at work: a library loaded lazily, or a file
+    mapped, once the cap was reached ("failed to map segment from shared object", ENOMEM)."""
+    return getattr(err, "errno", None) == errno.ENOMEM or "failed to map segment" in str(err) or \
+        "Cannot allocate memory" in str(err)
+
+
 def nesting_error(path: str, doing: str = "reading it") -> GuidanceError:
     """Python's recursion limit reached: a structure nested deeper than any real document's (HTML elements
     nested about 1,000 deep). Not a crash of the tool, so not "please report"."""
@@ -173,6 +181,9 @@ def _child(work: Callable[[], object], send: multiprocessing.connection.Connecti
         result = ("error", out_of_memory(path, doing))
     except RecursionError:
         result = ("error", nesting_error(path, doing))
+    except (ImportError, OSError) as err:
+        result = ("error", out_of_memory(path, doing) if out_of_address_space(err) else
+                  crash_error(path, f"{type(err).__name__}: {err}"))
     except Exception as err:
         result = ("error", crash_error(path, f"{type(err).__name__}: {err}"))
     try:
@@ -257,6 +268,10 @@ def bounded(path: str, limits: Limits, doing: str) -> Iterator[None]:
         raise limit_error(path, "memory", f"{doing} ran out of memory", limits) from None
     except RecursionError:
         raise nesting_error(path, doing) from None
+    except (ImportError, OSError) as err:
+        if not out_of_address_space(err):
+            raise
+        raise limit_error(path, "memory", f"{doing} ran out of memory", limits) from None
     finally:
         if capped:
             resource.setrlimit(resource.RLIMIT_AS, old_as)
