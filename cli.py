@@ -122,6 +122,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # One BLAS thread: the matcher's matrices are small, the run already uses a process per file (-j), and
+    # under the memory budget (limits.bounded) OpenBLAS spins for the whole time budget failing to start
+    # its threads instead of raising MemoryError. Set before anything loads numpy.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     args = parse_args(argv)
     if not args.debug:
         # pdfminer logs what it skips in a damaged PDF ("Refusing to execute circular reference");

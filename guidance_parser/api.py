@@ -9,11 +9,12 @@ Owned here: a small, stable surface over the stages. It goes through the same co
 the ``export`` rows and writers), so a DataFrame and a CSV of the same file hold the same rows.
 pandas is not a dependency: ``records`` returns a list of dicts, which ``pd.DataFrame`` takes.
 
-It has the command's protections, through the command's own paths: each file is read in an isolated
-child process under the per-file limits (``$GUIDANCE_LIMITS``, or ``limits=``; ``limits.py``), so a
-hostile file raises one ``GuidanceError`` instead of hanging or exhausting memory; ``save`` refuses
-what ``-o`` refuses (an input, another user's symbolic link; ``outputs.py``); a cache folder the
-command would not use is not used either, with a ``RuntimeWarning`` saying why.
+It has the command's protections, through the command's own paths: every stage is held to the per-file
+limits (``$GUIDANCE_LIMITS``, or ``limits=``; ``limits.py``): reading and extracting in an isolated child
+process, comparing and saving in this one, so a hostile file raises one ``GuidanceError`` instead of
+hanging or exhausting memory; ``save`` refuses what ``-o`` refuses (an input, another user's symbolic
+link; ``outputs.py``); a cache folder the command would not use is not used either, with a
+``RuntimeWarning`` saying why.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from guidance_parser.limits import Limits
+from guidance_parser.limits import Limits, active, bounded, run_isolated
 from guidance_parser.model import DiffResult, Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
@@ -73,9 +74,11 @@ def extract(source: PathLike | Document, *, edition: Edition | str | None = None
             cache: bool = True, limits: Limits | None = None) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
     if isinstance(source, Document):
+        from guidance_parser.extract import build_nlp
         from guidance_parser.extract import extract as extract_document
 
-        return extract_document(source)
+        build_nlp()  # before the fork, so each child starts with the pipeline built
+        return run_isolated(lambda: extract_document(source), source.path, _limits(limits), "extracting from it")
     return _load_pair(source, edition, engine, _cache(cache), _limits(limits))[1]
 
 
@@ -89,7 +92,9 @@ def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = N
     if len(labels) != len(sources):
         raise ValueError(f"{len(labels)} edition labels for {len(sources)} files")
     use_cache, bounds = _cache(cache), _limits(limits)
-    return diff_editions([_load_pair(s, e, engine, use_cache, bounds) for s, e in zip(sources, labels, strict=True)])
+    pairs = [_load_pair(s, e, engine, use_cache, bounds) for s, e in zip(sources, labels, strict=True)]
+    with bounded(", ".join(d.path for d, _ in pairs), bounds, "comparing them"):
+        return diff_editions(pairs)
 
 
 def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[str, Any]]:
@@ -112,8 +117,7 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
     (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically, with the checks of
     ``-o``: a ``GuidanceError`` instead of overwriting one of ``obj``'s input files or following a
-    symbolic link another user owns."""
-    from guidance_parser import export
+    symbolic link another user owns; rendering is held to the per-file limits like the CLI's."""
     from guidance_parser.outputs import check_output, write_output
 
     out = Path(path)
@@ -127,6 +131,18 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         xs = [obj] if isinstance(obj, Extraction) else list(obj)
         inputs = [Path(x.document.path) for x in xs]
     check_output(out, inputs)
+    data: str | bytes
+    with bounded(str(out), active(), "writing the results"):
+        data = _render(obj, xs, out, suffix)
+    write_output(data, out)  # as the CLI writes: atomically, and into a device or pipe, never over it
+    return out
+
+
+def _render(obj: Extraction | Sequence[Extraction] | DiffResult, xs: list[Extraction], out: Path,
+            suffix: str) -> str | bytes:
+    """The bytes ``save`` writes, in the format ``suffix`` names."""
+    from guidance_parser import export
+
     data: str | bytes
     if suffix == ".html":
         if not isinstance(obj, DiffResult):
@@ -145,5 +161,4 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         data = export.diff_jsonl(obj) if isinstance(obj, DiffResult) else export.extraction_jsonl(xs)
     else:
         data = export.diff_csv(obj) if isinstance(obj, DiffResult) else export.extraction_csv(xs)
-    write_output(data, out)  # as the CLI writes: atomically, and into a device or pipe, never over it
-    return out
+    return data

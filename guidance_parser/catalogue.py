@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -34,9 +34,13 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=512)  # a sentence's every figure asks for the sentence's words
 def words(text: str) -> frozenset[str]:
     """The content words of a text, folded and stemmed (stop words dropped)."""
     return frozenset(_stem(w) for w in _WORD_RE.findall(fold_words(text)) if w not in STOP_WORDS)
+
+
+rules.on_reload(words.cache_clear)  # the folding comes from rules/standards.toml
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def diff_payload(result: DiffResult) -> dict[str, Any]:
 
 
 def to_json(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # --- flat rows: JSONL and CSV -----------------------------------------------------------------
@@ -107,7 +107,7 @@ def diff_lines(result: DiffResult) -> list[dict[str, Any]]:
 
 
 def to_jsonl(lines: Iterable[Mapping[str, Any]]) -> str:
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return "".join(json.dumps(line, ensure_ascii=False, allow_nan=False) + "\n" for line in lines)
 
 
 EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "metric_id", "value", "unit", "direction",

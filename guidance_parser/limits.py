@@ -1,23 +1,26 @@
 """Limits on what one input may cost, and the isolated process that enforces them.
 
 This module owns the numbers (their defaults and sensible ranges, and ``--limit NAME=VALUE`` /
-``$GUIDANCE_LIMITS`` that raise them, parsed strictly), the one-line errors that name them, and
-``run_isolated``: reading one file in a forked child process that has an address-space cap, dies
-with its parent and is killed when the time budget runs out. A hostile file therefore ends as one
-error for that file, and the other files of the run still come out. The caps on inflated PDF
-streams and on characters per page are checked inside the PDF reader (``ingest/pdfguard.py``),
-which reads the active limits from here.
+``$GUIDANCE_LIMITS`` that raise them, parsed strictly), the one-line errors that name them,
+``run_isolated``: reading (or extracting) one file in a forked child process that has an address-space
+cap, dies with its parent and is killed when the time budget runs out, and ``bounded``: the same time
+and memory budget held in-process, for the stages that work on several files at once (comparing
+editions, rendering and writing results). A hostile file therefore ends as one error for that file,
+and the other files of the run still come out. The caps on inflated PDF streams and on characters per
+page are checked inside the PDF reader (``ingest/pdfguard.py``), which reads the active limits from here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
 import math
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
@@ -32,8 +35,8 @@ MIB = 1024 * 1024
 class Limits:
     """What reading one input may cost. Each field is a name for ``--limit NAME=VALUE``."""
 
-    time: float = 45.0  # wall-clock seconds to read one file
-    memory: int = 768  # MiB of memory one file's read may add to the program's own
+    time: float = 45.0  # wall-clock seconds for one stage of one file (read, extract, compare, write)
+    memory: int = 768  # MiB of memory one stage may add to the program's own
     stream: int = 64  # MiB any one PDF stream may inflate to
     page_chars: int = 200_000  # characters on one PDF page
 
@@ -120,8 +123,8 @@ def active() -> Limits:
     return _active or parse_limits([], os.environ.get(ENV))
 
 
-def out_of_memory(path: str) -> GuidanceError:
-    return limit_error(path, "memory", "reading it ran out of memory", active())
+def out_of_memory(path: str, doing: str = "reading it") -> GuidanceError:
+    return limit_error(path, "memory", f"{doing} ran out of memory", active())
 
 
 # --- the isolated reader -----------------------------------------------------------------------
@@ -167,6 +170,20 @@ def _cap_memory(mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
+def out_of_address_space(err: BaseException) -> bool:
+    """An OSError or ImportError that is the address-space cap at work: a library loaded lazily, or a file
+    mapped, once the cap was reached ("failed to map segment from shared object", ENOMEM)."""
+    return getattr(err, "errno", None) == errno.ENOMEM or "failed to map segment" in str(err) or \
+        "Cannot allocate memory" in str(err)
+
+
+def nesting_error(path: str, doing: str = "reading it") -> GuidanceError:
+    """Python's recursion limit reached: a structure nested deeper than any real document's (HTML elements
+    nested about 1,000 deep). Not a crash of the tool, so not "please report"."""
+    return GuidanceError(path, f"{doing} met a structure nested too deeply to follow (e.g. HTML elements "
+                         "nested about 1,000 deep)", "flatten or re-save the file, or export it as PDF or text")
+
+
 def crash_error(path: str, detail: str) -> GuidanceError:
     """A reader failure no rule foresaw: the message carries the cause, since there is no traceback."""
     opens_in = "a PDF reader" if path.lower().endswith(".pdf") else "a browser or text editor"
@@ -175,7 +192,7 @@ def crash_error(path: str, detail: str) -> GuidanceError:
 
 
 def _child(work: Callable[[], object], send: multiprocessing.connection.Connection, path: str,
-           limits: Limits, parent: int) -> None:
+           limits: Limits, parent: int, doing: str) -> None:
     global _active
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills this child
@@ -189,20 +206,28 @@ def _child(work: Callable[[], object], send: multiprocessing.connection.Connecti
     except LimitExceeded as exc:
         result = ("error", exc.error)
     except MemoryError:
-        result = ("error", out_of_memory(path))
+        result = ("error", out_of_memory(path, doing))
+    except RecursionError:
+        result = ("error", nesting_error(path, doing))
+    except (ImportError, OSError) as err:
+        result = ("error", out_of_memory(path, doing) if out_of_address_space(err) or caused_by_memory(err) else
+                  crash_error(path, f"{type(err).__name__}: {err}"))
     except Exception as err:  # a library's own error may wrap a MemoryError: still said as memory
-        result = ("error", out_of_memory(path) if caused_by_memory(err)
+        result = ("error", out_of_memory(path, doing) if caused_by_memory(err)
                   else crash_error(path, f"{type(err).__name__}: {err}"))
     try:
         send.send(result)
     except MemoryError:
-        send.send(("error", out_of_memory(path)))
+        send.send(("error", out_of_memory(path, doing)))
+    except RecursionError:  # a result nested too deep to pickle
+        send.send(("error", nesting_error(path, doing)))
     send.close()
     os._exit(0)  # no atexit handlers or inherited finalisers of the parent's state
 
 
-def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
+def run_isolated(work: Callable[[], T], path: str, limits: Limits, doing: str = "reading it") -> T:
     """``work()`` run in a forked child under ``limits`` (time, memory); its result or its GuidanceError.
+    ``doing`` names the stage in the errors ("reading it", "extracting from it").
 
     The child is forked, so ``work`` needs no pickling and the modules the parent imported are
     already there; only the result travels back (pickled through a pipe).
@@ -211,13 +236,13 @@ def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
         return work()
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(work, send, path, limits, os.getpid()), daemon=True)
+    proc = ctx.Process(target=_child, args=(work, send, path, limits, os.getpid(), doing), daemon=True)
     proc.start()
     send.close()
     try:
         if not recv.poll(limits.time):
-            raise limit_error(path, "time", "reading it took longer than the time budget", limits,
-                              "try --engine pdfium, or ")
+            raise limit_error(path, "time", f"{doing} took longer than the time budget", limits,
+                              "try --engine pdfium, or " if doing == "reading it" else "")
         try:
             kind, value = recv.recv()
         except EOFError:  # the child died without a word: killed by the kernel or a crash in C
@@ -226,7 +251,7 @@ def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
             name = signal.Signals(-code).name if code < 0 else f"exit status {code}"
             if code in (-signal.SIGTERM, -signal.SIGHUP, -signal.SIGINT):
                 raise GuidanceError(path, f"the reader was stopped from outside ({name})", "run again") from None
-            raise limit_error(path, "memory", f"the reader stopped ({name}), most likely out of memory",
+            raise limit_error(path, "memory", f"{doing} stopped ({name}), most likely out of memory",
                               limits) from None
     finally:
         if proc.is_alive():
@@ -237,3 +262,63 @@ def run_isolated(work: Callable[[], T], path: str, limits: Limits) -> T:
         assert isinstance(value, GuidanceError)
         raise value
     return value
+
+
+# --- the same budget in-process ------------------------------------------------------------------
+
+@contextlib.contextmanager
+def bounded(path: str, limits: Limits, doing: str) -> Iterator[None]:
+    """Within the block: at most ``limits.memory`` MiB more address space and ``limits.time`` seconds, else
+    the one-line error for ``path`` (which may name several files) saying what was being done.
+
+    For the stages that use many files' results at once (comparing editions, rendering, writing), which
+    cannot move to a child process cheaply. The memory cap is Linux's RLIMIT_AS (restored afterwards); the
+    time budget is a SIGALRM timer, so it holds in the main thread only and takes effect between Python
+    steps (a forked reader, ``run_isolated``, is the stronger guard: it is killed outright)."""
+    import resource
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise LimitExceeded(limit_error(path, "time", f"{doing} took longer than the time budget", limits))
+
+    old_handler = signal.signal(signal.SIGALRM, on_alarm) if main else None
+    old_timer = signal.setitimer(signal.ITIMER_REAL, limits.time) if main else (0.0, 0.0)
+    old_as = resource.getrlimit(resource.RLIMIT_AS)
+    capped = sys.platform.startswith("linux") and bool(_address_space())
+    if capped:
+        _cap_memory(limits.memory)
+    try:
+        yield
+    except LimitExceeded as exc:
+        raise exc.error from None
+    except MemoryError:
+        raise limit_error(path, "memory", f"{doing} ran out of memory", limits) from None
+    except RecursionError:
+        raise nesting_error(path, doing) from None
+    except (ImportError, OSError) as err:
+        if not out_of_address_space(err):
+            raise
+        raise limit_error(path, "memory", f"{doing} ran out of memory", limits) from None
+    finally:
+        if capped:
+            resource.setrlimit(resource.RLIMIT_AS, old_as)
+        if main:
+            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+            signal.signal(signal.SIGALRM, old_handler)
+
+
+@dataclass(frozen=True)
+class BoundedCall:
+    """``func`` run under ``bounded``: what a worker process runs for one piece of a bounded stage (picklable
+    when ``func`` is a module-level function)."""
+
+    func: Callable[..., Any]
+    path: str
+    limits: Limits
+    doing: str
+
+    def __call__(self, *args: Any) -> Any:
+        with bounded(self.path, self.limits, self.doing):
+            return self.func(*args)

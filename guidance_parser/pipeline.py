@@ -5,10 +5,12 @@ processes, with what progress display, and how per-file failures are summarised.
 through their public functions (``ingest_file``, ``extract_many``, ``diff_editions``, ``render_html``,
 the exporters) and never looks inside them.
 
-One bad file never stops the others: each file is read in an isolated child process held to the
-run's ``Limits`` (time, memory; ``limits.py``), each file's ``GuidanceError`` becomes a ``Failure``
-listed in the summary, and the run exits non-zero if any file failed. Worker processes die with the
-run, even when it is killed with SIGKILL, and are killed, not waited for, when it is interrupted.
+One bad file never stops the others: each file is read, and extracted from, in an isolated child
+process held to the run's ``Limits`` (time, memory; ``limits.py``); comparing the editions and writing
+the results are held to the same budget in-process (``limits.bounded``). Each file's
+``GuidanceError`` becomes a ``Failure`` listed in the summary, and the run exits non-zero if any
+file failed. Worker processes die with the run, even when it is killed with SIGKILL, and are killed,
+not waited for, when it is interrupted.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -30,7 +32,17 @@ from typing import TypeVar
 from guidance_parser import __version__
 from guidance_parser.cache import Source, read_entry, unsafe_reason, write_entry
 from guidance_parser.errors import GuidanceError, caused_by_memory, printable
-from guidance_parser.limits import LimitExceeded, Limits, crash_error, die_with_parent, out_of_memory, run_isolated
+from guidance_parser.limits import (
+    BoundedCall,
+    LimitExceeded,
+    Limits,
+    bounded,
+    crash_error,
+    die_with_parent,
+    nesting_error,
+    out_of_memory,
+    run_isolated,
+)
 from guidance_parser.model import Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE
 from guidance_parser.rules import rules_hash
@@ -156,15 +168,24 @@ def load_document(path: Path, *, edition: Edition | None, engine: str, use_cache
 
 def load_extraction(path: Path, *, edition: Edition | None, engine: str, use_cache: bool,
                     limits: Limits | None = None) -> tuple[Document, Extraction]:
-    """Ingest and extract one file, reusing cached results when the file's bytes have not changed."""
+    """Ingest and extract one file, reusing cached results when the file's bytes have not changed.
+
+    With ``limits``, extraction too runs in an isolated child process under them."""
     digest = _file_digest(path)
     doc = load_document(path, edition=edition, engine=engine, use_cache=use_cache, digest=digest, limits=limits)
     key = _cache_path(digest, "extract", engine, edition) if use_cache else None
     x = read_entry(key, Extraction, _source(path, digest), check=_exportable)
     if x is None:
-        from guidance_parser.extract import extract  # on a miss only: spaCy takes a second to load
+        from guidance_parser.extract import build_nlp, extract  # on a miss only: spaCy takes a second to load
+        from guidance_parser.extract.roles import load_model
 
-        x = extract(doc)
+        if limits is None:
+            x = extract(doc)
+        else:
+            # here, so that every child forked for a file starts with the pipeline built and the role model read
+            build_nlp()
+            load_model()
+            x = run_isolated(lambda: extract(doc), str(path), limits, "extracting from it")
         write_entry(key, x, _source(path, digest))
     x.document = replace(x.document, path=doc.path)
     return doc, x
@@ -189,6 +210,8 @@ def _guarded(path: Path, work: Callable[[], T]) -> T | Failure:
         return Failure(str(path), str(exc.error))
     except MemoryError:
         return Failure(str(path), str(out_of_memory(str(path))))
+    except RecursionError:
+        return Failure(str(path), str(nesting_error(str(path))))
     except Exception as err:  # a crash on one hostile file must not take the batch down
         if caused_by_memory(err):  # wrapped by a library: still out of memory, not a damaged file
             return Failure(str(path), str(out_of_memory(str(path))))
@@ -293,6 +316,11 @@ def extract_files(files: Sequence[Path], options: Options, pool: ProcessPoolExec
 
 # --- commands ---------------------------------------------------------------------------------
 
+def _names(paths: Iterable[str]) -> str:
+    """The files a stage over several of them works on, as an error names them."""
+    return ", ".join(paths)
+
+
 def _report_failures(failed: Sequence[Failure], total: int) -> int:
     for f in failed:
         print(f"guidance: error: {printable(f.message)}", file=sys.stderr)
@@ -326,11 +354,14 @@ def run_ingest(files: Sequence[Path], *, fmt: str, output: Path | None, options:
 
     docs, failed = ingest_files(files, options)
     if docs:
-        if fmt == "json":
-            data = [d.to_dict() for d in docs]
-            _emit(json.dumps(data[0] if len(files) == 1 else data, indent=2, ensure_ascii=False) + "\n", output)
-        else:
-            _emit("\n".join(document_as_text(d) for d in docs), output)
+        with bounded(_names(d.path for d in docs), options.limits, "writing the results"):
+            if fmt == "json":
+                data = [d.to_dict() for d in docs]
+                text = json.dumps(data[0] if len(files) == 1 else data, indent=2, ensure_ascii=False,
+                                  allow_nan=False) + "\n"
+            else:
+                text = "\n".join(document_as_text(d) for d in docs)
+        _emit(text, output)
     return _report_failures(failed, len(files))
 
 
@@ -340,15 +371,18 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
     pairs, failed = extract_files(files, options)
     extractions = [e for _, e in pairs]
     if extractions:
-        if fmt == "json":
-            _emit(export.to_json(export.extraction_payload(extractions)), output)
-        elif fmt == "jsonl":
-            _emit(export.extraction_jsonl(extractions), output)
-        elif fmt == "xlsx":
-            from guidance_parser.xlsx import extraction_xlsx
-            _emit(extraction_xlsx(extractions), output)
-        else:
-            _emit(export.extraction_csv(extractions), output)
+        data: str | bytes
+        with bounded(_names(d.path for d, _ in pairs), options.limits, "writing the results"):
+            if fmt == "json":
+                data = export.to_json(export.extraction_payload(extractions))
+            elif fmt == "jsonl":
+                data = export.extraction_jsonl(extractions)
+            elif fmt == "xlsx":
+                from guidance_parser.xlsx import extraction_xlsx
+                data = extraction_xlsx(extractions)
+            else:
+                data = export.extraction_csv(extractions)
+        _emit(data, output)
     return _report_failures(failed, len(files))
 
 
@@ -372,18 +406,25 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
         if len(set(labels)) < len(labels):
             raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
                                 'set each one with --edition FILE=LABEL, e.g. --edition old.pdf=2024/25')
-        result = diff_editions(pairs, mapper=pool.map if pool else map)
-    if fmt == "html":
-        from guidance_parser.report import render_html
-        _emit(render_html(result, out_dir=output.parent if output else None), output)
-    elif fmt == "json":
-        _emit(export.to_json(export.diff_payload(result)), output)
-    elif fmt == "jsonl":
-        _emit(export.diff_jsonl(result), output)
-    elif fmt == "xlsx":
-        from guidance_parser.xlsx import diff_xlsx
-        _emit(diff_xlsx(result), output)
-    else:
-        _emit(export.diff_csv(result), output)
+        names = _names(d.path for d, _ in pairs)
+        with bounded(names, options.limits, "comparing them"):
+            # a worker's share of the comparison is held to the same budget in that worker
+            result = diff_editions(pairs, mapper=(lambda f, *it: pool.map(
+                BoundedCall(f, names, options.limits, "comparing them"), *it)) if pool else map)
+    data: str | bytes
+    with bounded(names, options.limits, "writing the results"):
+        if fmt == "html":
+            from guidance_parser.report import render_html
+            data = render_html(result, out_dir=output.parent if output else None)
+        elif fmt == "json":
+            data = export.to_json(export.diff_payload(result))
+        elif fmt == "jsonl":
+            data = export.diff_jsonl(result)
+        elif fmt == "xlsx":
+            from guidance_parser.xlsx import diff_xlsx
+            data = diff_xlsx(result)
+        else:
+            data = export.diff_csv(result)
+    _emit(data, output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
     return status

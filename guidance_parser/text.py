@@ -1,8 +1,9 @@
 """Text cleaning: the one definition of what is conversion damage rather than wording.
 
-Owns the character-level clean-up (control characters, byte-order marks, zero-width marks, odd spaces,
-ligature glyphs), the Markdown artefacts that converted text carries ("\\(" escapes, "**" bold markers),
-whitespace normalisation, the text of a table row, and the folding of typographic quotes and dashes.
+Owns the character-level clean-up (control characters, byte-order marks, zero-width marks, bidirectional
+controls, odd spaces, ligature glyphs, full-width digits and signs), the Markdown artefacts that converted
+text carries ("\\(" escapes, "**" bold markers), whitespace normalisation, the text of a table row, and
+the folding of typographic quotes and dashes.
 Ingest applies the cleaning once when it makes a ``Document``'s blocks (``ingest/structure.py``); the
 later stages trust the Document's text and do not clean it again.
 """
@@ -18,8 +19,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_LIGATURE_GLYPHS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-                                  "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+# Bidirectional controls (embeddings, overrides, isolates, LRM/RLM) only reorder how text is drawn; left in,
+# a right-to-left override inside "65%" splits the figure so that it is not read.
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LIGATURE_GLYPHS = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
+# Full-width forms ("６５％", "￡") and mathematical digits ("𝟔𝟓") as their plain ASCII (their NFKC forms): they
+# are the same figures, and the quantity rules read ASCII digits. Only these blocks: NFKC of the whole text
+# would also flatten superscript footnote markers ("²") and fractions into digits.
+_WIDE = {c: unicodedata.normalize("NFKC", chr(c))
+         for block in (range(0xFF01, 0xFF5F), range(0xFFE0, 0xFFE7), range(0x1D7CE, 0x1D800)) for c in block}
+_CHAR_MAP = str.maketrans({**_LIGATURE_GLYPHS, **_WIDE})
 
 # Markdown conversion artefacts that also leak into PDFs made from such text: "\(" escapes and
 # "**" bold markers, never meant as text.
@@ -30,7 +39,8 @@ _PUNCTUATION = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "�
 
 
 def clean_chars(text: str) -> str:
-    """Drop control characters, BOMs, soft hyphens and zero-width marks; normalise odd spaces.
+    """Drop control characters, BOMs, soft hyphens, zero-width marks and bidirectional controls; normalise odd
+    spaces, ligature glyphs and full-width digits and signs.
 
     A form feed or vertical tab is a break between lines, so it becomes a newline, not nothing.
     """
@@ -38,10 +48,11 @@ def clean_chars(text: str) -> str:
     text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", " ")
     text = _ZERO_WIDTH.sub("", text)
+    text = _BIDI.sub("", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
-    # Presentation-form ligature glyphs (U+FB00..FB06) decompose to plain letters.
-    return text.translate(_LIGATURE_GLYPHS)
+    # Presentation-form ligature glyphs (U+FB00..FB06) decompose to plain letters, full-width forms to ASCII.
+    return text.translate(_CHAR_MAP)
 
 
 def strip_artefacts(text: str) -> str:

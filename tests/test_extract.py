@@ -27,7 +27,8 @@ def run(*blocks: Block | str, edition: Edition = ED_2025) -> Extraction:
 def test_pipeline_has_named_rule_components_and_is_cached() -> None:
     nlp = build_nlp()
     assert nlp is build_nlp()
-    assert nlp.pipe_names == ["sentencizer", "guidance_cues", "guidance_quantities", "guidance_times"]
+    assert nlp.pipe_names == ["sentencizer", "guidance_sentence_cap", "guidance_cues", "guidance_quantities",
+                              "guidance_times"]
     # cues are spaCy's own span_ruler, its phrases from rules/cues.toml
     assert isinstance(nlp.get_pipe("guidance_cues"), SpanRuler)
 

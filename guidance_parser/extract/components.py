@@ -9,9 +9,11 @@ the time tagger of ``when``), the per-passage caches of text and cues, and the c
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 
 import spacy
 from spacy.attrs import LIKE_NUM
@@ -24,6 +26,7 @@ from guidance_parser import rules, units
 from guidance_parser.model import Edition
 from guidance_parser.when import find_times
 
+T = TypeVar("T")
 _DIGIT = re.compile(r"\d")
 _NOT_A_DEADLINE_BEFORE = rules.pattern("not_a_deadline_before")
 
@@ -129,13 +132,49 @@ def passage_text(doc: Doc) -> str:
     return text
 
 
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` sliced from the passage's text instead of rebuilt token by token."""
+    if end <= start:
+        return ""
+    last = doc[end - 1]
+    return passage_text(doc)[doc[start].idx:last.idx + len(last.text)]
+
+
+def sentence_text(sent: Span) -> str:
+    """``sent.text``, made once per sentence from the passage's text (spaCy rebuilds it from every token on
+    each access, and a sentence's every figure asks for it)."""
+    memo = sent.doc.user_data.setdefault("sentence_text", {})
+    key = (sent.start, sent.end)
+    if key not in memo:
+        memo[key] = passage_text(sent.doc)[sent.start_char:sent.end_char]
+    text: str = memo[key]
+    return text
+
+
 def passage_cues(doc: Doc) -> list[Span]:
     """``doc.spans["cues"]`` as a list, made once: each pass over the span group builds every Span anew,
-    and the rules pass over a passage's cues for each sentence, value and date."""
+    and the rules pass over a passage's cues for each sentence, value and date. The span_ruler sorts its
+    matches, so the list is in order of start token (then end), which ``cues_starting`` relies on."""
     cues = doc.user_data.get("cues")
     if not isinstance(cues, list):
         cues = doc.user_data["cues"] = list(doc.spans["cues"])
     return cues
+
+
+def _cue_starts(doc: Doc) -> list[int]:
+    """The start token of each of the passage's cues, in ``passage_cues`` order (ascending), made once."""
+    starts = doc.user_data.get("cue_starts")
+    if not isinstance(starts, list):
+        starts = doc.user_data["cue_starts"] = [c.start for c in passage_cues(doc)]
+    return starts
+
+
+def cues_starting(doc: Doc, lo: int, hi: int) -> list[Span]:
+    """The passage's cues that start at tokens ``lo:hi``, in ``passage_cues`` order: found by bisection, so a
+    query costs the cues it returns, not the passage's (every figure asks several, and a passage can be long)."""
+    starts = _cue_starts(doc)
+    cues = passage_cues(doc)
+    return cues[bisect_left(starts, lo):bisect_left(starts, hi)]
 
 
 def published_of(doc: Doc) -> date | None:
@@ -149,8 +188,13 @@ def build_nlp() -> Language:
     """The extraction pipeline (cached): blank English, sentencizer, the cue span_ruler, the quantity and
     time components. ``rules.reload()`` then ``build_nlp.cache_clear()`` picks up edited rule files."""
     nlp = spacy.blank("en")
+    # spaCy refuses texts over 1,000,000 characters for the sake of its parser and NER models, which this
+    # pipeline does not use; its own cost is linear (about 1 KB of memory a token), so a longer paragraph is
+    # read, up to MAX_PASSAGE_CHARS, under the per-file time and memory limits.
+    nlp.max_length = MAX_PASSAGE_CHARS
     # "•" and "o" bullets inlined in converted text end one item and start the next.
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "•", "▪"]})
+    nlp.add_pipe("guidance_sentence_cap")
     cues = nlp.add_pipe("span_ruler", name="guidance_cues",
                         config={"spans_key": "cues", "phrase_matcher_attr": "LOWER", "overwrite": True})
     cues.add_patterns([{"label": label, "pattern": phrase}  # type: ignore[attr-defined]
@@ -160,26 +204,84 @@ def build_nlp() -> Language:
     return nlp
 
 
+# The longest run of tokens read as one sentence. Every figure's rules look across its sentence, so their work
+# grows with the sentence's length times its figures: a converted file with no full stops (one "sentence" of
+# 267 KB) took minutes. Real sentences of the corpus reach about 210 tokens; a longer run is cut into pieces of
+# at most this many tokens (after a comma where one falls in the piece's second half).
+MAX_SENTENCE_TOKENS = 500
+MAX_PASSAGE_CHARS = 10_000_000  # the longest paragraph extraction reads (``driver._prepare`` says so, by file)
+
+
+@Language.component("guidance_sentence_cap")
+def cap_sentences(doc: Doc) -> Doc:
+    """Cuts runs longer than ``MAX_SENTENCE_TOKENS`` into sentences of at most that many tokens."""
+    if len(doc) <= MAX_SENTENCE_TOKENS:
+        return doc
+    for sent in list(doc.sents):
+        start = sent.start
+        while sent.end - start > MAX_SENTENCE_TOKENS:
+            cut = start + MAX_SENTENCE_TOKENS
+            for j in range(cut - 1, start + MAX_SENTENCE_TOKENS // 2, -1):
+                if doc[j - 1].text == ",":
+                    cut = j
+                    break
+            doc[cut].is_sent_start = True
+            start = cut
+    return doc
+
+
+_OPENS_CLAUSE = frozenset((";", ":", "•", "▪", "–", "—"))
+_ENDS_CLAUSE = frozenset((";", "•", "▪"))
+
+
+def _clause_marks(doc: Doc) -> tuple[list[int], list[int]]:
+    """The tokens after which a clause may open and those at which one ends (for ``clause_bounds``), found
+    in one pass over the passage and kept. An "o" opens one (a bullet) unless "to" comes before it."""
+    marks = doc.user_data.get("clause_marks")
+    if not isinstance(marks, tuple):
+        words = [t.text for t in doc]
+        opens = [j for j, w in enumerate(words)
+                 if w in _OPENS_CLAUSE or (w == "o" and j > 0 and words[j - 1] not in ("to",))]
+        ends = [j for j, w in enumerate(words) if w in _ENDS_CLAUSE]
+        marks = doc.user_data["clause_marks"] = (opens, ends)
+    return marks
+
+
+def by_sentence(sents: Sequence[Span], items: Iterable[T], at: Callable[[T], int], tokens: bool = False,
+                ) -> list[list[T]]:
+    """``items`` sorted into the sentences holding them, keeping their order: ``at(item)`` is a character
+    offset (``sent.start_char <= at < sent.end_char``; one in the space between sentences is in none), or a
+    token index when ``tokens``. One bisection per item instead of a scan of all items per sentence."""
+    out: list[list[T]] = [[] for _ in sents]
+    starts = [s.start if tokens else s.start_char for s in sents]
+    for item in items:
+        pos = at(item)
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and pos < (sents[i].end if tokens else sents[i].end_char):
+            out[i].append(item)
+    return out
+
+
 def clause_bounds(sent: Span, tok_i: int) -> tuple[int, int]:
-    """Token range of the clause around ``tok_i``: split at ';', ':', bullets and dashes."""
+    """Token range of the clause around ``tok_i``: split at ';', ':', bullets and dashes (an "o" bullet
+    only after the sentence's first token). Found by bisection in the passage's marks."""
     start, end = sent.start, sent.end
-    doc = sent.doc
-    for j in range(tok_i - 1, sent.start - 1, -1):
-        if doc[j].text in (";", ":", "•", "▪", "–", "—") or (doc[j].text == "o" and j > sent.start and
-                                                           doc[j - 1].text not in ("to",)):
+    opens, ends = _clause_marks(sent.doc)
+    k = bisect_left(opens, tok_i) - 1  # the nearest mark before tok_i
+    if k >= 0 and opens[k] >= sent.start:
+        j = opens[k]
+        if not (j == sent.start and sent.doc[j].text == "o"):
             start = j + 1
-            break
-    for j in range(tok_i, sent.end):
-        if doc[j].text in (";", "•", "▪"):
-            end = j
-            break
+    k = bisect_left(ends, tok_i)  # the nearest end at or after tok_i
+    if k < len(ends) and ends[k] < sent.end:
+        end = ends[k]
     return start, end
 
 
 def cues_in(doc: Doc, lo: int, hi: int, labels: Sequence[str] = ()) -> list[Span]:
     """The cues wholly inside tokens ``lo:hi`` (only those labelled one of ``labels``, when given): how a
     rule asks "is there a MIN cue in this clause" without re-typing the words of ``rules/cues.toml``."""
-    return [c for c in passage_cues(doc) if lo <= c.start and c.end <= hi and (not labels or c.label_ in labels)]
+    return [c for c in cues_starting(doc, lo, hi) if c.end <= hi and (not labels or c.label_ in labels)]
 
 
 def cue_at(doc: Doc, start: int, hi: int, labels: Sequence[str]) -> bool:
@@ -189,11 +291,29 @@ def cue_at(doc: Doc, start: int, hi: int, labels: Sequence[str]) -> bool:
 
 def after_baseline(doc: Doc, sent: Span, char: int) -> bool:
     """Whether what ends right before character ``char`` makes a date there a baseline or a range, not a
-    deadline: a BASELINE cue ("compared to 2019/20", "than", "since") or "up to", "aged 16"."""
+    deadline: a BASELINE cue ("compared to 2019/20", "than", "since") or "up to", "aged 16". Kept per
+    passage: a sentence's every figure asks it of each of the sentence's dates."""
+    memo = doc.user_data.setdefault("after_baseline", {})
+    key = (sent.start, char)
+    if key not in memo:
+        memo[key] = _after_baseline(doc, sent, char)
+    found: bool = memo[key]
+    return found
+
+
+def _after_baseline(doc: Doc, sent: Span, char: int) -> bool:
     if _NOT_A_DEADLINE_BEFORE.search(passage_text(doc)[max(sent.start_char, char - 40):char]):
         return True
-    return any(c.label_ == "BASELINE" and sent.start <= c.start and c.end_char <= char and
-               not passage_text(doc)[c.end_char:char].strip() for c in passage_cues(doc))
+    # a cue ends right before ``char`` when only whitespace lies between: from ``gap`` on
+    text, gap = passage_text(doc), char
+    while gap > 0 and text[gap - 1].isspace():
+        gap -= 1
+    for c in cues_starting(doc, sent.start, len(doc)):
+        if c.start_char >= char:  # cues come in order of start: none after this ends by ``char``
+            return False
+        if c.label_ == "BASELINE" and gap <= c.end_char <= char:
+            return True
+    return False
 
 
 def is_fact(doc: Doc, lo: int, q_start: int) -> bool:

@@ -18,8 +18,9 @@ from guidance_parser.extract.components import (
     after_baseline,
     clause_bounds,
     commit_between,
+    cues_in,
+    cues_starting,
     is_fact,
-    passage_cues,
     passage_text,
     statistic_cue,
 )
@@ -109,8 +110,8 @@ def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pas
         return False
     # past events: "In June 2025, the Secretary of State announced ..."
     window = doc[tok_start:min(sent.end, tok_start + 14)]
-    return not any(c.label_ == "FACT" and c.start >= window.start and c.end <= window.end and
-                   not commit_between(doc, tok_start, c.start) for c in passage_cues(doc))
+    return not any(c.label_ == "FACT" and not commit_between(doc, tok_start, c.start)
+                   for c in cues_in(doc, window.start, window.end))
 
 
 def names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
@@ -134,8 +135,8 @@ def names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:
         noun = doc.char_span(m.start - len(before) + ref.start(), m.start, alignment_mode="expand")
         if noun is None:
             return True
-        return not any(c.label_ in ("COMMIT", "MODAL") for c in passage_cues(doc)
-                       if max(sent.start, noun.start - 5) <= c.start and c.end <= noun.start)
+        return not any(c.label_ in ("COMMIT", "MODAL") for c in cues_in(doc, max(sent.start, noun.start - 5),
+                                                                          noun.start))
     return False
 
 
@@ -150,8 +151,7 @@ def _in_subject(doc: Doc, sent: Span, m: TimeMention) -> bool:
     if not 1 <= len(words) <= 6 or "," in head or not words[0][:1].isupper():
         return False
     span = doc.char_span(sent.start_char, m.start, alignment_mode="contract")
-    if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in passage_cues(doc)
-                           if span.start <= c.start and c.end <= span.end):
+    if span is None or any(c.label_ in ("COMMIT", "MODAL", "FACT") for c in cues_in(doc, span.start, span.end)):
         return False
     rest = passage_text(doc)[m.end:sent.end_char]
     return re.match(r"^(?:\s*(?:and beyond|onwards)?[,\s\w’'-]{0,80}?)\b(will|must|should|would)\b", rest) is not None
@@ -205,8 +205,8 @@ def action_of(doc: Doc, sent: Span, m: TimeMention, next_text: str | None,
 def _subject_and_verb(doc: Doc, sent: Span, start: int, end: int) -> str:
     """The words from ``start`` up to the verb a modal or ask governs ("Systems should submit", "Trusts are
     expected to publish"), within characters ``start:end`` of the document; "" when there is no modal."""
-    for cue in passage_cues(doc):
-        if cue.label_ != "MODAL" or not start <= cue.start_char < end or not sent.start <= cue.start < sent.end:
+    for cue in cues_starting(doc, sent.start, sent.end):
+        if cue.label_ != "MODAL" or not start <= cue.start_char < end:
             continue
         for tok in doc[cue.end:sent.end]:
             if tok.idx >= end:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc, Span
 
 from guidance_parser import catalogue, rules
-from guidance_parser.extract.components import build_nlp, clause_bounds, passage_text
+from guidance_parser.errors import GuidanceError
+from guidance_parser.extract.components import build_nlp, by_sentence, clause_bounds, passage_text, sentence_text
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
 from guidance_parser.extract.mentions import mention_of
@@ -23,6 +24,7 @@ from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
     BASIS_CONFIDENCE,
     METRIC_STOP,
+    UNREAD_FIGURE,
     Quantity,
     clean_metric,
     direction_of,
@@ -39,7 +41,7 @@ URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
 
 def _evidence(passage: Passage, sent: Span) -> Evidence:
     """The sentence as the document has it (text borrowed from the block before included)."""
-    return Evidence(sentence=sent.text.strip(), page=passage.block.page, section=passage.block.section,
+    return Evidence(sentence=sentence_text(sent).strip(), page=passage.block.page, section=passage.block.section,
                     block_index=passage.block_index, page_label=passage.block.page_label,
                     anchor=passage.block.anchor)
 
@@ -49,7 +51,7 @@ BASELINE_RE = rules.pattern("baseline")
 
 
 def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
-    m = BASELINE_RE.search(sent.text)
+    m = BASELINE_RE.search(sentence_text(sent))
     if m:
         return next(g for g in m.groups() if g)
     # a footnote marker on the sentence whose note states a baseline
@@ -65,12 +67,16 @@ def _sentence_baseline(passage: Passage, sent: Span) -> str | None:
 def _scope(sent: Span, q_char: int, passage: Passage) -> str | None:
     best: tuple[int, str] | None = None
     col = passage.cell_at(q_char) if passage.cells else None
-    for m in SCOPE_RE.finditer(sent.text):
-        if col is not None and passage.cell_at(sent.start_char + m.start()) != col:
+    memo = sent.doc.user_data.setdefault("scopes", {})  # the sentence's scope words, found once for its figures
+    if (sent.start, sent.end) not in memo:
+        memo[sent.start, sent.end] = [(sent.start_char + m.start(), m.group(1).lower())
+                                      for m in SCOPE_RE.finditer(sentence_text(sent))]
+    for at, scope in memo[sent.start, sent.end]:
+        if col is not None and passage.cell_at(at) != col:
             continue  # in a table, the level its own cell names
-        dist = abs(sent.start_char + m.start() - q_char)
+        dist = abs(at - q_char)
         if best is None or dist < best[0]:
-            best = (dist, m.group(1).lower())
+            best = (dist, scope)
     return best[1] if best else None
 
 
@@ -91,16 +97,17 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
     text = passage_text(doc)
     # URL_RE needs "http" or "www." (a quick test: the regex itself tries every character of the passage)
     urls = [(u.start(), u.end()) for u in URL_RE.finditer(text)] if "http" in text or "www." in text else []
-    mentions = [m for m in doc.user_data.get("time_mentions", []) if lo_c <= m.expr_start < hi_c and
-                not any(a <= m.expr_start < b for a, b in urls)]
+    unlinked = [m for m in doc.user_data.get("time_mentions", []) if not any(a <= m.expr_start < b for a, b in urls)]
+    mentions = [m for m in unlinked if lo_c <= m.expr_start < hi_c]
     quantities = [q for s in doc.spans["quantities"] if lo_c <= s.start_char < hi_c and (q := quantity_of(s))]
-    for sent in doc.sents:
-        s_q = [q for q in quantities if sent.start <= q.start < sent.end]
-        s_t = [m for m in mentions if sent.start_char <= m.expr_start < sent.end_char]
-        # dates in the borrowed start of a cut sentence still date its values (not new deadlines)
-        s_t_all = [m for m in doc.user_data.get("time_mentions", [])
-                   if sent.start_char <= m.expr_start < min(sent.end_char, hi_c) and
-                   not any(a <= m.expr_start < b for a, b in urls)]
+    sents = list(doc.sents)
+    # each sentence's figures and dates, sorted into it in one pass (a long passage has thousands of both)
+    by_sent_q = by_sentence(sents, quantities, lambda q: q.start, tokens=True)
+    by_sent_t = by_sentence(sents, mentions, lambda m: m.expr_start)
+    # dates in the borrowed start of a cut sentence still date its values (not new deadlines)
+    by_sent_t_all = by_sentence(sents, [m for m in unlinked if m.expr_start < hi_c], lambda m: m.expr_start)
+    for i, sent in enumerate(sents):
+        s_q, s_t, s_t_all = by_sent_q[i], by_sent_t[i], by_sent_t_all[i]
         if passage.example:
             continue  # a stretch of worked examples (ingest's structure, passages.Passage.example) sets nothing
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
@@ -130,6 +137,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             else:
                 groups.append([q])
         prev_metric: str | None = None
+        baseline = _sentence_baseline(passage, sent) if groups else None  # one per sentence, not per figure
         for group in groups:
             q0 = group[0]
             lo, hi = clause_bounds(sent, q0.start)
@@ -163,7 +171,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                         break
             metrics = respectively(group, metric) if len(group) > 1 else [metric]
             for q, met in zip(group, metrics, strict=True):
-                metric_id = catalogue.metric_of(met, sent.text, q.value, q.unit)
+                metric_id = catalogue.metric_of(met, sentence_text(sent), q.value, q.unit)
                 if metric_id is None and len(passage.row.label) == 1:
                     # a flattened table's row opens with the label of its measure ("4-hour A&E"), read alone
                     # when it stands on a line of its own (more lines interleave the other columns' words)
@@ -181,10 +189,11 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     id=_make_id("t", met or doc[max(sent.start, q.start - 8):q.start].text, used_ids),
                     metric=met, value=q.value, unit=q.unit,
                     direction=direction_of(doc, sent, q, lo),
-                    baseline=_sentence_baseline(passage, sent),
+                    baseline=baseline,
                     deadline=when, scope=level or _scope(sent, q_char, passage), priority=None,
                     evidence=_evidence(passage, sent), metric_id=metric_id,
-                    basis=basis[id(q)][0], confidence=basis[id(q)][1]))
+                    basis=basis[id(q)][0] + (f"; {UNREAD_FIGURE}" if q.value is None else ""),
+                    confidence=basis[id(q)][1]))
         if reported(doc, sent, passage, s_t_all, edition):
             continue  # a sentence that only reports what happened dates no commitment
         seen_labels: dict[str, int] = {}
@@ -212,6 +221,10 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
 
     def docs() -> Iterator[Doc]:
         for p in passages:
+            if len(p.text) > nlp.max_length:
+                raise GuidanceError(doc.path, f"a paragraph of {len(p.text):,} characters is longer than "
+                                    f"extraction reads ({nlp.max_length:,})", "split it into paragraphs "
+                                    "(blank lines between them), or check that the file converted correctly")
             d = nlp.make_doc(p.text)
             d.user_data["text"] = p.text  # what d.text would rebuild: spaCy's tokens keep the text verbatim
             d.user_data["edition"] = doc.edition

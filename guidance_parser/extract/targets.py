@@ -7,7 +7,9 @@ metric phrase and deadline, and the test that a whole sentence only reports what
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -20,10 +22,11 @@ from guidance_parser.extract.components import (
     commit_between,
     cue_at,
     cues_in,
+    cues_starting,
     is_fact,
-    passage_cues,
     passage_text,
     published_of,
+    span_text,
     statistic_cue,
 )
 from guidance_parser.extract.deadlines import (
@@ -47,7 +50,7 @@ from guidance_parser.when import TimeMention, find_times
 @dataclass
 class Quantity:
     label: str
-    value: float
+    value: float | None  # None: a figure too large to be real (``MAX_FIGURE``), kept as a target unread
     unit: str
     start: int  # token index in doc
     end: int
@@ -63,7 +66,26 @@ def _number(text: str) -> float | None:
         return None
 
 
+# The largest figure read as a value: a thousand times the NHS's budget in pounds, and a float still holds
+# it exactly to the penny. A longer string of digits (a 400-digit "figure" is infinity as a float) is no
+# real figure; its target keeps no value, and its basis says why, so exports never meet infinity.
+MAX_FIGURE = 1e15
+UNREAD_FIGURE = "figure not read: larger than 10^15"
+
+
+def _bounded(q: Quantity) -> Quantity:
+    if q.value is not None and not (math.isfinite(q.value) and abs(q.value) <= MAX_FIGURE):
+        q.value = None
+    return q
+
+
 def quantity_of(span: Span) -> Quantity | None:
+    """The value and unit of a quantity span (value None when it is beyond ``MAX_FIGURE``)."""
+    q = _quantity_of(span)
+    return q if q is None else _bounded(q)
+
+
+def _quantity_of(span: Span) -> Quantity | None:
     change = relative_change(span[0].text) if span.label_ == "RELATIVE" else None
     if change is not None:  # "double the number" is a 100 % increase, "halve the gap" a 50 % reduction
         return Quantity(span.label_, abs(change), "%", span.start, span.start + 1)
@@ -109,7 +131,7 @@ def reported(doc: Doc, sent: Span, passage: Passage, mentions: list[TimeMention]
     happened ("In August 2024 the leaver rate was ..."). Lists of asks ("Reduce ... to 78%") and dated
     commitments ("by March 2026") are not reports whatever their wording.
     """
-    cues = [c for c in passage_cues(doc) if sent.start <= c.start and c.end <= sent.end]
+    cues = cues_in(doc, sent.start, sent.end)
     if any(c.label_ == "MODAL" for c in cues):
         return False
     if not any(c.label_ == "FACT" and not (c.start > 0 and doc[c.start - 1].lower_ in ("be", "being"))
@@ -325,7 +347,7 @@ def direction_of(doc: Doc, sent: Span, q: Quantity, lo: int) -> Direction | None
         return "increase"
     if q.label == "DURATION":
         return "at_most"  # a time to act within: improving it means bringing it down to the value
-    verbs = [c for c in passage_cues(doc) if lo <= c.start < q.start and c.label_ in ("INC", "RED", "MAINT")]
+    verbs = [c for c in cues_starting(doc, lo, q.start) if c.label_ in ("INC", "RED", "MAINT")]
     if verbs:
         return {"INC": "increase", "RED": "reduce", "MAINT": "maintain"}[verbs[-1].label_]  # type: ignore
     return "achieve"
@@ -350,18 +372,50 @@ def clean_metric(text: str) -> str:
     return text.strip(" ,.;:-–")
 
 
+# The words that lead a value to the end of the text before it: "to", "by at least", "of an average of".
+LEAD_TAIL = re.compile(r"\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+"
+                       r"(?:response\s+time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|"
+                       r"no more than|more than|the new threshold of|close to|around|about|up to|over|minimum|"
+                       r"maximum))?\s*$", re.I)
+_LEAD_RUNS = 8  # LEAD_TAIL spans at most 6 runs of non-space characters ("of an average response time of")
+
+
+def _up_to_stop(text: str) -> str:
+    """``METRIC_STOP.split(text)[0]``: the text before the first stop, without splitting all of it."""
+    m = METRIC_STOP.search(text)
+    return text if m is None else text[:m.start()]
+
+
+def _lead(before: str) -> str | None:
+    """``re.search(r"(.*)" + LEAD_TAIL.pattern, before, re.I).group(1)`` (None when it does not match), found
+    in time linear in ``before``: that search retries ``(.*)`` from every start, which cost the square of the
+    clause's length for each of its figures. A match of LEAD_TAIL ends the text, so it starts within the last
+    few runs of non-space characters; the search's leftmost start is the start of the line of the first such
+    match, and its greedy ``(.*)`` runs to the last one on that line."""
+    p = len(before)
+    for _ in range(_LEAD_RUNS):
+        while p > 0 and before[p - 1].isspace():
+            p -= 1
+        while p > 0 and not before[p - 1].isspace():
+            p -= 1
+    found = [k for k in range(p, len(before) + 1) if LEAD_TAIL.match(before, k)]
+    if not found:
+        return None
+    line = before.rfind("\n", 0, found[0]) + 1
+    end = before.find("\n", line)
+    last = max(k for k in found if end < 0 or k <= end)
+    return before[line:last]
+
+
 def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
     """What is measured: a noun phrase without the value or the date."""
-    after = doc[q.end:hi].text
-    before = doc[lo:q.start].text
+    after = span_text(doc, q.end, hi)
+    before = span_text(doc, lo, q.start)
     # "a 25% reduction in X" / "4% improvement in productivity"
     red = re.match(r"^\s*(?:point\s+|percentage points?\s+)?((?:reduction|improvement|increase|growth|cut|"
                    r"decrease|rise)\s+(?:in|of)\s+.*)", after, re.I)
     # "improving X to 65%", "reduce X by at least 1%", "X at 80%", "X should average no more than 30 minutes"
-    lead = re.search(r"(.*)\b(?:to|by|at|of|average|averaging|is|reaching)(?:\s+(?:an?\s+)?(?:average\s+"
-                     r"(?:response\s+time\s+)?of|minimum\s+of|maximum\s+of|at least|at most|less than|"
-                     r"no more than|more than|the new threshold of|close to|around|about|up to|over|minimum|"
-                     r"maximum))?\s*$", before, re.I)
+    lead = _lead(before)
     of_form = re.match(r"^\s*(?:of\s+)?((?!and\b|or\b|by\b|in\b|to\b|point|percentage|reduction|improvement)"
                        r"[A-Za-z].*)", after, re.I)
     # "meet the 70% 2-hour urgent community response (UCR) standard": the value qualifies a named measure
@@ -369,26 +423,26 @@ def metric_of(doc: Doc, sent: Span, q: Quantity, lo: int, hi: int) -> str:
              if re.search(r"\b(?:the|a|an|our|its|their)\s*$", before, re.I) else None)
     candidate = ""
     if q.label == "RELATIVE" and of_form:
-        candidate = METRIC_STOP.split(of_form.group(1))[0]  # what a number word changes: "halve the gap in ..."
+        candidate = _up_to_stop(of_form.group(1))  # what a number word changes: "halve the gap in ..."
     elif named and len(clean_metric(named.group(1)).split()) >= 2:
         candidate = named.group(1)
     elif red:
-        candidate = METRIC_STOP.split(red.group(1))[0]
-    elif lead and len(clean_metric(lead.group(1)).split()) >= 2 and not (
+        candidate = _up_to_stop(red.group(1))
+    elif lead and len(clean_metric(lead).split()) >= 2 and not (
             re.search(r"\bof\s*$", before) and re.match(r"^\s*of\s", after)):
-        candidate = lead.group(1)
+        candidate = lead
         cut = re.split(r"\b(?:improve|improving|increase|increasing|reduce|reducing|raise|raising|support|"
                        r"supporting|expand|expanding|reach|reaching|return|returning|improvement in|"
                        r"deliver|delivering|achieve|achieving|maintain|maintaining|ensure|ensuring|making|make)\b",
                        candidate, flags=re.I)
         candidate = cut[-1] if len(cut) > 1 and len(clean_metric(cut[-1]).split()) >= 2 else candidate
         if of_form and re.match(r"^\s*of\s", after):
-            candidate += " (" + METRIC_STOP.split(of_form.group(1))[0] + ")"
+            candidate += " (" + _up_to_stop(of_form.group(1)) + ")"
     elif of_form and q.label in ("PERCENT", "COUNT", "POINTS", "MONEY", "RELATIVE"):
-        candidate = METRIC_STOP.split(of_form.group(1))[0]
+        candidate = _up_to_stop(of_form.group(1))
     if len(clean_metric(candidate).split()) < 2:
         # fall back to the clause's own object: "reducing agency expenditure, ... a 30% reduction"
-        head = METRIC_STOP.split(before)[0] if before.strip() else ""
+        head = _up_to_stop(before) if before.strip() else ""
         candidate = head if len(clean_metric(head).split()) >= 2 else before + " " + after
     if not re.search(r"\d+[ -](?:week|day|hour|minute)", candidate):
         candidate = re.sub(r"£?\d[\d,.]*\s*(?:%|per cent|percentage points?|million|billion|bn)", " ",
@@ -417,12 +471,25 @@ def respectively(qs: list[Quantity], metric: str) -> list[str]:
 
 
 
+def _ends_with_that(text: str, lo: int, hi: int) -> bool:
+    """``re.search(r"\\bthat\\s*$", text[lo:hi])`` without scanning the slice: asked for every date after
+    every figure of a sentence."""
+    end = hi
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    if end - lo < 4 or text[end - 4:end] != "that":
+        return False
+    first = end - 4
+    return first == lo or not (text[first - 1].isalnum() or text[first - 1] == "_")
+
+
 def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], passage: Passage,
                      edition: Edition | None, other_values: list[int]) -> tuple[When | None, int | None]:
     """The sentence's date nearest the value (later dates first), else the table column's year or the date
     its list's opening sets; never a date already past when the document was published."""
     q_char = doc[q.start].idx
     best: tuple[float, int] | None = None
+    values = sorted(other_values)  # "another value between": a bisection, not a scan for each date
     col = passage.cell_at(q_char) if passage.cells else None
     # a flattened table interleaves its year columns, so the lines after a figure may be the next column's:
     # a later date that falls in another column's year is that column's ("82% National target of 85% ... by
@@ -449,10 +516,11 @@ def target_deadline(doc: Doc, sent: Span, q: Quantity, s_t: list[TimeMention], p
             if flat_year is not None and m.expr_start > q_char else None
         if home is not None and home != flat_year:
             continue
-        if home is None and m.expr_start > q_char and any(q_char < v < m.expr_start for v in other_values) and \
+        if home is None and m.expr_start > q_char and \
+                bisect_right(values, q_char) < bisect_left(values, m.expr_start) and \
                 not re.search(r"respectively", passage_text(doc)[q_char:m.start]):
             continue  # "94% coverage ..., reaching 100% by 2029": the date binds the nearer value
-        if m.expr_start > q_char and re.search(r"\bthat\s*$", passage_text(doc)[q_char:m.start]):
+        if m.expr_start > q_char and _ends_with_that(passage_text(doc), q_char, m.start):
             continue  # "... 25 minutes, so that by the end of 2028/29 ... 18 minutes": opens the next clause
         dist = m.expr_start - q_char
         score = dist if dist >= 0 else -dist * 1.5
