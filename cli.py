@@ -45,6 +45,11 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                         "also $GUIDANCE_LIMITS")
 
 
+def _add_excel_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel: start it with a UTF-8 byte-order mark, so Excel on Windows shows £ and é")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guidance", description="Find what changed between editions of NHS planning guidance.")
@@ -71,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx"], default="json",
                    help="xlsx: one Excel workbook with typed columns (needs -o FILE)")
     p.add_argument("-o", "--output", type=Path, help=stdout)
+    _add_excel_option(p)
     _add_input_options(p)
 
     p = command("diff", "compare two or more editions",
@@ -81,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="html report, JSON, JSONL, CSV or an Excel workbook (xlsx, needs -o FILE)")
     p.add_argument("-o", "--output", type=Path,
                    help="output file (default: report.html for html, stdout otherwise; - for stdout)")
+    _add_excel_option(p)
     _add_input_options(p)
 
     p = command("demo", "diff the embedded demo pair and write an HTML report", "guidance demo -o demo.html")
@@ -180,9 +187,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         return pipeline.run_ingest(files, fmt=args.format, output=output, options=opts)
     if args.command == "extract":
-        return pipeline.run_extract(files, fmt=args.format, output=output, options=opts)
+        return pipeline.run_extract(files, fmt=args.format, output=output, options=opts, excel=args.excel)
     if args.command == "diff":
-        return pipeline.run_diff(files, fmt=args.format, output=output, options=opts)
+        return pipeline.run_diff(files, fmt=args.format, output=output, options=opts, excel=args.excel)
     raise AssertionError(args.command)
 
 

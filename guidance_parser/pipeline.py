@@ -289,7 +289,8 @@ def run_ingest(files: Sequence[Path], *, fmt: str, output: Path | None, options:
     return _report_failures(failed, len(files))
 
 
-def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options) -> int:
+def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options,
+                excel: bool = False) -> int:
     from guidance_parser import export
 
     pairs, failed = extract_files(files, options)
@@ -303,11 +304,12 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
             from guidance_parser.xlsx import extraction_xlsx
             _emit(extraction_xlsx(extractions), output)
         else:
-            _emit(export.extraction_csv(extractions), output)
+            _emit(export.extraction_csv(extractions, excel=excel), output)
     return _report_failures(failed, len(files))
 
 
-def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None) -> int:
+def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None,
+             excel: bool = False) -> int:
     from guidance_parser import export
     from guidance_parser.diff import diff_editions
 
@@ -339,6 +341,6 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
         from guidance_parser.xlsx import diff_xlsx
         _emit(diff_xlsx(result), output)
     else:
-        _emit(export.diff_csv(result), output)
+        _emit(export.diff_csv(result, excel=excel), output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
     return status

@@ -15,9 +15,12 @@ from typing import Literal
 from guidance_parser import rules, units
 from guidance_parser.model import (
     Aspect,
+    Change,
     ChangeKind,
     Deadline,
+    Evidence,
     FieldChange,
+    Passage,
     Priority,
     RecordType,
     Target,
@@ -25,7 +28,7 @@ from guidance_parser.model import (
     TimelinePoint,
     When,
 )
-from guidance_parser.text import clean, wording_key
+from guidance_parser.text import clean, reader_text, wording_key
 from guidance_parser.vocabulary import anchors, fold_words
 
 Record = Target | Deadline | Priority
@@ -55,6 +58,39 @@ def record_text(r: Record) -> str:
     if isinstance(r, Deadline):
         return r.action
     return r.title
+
+
+def change_kind(c: Change) -> str:
+    """The kind of change a reader and a tracker see: a matched record whose wording alone moved is
+    "reworded", kept apart from "changed" (a figure, date, scope or direction)."""
+    return "reworded" if c.reworded_only else c.kind
+
+
+def section_path(section: Sequence[str]) -> str:
+    """The headings above a record, outermost first, joined by " > " (exports)."""
+    return " > ".join(section)
+
+
+def source_fragment(path: str, ev: Evidence | Passage) -> str | None:
+    """The URL fragment that opens the evidence in its source file: ``page=N`` for a PDF (N the page
+    index viewers open), the section id for an HTML long-read, or None."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if suffix == "pdf" and ev.page is not None:
+        return f"page={ev.page}"
+    if suffix in ("html", "htm") and ev.anchor:
+        return ev.anchor
+    return None
+
+
+def where(ev: Evidence | Passage) -> str:
+    """Where a quote is: the page number printed on the PDF page (else its index), else the section
+    it sits in (HTML / Markdown have no pages)."""
+    if ev.page is not None:
+        return f"p. {ev.page_label or ev.page}"
+    if ev.section:
+        tail = [reader_text(s) for s in ev.section[-2:]]
+        return "section: " + " › ".join(t for t in tail if t)
+    return ""
 
 
 def record_type(r: Record) -> RecordType:

@@ -41,7 +41,17 @@ from guidance_parser.model import (
     Target,
     TextOp,
 )
-from guidance_parser.present import area_rank, display_value, display_when, heading_renamed, record_text, steps
+from guidance_parser.present import (
+    area_rank,
+    change_kind,
+    display_value,
+    display_when,
+    heading_renamed,
+    record_text,
+    source_fragment,
+    steps,
+    where,
+)
 from guidance_parser.text import reader_text
 
 # What the report shows: a change whose only difference is wording gets its own label and filter,
@@ -108,17 +118,6 @@ class Row:
     closest: list[tuple[Passage, str, str | None]] = field(default_factory=list)  # (passage, where, href)
 
 
-def where(ev: Evidence | Passage) -> str:
-    """Where a quote is: the page number printed on the PDF page (else its index), else the section
-    it sits in (HTML / Markdown have no pages)."""
-    if ev.page is not None:
-        return f"p. {ev.page_label or ev.page}"
-    if ev.section:
-        tail = [reader_text(s) for s in ev.section[-2:]]
-        return "section: " + " › ".join(t for t in tail if t)
-    return ""
-
-
 def mark(sentence: str, needles: Sequence[str | None]) -> list[tuple[str, bool]]:
     """Split ``sentence`` into segments, flagging the first occurrence of each needle for <mark>."""
     spans: list[tuple[int, int]] = []
@@ -160,21 +159,17 @@ class Sources:
     docs: dict[str, DocumentRef]
     out_dir: Path | None = None
 
-    def href(self, edition: str, page: int | None, anchor: str | None = None) -> str | None:
+    def href(self, edition: str, ev: Evidence | Passage) -> str | None:
         doc = self.docs.get(edition)
         if doc is None:
             return None
-        path = Path(doc.path)
-        suffix = path.suffix.lower()
-        if suffix == ".pdf" and page is not None:
-            fragment = f"page={page}"
-        elif suffix in (".html", ".htm") and anchor:
-            fragment = quote(anchor)
-        else:
+        fragment = source_fragment(doc.path, ev)
+        if fragment is None:
             return None
+        path = Path(doc.path)
         if self.out_dir is not None:
             path = Path(os.path.relpath(path.resolve(), self.out_dir.resolve()))
-        return f"{quote(path.as_posix())}#{fragment}"
+        return f"{quote(path.as_posix())}#{quote(fragment, safe='=')}"
 
 
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
@@ -189,7 +184,7 @@ def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources
     sentence = reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
     return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
                 quote=mark(sentence, _needles(r)),
-                href=sources.href(edition, r.evidence.page, r.evidence.anchor))
+                href=sources.href(edition, r.evidence))
 
 
 def _row(c: Change, index: int, sources: Sources) -> Row:
@@ -201,11 +196,11 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
             changed.add("deadline")
         elif a == "scope":
             changed.add("scope")
-    kind = "reworded" if c.reworded_only else c.kind
+    kind = change_kind(c)
     new_label = None
     if "wording" in c.aspects and c.new is not None:
         new_label = reader_text(record_text(c.new))
-    closest = [(p, where(p), sources.href(c.new_edition, p.page, p.anchor)) for p in c.closest]
+    closest = [(p, where(p), sources.href(c.new_edition, p)) for p in c.closest]
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
@@ -353,7 +348,7 @@ def _timeline_rows(result: DiffResult, sources: Sources) -> list[dict[str, Any]]
     for t in result.timelines:
         cells = [TimelineCell(False, status=status) if pt is None else
                  TimelineCell(True, pt.value, pt.deadline, moved=status == "changed", status=status,
-                              where=where(pt.evidence), href=sources.href(e, pt.evidence.page, pt.evidence.anchor))
+                              where=where(pt.evidence), href=sources.href(e, pt.evidence))
                  for e, pt, status in steps(t, editions)]
         rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
                      "first_seen": t.first_seen, "last_seen": t.last_seen, "metric_id": t.metric_id})

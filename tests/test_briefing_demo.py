@@ -162,8 +162,9 @@ def test_xlsx_workbooks_have_typed_cells_frozen_headers_and_filters(beside: Path
     changes = d["Changes"]
     head = [c.value for c in changes[1]]
     rows = list(changes.iter_rows(min_row=2, values_only=True))
-    moved = next(r for r in rows if r[head.index("old_figure")] == 76)
-    assert moved[head.index("new_figure")] == 78 and moved[head.index("change")] == "changed"
+    moved = next(r for r in rows if r[head.index("old_value")] == 76)
+    assert moved[head.index("new_value")] == 78 and moved[head.index("change")] == "changed"
+    assert moved[head.index("old_value_text")] == "76%" and moved[head.index("old_unit")] == "%"
     dropped = next(r for r in rows if r[head.index("change")] == "dropped")
     assert "p. " in dropped[head.index("closest")]
 
