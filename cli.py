@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("extract", "extract targets, deadlines and priorities",
                 "guidance extract guidance-2025-26.pdf --format csv -o records.csv")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=inputs)
-    p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx"], default="json",
-                   help="xlsx: one Excel workbook with typed columns (needs -o FILE)")
+    p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "sqlite"], default="json",
+                   help="xlsx: one Excel workbook with typed columns; sqlite: a database that each run adds "
+                        "editions to (both need -o FILE)")
     p.add_argument("-o", "--output", type=Path, help=stdout)
     _add_excel_option(p)
     _add_input_options(p)
@@ -83,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                 "guidance diff 2024-25.pdf 2025-26.pdf -o report.html")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="editions (PDF, HTML, Markdown or text), oldest first or in any order")
-    p.add_argument("--format", choices=["html", "json", "jsonl", "csv", "xlsx"], default="html",
-                   help="html report, JSON, JSONL, CSV or an Excel workbook (xlsx, needs -o FILE)")
+    p.add_argument("--format", choices=["html", "json", "jsonl", "csv", "xlsx", "sqlite"], default="html",
+                   help="html report, JSON, JSONL, CSV, an Excel workbook (xlsx) or a SQLite database that each "
+                        "run adds editions to (sqlite); xlsx and sqlite need -o FILE")
     p.add_argument("-o", "--output", type=Path,
                    help="output file (default: report.html for html, stdout otherwise; - for stdout)")
     _add_excel_option(p)
@@ -182,6 +184,9 @@ def _run(args: argparse.Namespace) -> int:
     files = _stdin_as_file(args.files)
     output = args.output or (Path("report.html") if args.command == "diff" and args.format == "html" else None)
     check_output(output, files)
+    if getattr(args, "format", None) == "sqlite" and (output is None or str(output) == "-"):
+        raise GuidanceError("stdout", "a database cannot be written to the terminal",
+                            "give a database file, e.g. -o targets.sqlite")
     opts = pipeline.Options(editions=edition_overrides(args.edition, files), engine=args.engine, jobs=args.jobs,
                             use_cache=not args.no_cache, limits=parse_limits(args.limit, os.environ.get(ENV)))
     if args.command == "ingest":

@@ -76,12 +76,13 @@ def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[st
     return [{c: row.get(c) for c in columns} for row in rows]
 
 
-_WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html"}
+_WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html", ".sqlite", ".db"}
 
 
 def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
-    (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically."""
+    (schema-valid), .jsonl, .csv, .xlsx, .sqlite / .db (added to the database there, if any), or .html
+    (a diff only). Written atomically."""
     from guidance_parser import export
     from guidance_parser.outputs import write_output
 
@@ -93,6 +94,15 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         xs: list[Extraction] = []
     else:
         xs = [obj] if isinstance(obj, Extraction) else list(obj)
+    if suffix in (".sqlite", ".db"):
+        from guidance_parser import database
+        from guidance_parser.outputs import write_database
+
+        if isinstance(obj, DiffResult):
+            write_database(out, lambda con: database.add_diff(con, obj, str(out)))
+        else:
+            write_database(out, lambda con: database.add_extractions(con, xs, str(out)))
+        return out
     data: str | bytes
     if suffix == ".html":
         if not isinstance(obj, DiffResult):

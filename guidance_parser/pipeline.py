@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -257,6 +258,12 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
     return 2 if failed else 0
 
 
+def _emit_database(output: Path | None, fill: Callable[[sqlite3.Connection], None]) -> None:
+    from guidance_parser.outputs import write_database
+    write_database(output, fill)
+    print(f"guidance: wrote {output}", file=sys.stderr)
+
+
 def _emit(text: str | bytes, output: Path | None) -> None:
     from guidance_parser.outputs import STDIO, write_output
     write_output(text, output)
@@ -303,6 +310,9 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
         elif fmt == "xlsx":
             from guidance_parser.xlsx import extraction_xlsx
             _emit(extraction_xlsx(extractions), output)
+        elif fmt == "sqlite":
+            from guidance_parser import database
+            _emit_database(output, lambda con: database.add_extractions(con, extractions, str(output)))
         else:
             _emit(export.extraction_csv(extractions, excel=excel), output)
     return _report_failures(failed, len(files))
@@ -340,6 +350,9 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
     elif fmt == "xlsx":
         from guidance_parser.xlsx import diff_xlsx
         _emit(diff_xlsx(result), output)
+    elif fmt == "sqlite":
+        from guidance_parser import database
+        _emit_database(output, lambda con: database.add_diff(con, result, str(output)))
     else:
         _emit(export.diff_csv(result, excel=excel), output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The export contract (rows.py): CSV, JSONL and xlsx carry the same columns with the same values,
+"""The export contract (rows.py): CSV, JSONL, xlsx and SQLite carry the same columns with the same values,
 the published schema describes those columns, and ``--excel`` CSV starts with a byte-order mark."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from cli import main
 from guidance_parser import export, rows
-from guidance_parser.rows import CHANGE_COLUMNS, Column
+from guidance_parser.rows import CHANGE_COLUMNS, RECORD_COLUMNS, TIMELINE_COLUMNS, Column
 
 DEMO = Path(__file__).resolve().parent.parent / "corpora" / "demo"
 PDFS = sorted(DEMO.glob("*.pdf"))
@@ -52,7 +53,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         pytest.skip(f"demo PDFs not found under {DEMO} (run python corpora/build_demo.py)")
     folder = tmp_path_factory.mktemp("contract")
     pdfs = [shutil.copy(p, folder / p.name) for p in PDFS]
-    out = {fmt: folder / f"d.{fmt}" for fmt in ("csv", "jsonl", "xlsx")}
+    out = {fmt: folder / f"d.{fmt}" for fmt in ("csv", "jsonl", "xlsx", "sqlite")}
     for fmt, path in out.items():
         extra = ["--excel"] if fmt == "csv" else []
         assert main(["diff", *map(str, pdfs), "--format", fmt, "-o", str(path), *extra]) == 0
@@ -70,6 +71,11 @@ def _tables(out: dict[str, Path], columns: tuple[Column, ...], sheet: str, table
     assert head == rows.names(columns)
     got["xlsx"] = [[_from_xlsx(c, v) for c, v in zip(columns, r, strict=True)]
                    for r in ws.iter_rows(min_row=2, values_only=True)]
+    con = sqlite3.connect(out["sqlite"])
+    cur = con.execute(f"SELECT * FROM {table} ORDER BY rowid")
+    assert [d[0] for d in cur.description] == rows.names(columns)
+    got["sqlite"] = [[_number(c, v) for c, v in zip(columns, r, strict=True)] for r in cur.fetchall()]
+    con.close()
     if line_rows:
         text = out["csv"].read_text(encoding="utf-8")
         assert text.startswith(export.BOM)  # --excel
@@ -91,9 +97,9 @@ def _same_column_by_column(got: dict[str, list[list[Any]]], columns: tuple[Colum
             assert [r[k] for r in got[other]] == [r[k] for r in got[first]], (col.name, other, first)
 
 
-def test_diff_in_csv_jsonl_and_xlsx_is_the_same_column_by_column(outputs: dict[str, Path]):
+def test_diff_in_csv_jsonl_xlsx_and_sqlite_is_the_same_column_by_column(outputs: dict[str, Path]):
     got = _tables(outputs, CHANGE_COLUMNS, "Changes", "changes", line_rows=True)
-    assert set(got) == {"csv", "jsonl", "xlsx"}
+    assert set(got) == {"csv", "jsonl", "xlsx", "sqlite"}
     _same_column_by_column(got, CHANGE_COLUMNS)
     table = [dict(zip(rows.names(CHANGE_COLUMNS), r, strict=True)) for r in got["csv"]]
     # the contract's promises, on the demo pair: numbers, ISO dates, printed pages, locators, reworded apart
@@ -103,6 +109,14 @@ def test_diff_in_csv_jsonl_and_xlsx_is_the_same_column_by_column(outputs: dict[s
     assert ae["old_locator"] == f"{PDFS[0].name}#page={ae['old_page']}" and ae["old_page_label"]
     assert {r["change"] for r in table} >= {"changed", "reworded", "added", "dropped"}
     assert all(set(r["aspects"].split(";")) <= {"wording", "area"} for r in table if r["change"] == "reworded")
+
+
+def test_records_and_timelines_agree_between_the_workbook_and_the_database(outputs: dict[str, Path]):
+    for sheet, table in (("Targets", "targets"), ("Deadlines", "deadlines"), ("Priorities", "priorities")):
+        _same_column_by_column(_tables(outputs, RECORD_COLUMNS, sheet, table), RECORD_COLUMNS)
+    with sqlite3.connect(outputs["sqlite"]) as con:
+        if con.execute("SELECT count(*) FROM timelines").fetchone()[0]:
+            _same_column_by_column(_tables(outputs, TIMELINE_COLUMNS, "Timelines", "timelines"), TIMELINE_COLUMNS)
 
 
 def test_the_schema_publishes_the_contract():
