@@ -112,6 +112,28 @@ class Block:
     cells: tuple[str, ...] = ()
     page_label: str | None = None
     anchor: str | None = None  # HTML long-reads: the id of the section heading above the block
+    # Markdown / text: the 1-based source line the block starts on, and for a block joined from several
+    # lines, (line, index of the block's word that line starts with) for each, so a sentence finds its line
+    line: int | None = None
+    line_words: tuple[tuple[int, int], ...] = ()
+
+    def line_of(self, sentence: str) -> int | None:
+        """The source line ``sentence`` starts on when it starts in this block, else None; the block's own
+        line when it was read from one line."""
+        if self.line is None:
+            return None
+        at = " ".join(self.text.split()).find(" ".join(sentence.split()[:5]))
+        if at < 0:
+            return None
+        if not self.line_words:
+            return self.line
+        before = len(" ".join(self.text.split())[:at].split())
+        found = self.line
+        for line, first_word in self.line_words:
+            if first_word > before:
+                break
+            found = line
+        return found
 
 
 @dataclass
@@ -154,6 +176,8 @@ class Evidence:
     ``page`` is the 1-based PDF page index (what ``file.pdf#page=N`` opens); ``page_label`` is the
     number printed on that page, which a reader sees and cites (None when the page prints none).
     ``anchor`` is, for an HTML long-read, the id of the section heading above (``page.html#anchor``).
+    ``line`` is, for Markdown and text, the 1-based source line the sentence starts on (``file.md#L123``);
+    there ``page_label`` is the printed page number the conversion kept, when it kept them.
     """
 
     sentence: str
@@ -162,6 +186,7 @@ class Evidence:
     block_index: int
     page_label: str | None = None
     anchor: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -327,6 +352,7 @@ class Passage:
     similarity: float
     names_standard: bool
     anchor: str | None = None  # the HTML section id of the passage in a long-read (what "page.html#id" opens)
+    line: int | None = None  # Markdown / text: the source line the passage starts on (what "file.md#L12" opens)
 
 
 @dataclass

@@ -9,6 +9,7 @@ so they do not import the differ.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -66,31 +67,48 @@ def change_kind(c: Change) -> str:
     return "reworded" if c.reworded_only else c.kind
 
 
-def section_path(section: Sequence[str]) -> str:
-    """The headings above a record, outermost first, joined by " > " (exports)."""
-    return " > ".join(section)
+def _is_fragment(heading: str) -> bool:
+    """A heading that starts in lower case ("and autism") is the tail of a title a conversion split over
+    two lines, or a bold phrase of body text: no section a reader would name."""
+    return bool(re.match(r"[\W_]*[a-z]", heading))
+
+
+def section_headings(section: Sequence[str]) -> list[str]:
+    """The headings above a record as a reader names them: markup removed, fragments left out."""
+    return [t for t in (reader_text(s) for s in section) if t and not _is_fragment(t)]
+
+
+def section_path(section: Sequence[str], sep: str = " > ") -> str:
+    """The headings above a record, outermost first, joined by " > " (exports) or ``sep``."""
+    return sep.join(section_headings(section))
 
 
 def source_fragment(path: str, ev: Evidence | Passage) -> str | None:
     """The URL fragment that opens the evidence in its source file: ``page=N`` for a PDF (N the page
-    index viewers open), the section id for an HTML long-read, or None."""
+    index viewers open), the section id for an HTML long-read, ``L123`` (the line, as GitHub, GitLab and
+    editors' file links read it) for Markdown and text, or None."""
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if suffix == "pdf" and ev.page is not None:
         return f"page={ev.page}"
     if suffix in ("html", "htm") and ev.anchor:
         return ev.anchor
+    if suffix not in ("pdf", "html", "htm") and ev.line is not None:
+        return f"L{ev.line}"
     return None
 
 
 def where(ev: Evidence | Passage) -> str:
-    """Where a quote is: the page number printed on the PDF page (else its index), else the section
-    it sits in (HTML / Markdown have no pages)."""
+    """Where a quote is: the page number printed on the PDF page (else its index); in a Markdown or text
+    conversion the printed page it kept and the line ("p. 28, line 1943"); else the section it sits in
+    (an HTML long-read)."""
     if ev.page is not None:
         return f"p. {ev.page_label or ev.page}"
-    if ev.section:
-        tail = [reader_text(s) for s in ev.section[-2:]]
-        return "section: " + " › ".join(t for t in tail if t)
-    return ""
+    located = ", ".join(p for p in (f"p. {ev.page_label}" if ev.page_label else None,
+                                    f"line {ev.line}" if ev.line is not None else None) if p)
+    if located:
+        return located
+    tail = section_headings(ev.section)[-2:]
+    return "section: " + " › ".join(tail) if tail else ""
 
 
 def record_type(r: Record) -> RecordType:

@@ -48,6 +48,7 @@ from guidance_parser.present import (
     display_when,
     heading_renamed,
     record_text,
+    section_headings,
     source_fragment,
     steps,
     where,
@@ -95,7 +96,8 @@ class Side:
     scope: str | None
     where: str
     quote: list[tuple[str, bool]]  # (text, highlighted) segments of the source sentence
-    href: str | None = None  # opens the source at this page (PDFs)
+    href: str | None = None  # opens the source at this page, section or line
+    section: str = ""  # the headings above it (the last two, fragments left out), when ``where`` does not say
 
 
 @dataclass
@@ -182,9 +184,10 @@ def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources
     else:
         value, when, scope = None, None, None
     sentence = reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
-    return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
-                quote=mark(sentence, _needles(r)),
-                href=sources.href(edition, r.evidence))
+    at = where(r.evidence)
+    section = "" if at.startswith("section:") else " › ".join(section_headings(r.evidence.section)[-2:])
+    return Side(edition=edition, value=value, deadline=when, scope=scope, where=at,
+                quote=mark(sentence, _needles(r)), href=sources.href(edition, r.evidence), section=section)
 
 
 def _row(c: Change, index: int, sources: Sources) -> Row:

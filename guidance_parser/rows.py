@@ -83,6 +83,7 @@ RECORD_COLUMNS: tuple[Column, ...] = (
     Column("confidence", "number", "how strong that basis is, 0-1 (targets only)"),
     Column("page", "integer", "the PDF page index (what file.pdf#page=N opens)"),
     Column("page_label", "string", "the page number printed on that page, as a reader cites it"),
+    Column("line", "integer", "Markdown and text: the source line the evidence sentence starts on"),
     Column("locator", "string", "where the evidence is in its file: name.pdf#page=N, name.html#anchor, name.md#L123"),
     Column("section", "string", "the headings above the evidence, outermost first, joined by ' > '"),
     Column("sentence", "string", "the evidence: the exact source sentence"),
@@ -91,7 +92,7 @@ RECORD_COLUMNS: tuple[Column, ...] = (
 # A record's columns that a change carries for each side, as old_<name> and new_<name>.
 SIDE_COLUMNS: tuple[str, ...] = ("id", "value", "unit", "value_text", "deadline", "deadline_label",
                                  "deadline_start", "deadline_end", "scope", "confidence", "page", "page_label",
-                                 "locator", "section", "sentence")
+                                 "line", "locator", "section", "sentence")
 _BY_NAME = {c.name: c for c in RECORD_COLUMNS}
 
 CHANGE_COLUMNS: tuple[Column, ...] = (
@@ -166,7 +167,7 @@ def record_row(r: Record, edition: str, document: str | None) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(names(RECORD_COLUMNS))
     when = r.deadline if isinstance(r, Target) else r.when if isinstance(r, Deadline) else None
     row.update(id=r.id, record_type=record_type(r), edition=edition, document=document, text=record_text(r),
-               **_when(when), page=r.evidence.page, page_label=r.evidence.page_label,
+               **_when(when), page=r.evidence.page, page_label=r.evidence.page_label, line=r.evidence.line,
                locator=locator(document, r.evidence), section=section_path(r.evidence.section),
                sentence=r.evidence.sentence)
     if isinstance(r, Target):

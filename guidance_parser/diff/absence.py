@@ -57,7 +57,8 @@ def closest_passages(dropped: Sequence[Change], old_doc: Document | None, new_do
                 scored.append((score, k, b, bool(shared)))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out.append([Passage(text=clean(b.text), page=b.page, page_label=b.page_label, section=b.section,
-                            block_index=k, similarity=round(score, 3), names_standard=named, anchor=b.anchor)
+                            block_index=k, similarity=round(score, 3), names_standard=named, anchor=b.anchor,
+                            line=b.line)
                     for score, k, b, named in scored[:limit]])
     return out
 

@@ -15,7 +15,7 @@ from guidance_parser import catalogue, rules
 from guidance_parser.extract.components import build_nlp, clause_bounds, passage_text
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
-from guidance_parser.extract.passages import Passage, make_passages
+from guidance_parser.extract.passages import Passage, make_passages, with_lines
 from guidance_parser.extract.priorities import priorities
 from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
@@ -230,5 +230,5 @@ def extract_many(docs: Iterable[Document]) -> list[Extraction]:
             nxt_words = " ".join(nxt.split()[:14]) if nxt else None
             _read_passage(sdoc, p, nxt_words, document.edition, out, used_ids)
         out.priorities = priorities(document, passages, out.targets, used_ids, out.deadlines)
-        results.append(out)
+        results.append(with_lines(out, document))
     return results
