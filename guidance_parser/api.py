@@ -12,24 +12,42 @@ pandas is not a dependency: ``records`` returns a list of dicts, which ``pd.Data
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from guidance_parser.errors import GuidanceError
 from guidance_parser.model import DiffResult, Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
 PathLike = str | os.PathLike[str]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
+def _api_errors(fn: Callable[P, T]) -> Callable[P, T]:
+    """Errors raised inside say what to do in this API's words (``edition="2025/26"``, not the CLI's
+    ``--edition``)."""
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except GuidanceError as err:
+            raise err.for_api() from None
+    return call
+
+
+
+@_api_errors
 def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True) -> Document:
     """Ingest one PDF / HTML / Markdown / text file into a ``Document`` (blocks with pages and sections).
     ``edition`` overrides the detected year ("2025/26"); ``cache`` reuses an earlier read of the same bytes."""
     from guidance_parser.pipeline import load_document
 
-    return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+    return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine, "engine"),
                          use_cache=cache)
 
 
@@ -37,10 +55,11 @@ def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache
                ) -> tuple[Document, Extraction]:
     from guidance_parser.pipeline import load_extraction
 
-    return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+    return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine, "engine"),
                            use_cache=cache)
 
 
+@_api_errors
 def extract(source: PathLike | Document, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
             cache: bool = True) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
@@ -51,6 +70,7 @@ def extract(source: PathLike | Document, *, edition: Edition | str | None = None
     return _load_pair(source, edition, engine, cache)[1]
 
 
+@_api_errors
 def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True) -> DiffResult:
     """Compare two or more editions given as file paths, in any order (sorted by edition year).
@@ -79,6 +99,7 @@ def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[st
 _WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html", ".sqlite", ".db"}
 
 
+@_api_errors
 def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
     (schema-valid), .jsonl, .csv, .xlsx, .sqlite / .db (added to the database there, if any), or .html

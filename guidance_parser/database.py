@@ -121,6 +121,10 @@ def _add_documents(con: sqlite3.Connection, docs: Sequence[DocumentRef]) -> set[
         held = con.execute("SELECT sha256, file FROM documents WHERE edition = ?", (d.edition,)).fetchone()
         if held is None:
             ed = Edition.from_label(d.edition)
+            if not ed.dated:  # the database orders editions by year
+                raise GuidanceError(d.path, "no planning year can be trusted, and the database orders editions "
+                                    "by year", f'pass it, e.g. --edition "{Path(d.path).name}=2024/25"',
+                                    api_remedy='pass it, e.g. edition="2024/25"')
             con.execute("INSERT INTO documents (edition, first_year, last_year, title, file, sha256) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (d.edition, ed.first_year, ed.last_year, d.title,
                                                       Path(d.path).name, d.sha256))

@@ -41,6 +41,9 @@ def _fy_start(a: str, b: str) -> int | None:
     return first if second == first + 1 else None
 
 
+UNDATED = "undated"  # the label of an edition whose year cannot be trusted (``Edition.undated``)
+
+
 @dataclass(frozen=True)
 class Edition:
     """The planning year(s) an edition covers, e.g. "2025/26" or "2026/27 to 2028/29".
@@ -81,8 +84,21 @@ class Edition:
         return cls(label=str(year), first_year=year, last_year=year)
 
     @classmethod
+    def undated(cls) -> Edition:
+        """A document whose year cannot be trusted: fine for one file's extraction (its dates are read
+        without a planning year), asked for by a diff or a database, which order editions by year."""
+        return cls(label=UNDATED, first_year=0, last_year=0)
+
+    @property
+    def dated(self) -> bool:
+        return self.label != UNDATED
+
+    @classmethod
     def from_label(cls, label: str) -> Edition:
-        """Parse "2025/26", "2025-26", "2026/27 to 2028/29" or a bare year "2025"; ValueError otherwise."""
+        """Parse "2025/26", "2025-26", "2026/27 to 2028/29", a bare year "2025" or "undated"; ValueError
+        otherwise."""
+        if label == UNDATED:
+            return cls.undated()
         found = cls.find_financial_year(label) or cls.find_year(label)
         if found is None:
             raise ValueError(f"no year in edition label {label!r}")
@@ -150,6 +166,9 @@ class Document:
     # the publication date the document states on its first page / opening lines (a month-only date
     # is the 1st of that month); None when it states none. Bare months and quarters are read from it.
     published: date | None = None
+    # what the edition was read from ("the financial year in the title (2025/26)", "the publication date
+    # (July 2025)", "given by the user"), or why no year could be trusted
+    edition_basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

@@ -273,7 +273,9 @@ def _emit(text: str | bytes, output: Path | None) -> None:
 
 def document_as_text(doc: Document) -> str:
     """Human-readable dump of a document model: one block per line, with page and kind."""
-    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   published: {doc.published or '-'}   "
+    basis = f"from {doc.edition_basis}" if doc.edition.dated else f"no year can be trusted: {doc.edition_basis}"
+    lines = [f"# {doc.title}", f"# edition: {doc.edition.label} ({basis})",
+             f"# published: {doc.published or '-'}   "
              f"format: {doc.source_format}   "
              f"pages: {doc.page_count if doc.page_count is not None else '-'}   blocks: {len(doc.blocks)}"]
     for b in doc.blocks:
@@ -335,6 +337,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
             print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
                   file=sys.stderr)
             return status or 2
+        from guidance_parser.diff.editions import check_dated
+        check_dated([d for d, _ in pairs])
         labels = [d.edition.label for d, _ in pairs]
         if len(set(labels)) < len(labels):
             raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",

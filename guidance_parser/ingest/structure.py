@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from guidance_parser.errors import GuidanceError
-from guidance_parser.ingest.edition import require_edition
+from guidance_parser.ingest.edition import detect
 from guidance_parser.ingest.published import detect_published
 from guidance_parser.ingest.repair import (
     join_hyphenated,
@@ -141,7 +141,7 @@ def front_matter(blocks: list[RawBlock]) -> str:
         if b.kind == "paragraph" and len(b.text.split()) >= 25:
             break
         parts.append(b.text)
-    return " ".join(parts)
+    return "\n".join(parts)
 
 
 _TITLE_LEVEL = 99  # deeper than any heading: the next heading closes the title's section
@@ -238,11 +238,12 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     doc_title = normalise_space(strip_artefacts(title)) if title else guess_title(cleaned)
     doc_title = repair_ligatures(doc_title)
     front = front_text if front_text is not None else front_matter(cleaned)
-    ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
+    published = detect_published([b.text for b in without_contents(cleaned)])
+    found = detect(doc_title, strip_artefacts(front), published=published, override=edition)
     blocks = _sections(cleaned, doc_title if fmt == "pdf" else "")
-    return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
-                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
-                    published=detect_published([b.text for b in without_contents(cleaned)]))
+    return Document(path=path, title=doc_title, edition=found.edition, blocks=blocks, source_format=fmt,
+                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count, published=published,
+                    edition_basis=found.basis)
 
 
 def _repair_blocks(blocks: list[RawBlock]) -> None:
