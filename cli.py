@@ -27,7 +27,17 @@ from guidance_parser.limits import Limits
 from guidance_parser.options import DEFAULT_ENGINE, ENGINES, edition_overrides
 
 ROOT = Path(__file__).resolve().parent
-DEMO_DIR = ROOT / "corpora" / "demo"
+
+
+def demo_dir() -> Path:
+    """The demo pair: shipped in the package (``guidance_parser.demo``, which is ``corpora/demo`` in a
+    clone), so ``guidance demo`` runs after a plain ``pip install .`` too."""
+    from importlib import resources
+
+    try:
+        return Path(str(resources.files("guidance_parser.demo")))
+    except ModuleNotFoundError:
+        return ROOT / "corpora" / "demo"
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -171,9 +181,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_eval(corpus=args.corpus or default_corpus_dir(), gold_dir=args.gold)
     if args.command == "demo":
         from guidance_parser.pipeline import run_diff
-        files = sorted(DEMO_DIR.glob("*.pdf"))
+        folder = demo_dir()
+        files = sorted(folder.glob("*.pdf"))
         if len(files) < 2:
-            raise GuidanceError(str(DEMO_DIR), "the demo PDFs are missing",
+            raise GuidanceError(str(folder), "the demo PDFs are missing",
                                 "run `python corpora/build_demo.py` to rebuild them")
         return run_diff(files, fmt="html", output=args.output)
 

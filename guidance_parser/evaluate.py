@@ -379,19 +379,32 @@ def evaluate_dir(corpus: Path, gold_dir: Path) -> list[DocScore]:
     files = gold_files(gold_dir)
     if not files:
         raise GuidanceError(str(gold_dir), "no gold annotation files (*.json) found",
-                            "pass --gold pointing at tests/gold")
+                            "the gold ships in a clone of the project (tests/gold): run from one, or pass --gold")
     scores = []
     for gf in files:
         gold = load_gold(gf)
         path = corpus / "md" / gold["document"]
-        if not path.is_file():
+        if not path.is_file() and gold["document"].startswith("pdf/"):
             path = corpus / gold["document"]  # a PDF's gold names it under the corpus: "pdf/<file>.pdf"
         if not path.is_file():
-            raise GuidanceError(str(path), "the corpus text this gold file annotates is missing",
-                                "pass --corpus pointing at the folder holding md/ and pdf/ (../shared/corpus)")
+            raise GuidanceError(str(path), "the real text this gold file annotates is missing",
+                                f"the gold scores the NHS texts of {CORPUS_NOTE}; {WHERE_CORPUS}")
         doc = ingest_annotated(path, gold, gf)
         scores.append(score_document(doc, extract(doc), gold))
     return scores
+
+
+CORPUS_NOTE = "corpora/manifest.toml (titles, sources, SHA-256)"
+WHERE_CORPUS = ("save them as DIR/md/*.md (and the real PDFs as DIR/pdf/*.pdf), then pass --corpus DIR or set "
+                "GUIDANCE_CORPUS=DIR (default: ../shared/corpus beside the project)")
+
+
+def check_corpus(corpus: Path) -> None:
+    """Say what ``guidance eval`` needs when the real texts are not where it looks: the gold is shipped,
+    the texts it annotates (NHS England's, not ours to ship) are not."""
+    if not (corpus / "md").is_dir():
+        raise GuidanceError(str(corpus), "no real texts here (md/ is missing): the gold in tests/gold scores "
+                            f"extraction on the NHS texts of {CORPUS_NOTE}", WHERE_CORPUS)
 
 
 def run_eval(corpus: Path, gold_dir: Path) -> int:
@@ -402,6 +415,7 @@ def run_eval(corpus: Path, gold_dir: Path) -> int:
     so are those of ``pdf/``, the real PDFs (read whole from the corpus's ``pdf/`` folder), and of ``blind/``,
     texts of other styles annotated and committed before any extractor output on them was seen.
     """
+    check_corpus(corpus)
     scores = evaluate_dir(corpus, gold_dir)
     print(format_scores(scores))
     for sub, title in (("heldout", "HELD-OUT (annotated after the rules were written; "

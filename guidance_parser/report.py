@@ -161,17 +161,22 @@ class Sources:
     docs: dict[str, DocumentRef]
     out_dir: Path | None = None
 
-    def href(self, edition: str, ev: Evidence | Passage) -> str | None:
+    def file_href(self, edition: str) -> str | None:
+        """The edition's source file, relative to the report's folder (else to the current folder)."""
         doc = self.docs.get(edition)
         if doc is None:
-            return None
-        fragment = source_fragment(doc.path, ev)
-        if fragment is None:
             return None
         path = Path(doc.path)
         if self.out_dir is not None:
             path = Path(os.path.relpath(path.resolve(), self.out_dir.resolve()))
-        return f"{quote(path.as_posix())}#{quote(fragment, safe='=')}"
+        return quote(path.as_posix())
+
+    def href(self, edition: str, ev: Evidence | Passage) -> str | None:
+        doc = self.docs.get(edition)
+        fragment = source_fragment(doc.path, ev) if doc is not None else None
+        if fragment is None:
+            return None
+        return f"{self.file_href(edition)}#{quote(fragment, safe='=')}"
 
 
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
@@ -366,6 +371,8 @@ def view(result: DiffResult, out_dir: Path | None = None) -> dict[str, Any]:
     area_names = sorted({a.name for p in pairs for a in p.areas}, key=_area_order)
     return {
         "editions": result.editions,
+        # the File column: the file's name (never the user's folders), linked relative to the report
+        "files": {e.edition: (Path(e.path).name, sources.file_href(e.edition)) for e in result.editions},
         "pairs": pairs,
         "timelines": _timeline_rows(result, sources),
         "timeline_editions": [e.edition for e in result.editions],

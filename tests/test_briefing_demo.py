@@ -111,7 +111,7 @@ def test_timeline_of_the_ae_target_shows_three_values_in_order(three):
     assert row, "no timeline row for the A&E target"
     cells = re.findall(r'<td class="present[^"]*">(.*?)</td>', row.group(0), re.S)
     assert [re.match(r"[\d.]+%", c).group(0) for c in cells] == ["76%", "78%", "80%"]  # type: ignore[union-attr]
-    assert all("section:" in c for c in cells)  # evidence per edition (Markdown: the section)
+    assert all(re.search(r'href="[^"]*\.md#L\d+">line \d+', c) for c in cells)  # evidence per edition: its line
 
 
 def test_timeline_sheet_of_the_workbook_follows_the_ae_target(three):
