@@ -122,7 +122,9 @@ def test_records_and_timelines_agree_between_the_workbook_and_the_database(outpu
 def test_the_schema_publishes_the_contract():
     defs = export.schema()["$defs"]
     for name, expected in rows.schema_defs().items():
-        assert defs[name] == expected, f"schema.json's {name} differs from rows.py: update schema.json"
+        assert defs[name] == expected, (
+            f"schema.json's {name} differs from rows.py: set $defs.{name} in guidance_parser/schema.json to "
+            f"rows.schema_defs()[{name!r}] (and add a changelog entry)")
     assert defs["ExtractionLine"]["properties"]["row"] == {"$ref": "#/$defs/ExtractionRow"}
     assert defs["DiffLine"]["properties"]["row"] == {"$ref": "#/$defs/DiffRow"}
     assert set(defs["DiffLine"]["properties"]) == {*defs["Change"]["properties"], "row"}
