@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -302,6 +303,12 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
     return 2 if failed else 0
 
 
+def _emit_database(output: Path | None, fill: Callable[[sqlite3.Connection], None]) -> None:
+    from guidance_parser.outputs import write_database
+    write_database(output, fill)
+    print(f"guidance: wrote {output}", file=sys.stderr)
+
+
 def _emit(text: str | bytes, output: Path | None) -> None:
     from guidance_parser.outputs import STDIO, write_output
     write_output(text, output)
@@ -311,7 +318,9 @@ def _emit(text: str | bytes, output: Path | None) -> None:
 
 def document_as_text(doc: Document) -> str:
     """Human-readable dump of a document model: one block per line, with page and kind."""
-    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   published: {doc.published or '-'}   "
+    basis = f"from {doc.edition_basis}" if doc.edition.dated else f"no year can be trusted: {doc.edition_basis}"
+    lines = [f"# {doc.title}", f"# edition: {doc.edition.label} ({basis})",
+             f"# published: {doc.published or '-'}   "
              f"format: {doc.source_format}   "
              f"pages: {doc.page_count if doc.page_count is not None else '-'}   blocks: {len(doc.blocks)}"]
     for b in doc.blocks:
@@ -334,7 +343,8 @@ def run_ingest(files: Sequence[Path], *, fmt: str, output: Path | None, options:
     return _report_failures(failed, len(files))
 
 
-def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options) -> int:
+def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options,
+                excel: bool = False) -> int:
     from guidance_parser import export
 
     pairs, failed = extract_files(files, options)
@@ -347,12 +357,16 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
         elif fmt == "xlsx":
             from guidance_parser.xlsx import extraction_xlsx
             _emit(extraction_xlsx(extractions), output)
+        elif fmt == "sqlite":
+            from guidance_parser import database
+            _emit_database(output, lambda con: database.add_extractions(con, extractions, str(output)))
         else:
-            _emit(export.extraction_csv(extractions), output)
+            _emit(export.extraction_csv(extractions, excel=excel), output)
     return _report_failures(failed, len(files))
 
 
-def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None) -> int:
+def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None,
+             excel: bool = False) -> int:
     from guidance_parser import export
     from guidance_parser.diff import diff_editions
 
@@ -368,6 +382,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
             print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
                   file=sys.stderr)
             return status or 2
+        from guidance_parser.diff.editions import check_dated
+        check_dated([d for d, _ in pairs])
         labels = [d.edition.label for d, _ in pairs]
         if len(set(labels)) < len(labels):
             raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
@@ -383,7 +399,10 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
     elif fmt == "xlsx":
         from guidance_parser.xlsx import diff_xlsx
         _emit(diff_xlsx(result), output)
+    elif fmt == "sqlite":
+        from guidance_parser import database
+        _emit_database(output, lambda con: database.add_diff(con, result, str(output)))
     else:
-        _emit(export.diff_csv(result), output)
+        _emit(export.diff_csv(result, excel=excel), output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
     return status
