@@ -14,6 +14,7 @@ absent values as ``None``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,9 @@ RECORD_COLUMNS: tuple[Column, ...] = (
     Column("value", "number", "a target's figure, as a number"),
     Column("unit", "string", "the figure's unit (%, minutes, GBP, ...)"),
     Column("value_text", "string", "figure and unit as a reader writes them: 78%, GBP 1.2 billion"),
-    # issue 21 (trajectories): a target's "points" column, its (value, deadline, scope) steps, goes here
-    # (and the same name in SIDE_COLUMNS for changes): adding it to this tuple adds it to every format.
+    Column("points", "string", "a multi-year target's trajectory, earliest first, as JSON text: a list of "
+                               "{value, unit, deadline_label, deadline_end, scope} (diff/trajectories.py); "
+                               "empty for a target of one figure"),
     Column("direction", "string", "increase, reduce, maintain, at_least, at_most or achieve"),
     Column("baseline", "string", "the baseline the figure is measured from, as written"),
     Column("deadline", "string", "the deadline as written"),
@@ -90,7 +92,7 @@ RECORD_COLUMNS: tuple[Column, ...] = (
 )
 
 # A record's columns that a change carries for each side, as old_<name> and new_<name>.
-SIDE_COLUMNS: tuple[str, ...] = ("id", "value", "unit", "value_text", "deadline", "deadline_label",
+SIDE_COLUMNS: tuple[str, ...] = ("id", "value", "unit", "value_text", "points", "deadline", "deadline_label",
                                  "deadline_start", "deadline_end", "scope", "confidence", "page", "page_label",
                                  "line", "locator", "section", "sentence")
 _BY_NAME = {c.name: c for c in RECORD_COLUMNS}
@@ -163,6 +165,16 @@ def _measure(metric_id: str | None) -> str | None:
     return m.name if m else None
 
 
+def points_text(t: Target) -> str | None:
+    """The ``points`` cell: a trajectory's points as JSON text, the same string in every format (a
+    spreadsheet cell or a SQLite TEXT holds no list), or None when the target states one figure."""
+    if not t.points:
+        return None
+    return json.dumps([{"value": p.value, "unit": p.unit, "deadline_label": p.deadline.label if p.deadline else None,
+                        "deadline_end": p.deadline.end.isoformat() if p.deadline else None, "scope": p.scope}
+                       for p in t.points], ensure_ascii=False)
+
+
 def record_row(r: Record, edition: str, document: str | None) -> dict[str, Any]:
     """The contract row of one extracted record of ``edition`` (read from file ``document``)."""
     row: dict[str, Any] = dict.fromkeys(names(RECORD_COLUMNS))
@@ -177,7 +189,7 @@ def record_row(r: Record, edition: str, document: str | None) -> dict[str, Any]:
         repeats = r.priority is not None and any(s.casefold().endswith(r.priority.casefold())
                                                  for s in r.evidence.section)
         row.update(text=f"{row['text']}: {shown}" if shown else row["text"], value=r.value, unit=r.unit,
-                   value_text=shown, direction=r.direction, baseline=r.baseline, scope=r.scope,
+                   value_text=shown, points=points_text(r), direction=r.direction, baseline=r.baseline, scope=r.scope,
                    priority=None if repeats else r.priority, metric_id=r.metric_id,
                    measure=_measure(r.metric_id), basis=r.basis, confidence=r.confidence)
     return _absent_as_none(row)

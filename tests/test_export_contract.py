@@ -139,3 +139,45 @@ def test_plain_csv_has_no_byte_order_mark(tmp_path: Path):
     out = tmp_path / "x.csv"
     assert main(["extract", str(PDFS[0]), "--format", "csv", "-o", str(out)]) == 0
     assert not out.read_text(encoding="utf-8").startswith(export.BOM)
+
+
+def test_a_trajectory_s_points_are_the_same_json_text_in_every_format(tmp_path: Path):
+    import openpyxl
+    from test_diff_helpers import catalogued, edition, target
+
+    from guidance_parser import database
+    from guidance_parser.diff import diff_editions
+    from guidance_parser.outputs import write_database
+    from guidance_parser.xlsx import diff_xlsx
+
+    row = "A&E: every trust to 82% by March 2027, rising to a national 85% in 2028/29."
+    ae = "patients seen within 4 hours in A&E"
+    old = edition("2025/26", [catalogued(target(ae, 78, deadline="2026-03"))])
+    new = edition("2026/27 to 2028/29", [catalogued(target(ae, 82, deadline="2027-03", sentence=row)),
+                                         catalogued(target(ae, 85, deadline="2028/29", sentence=row))])
+    result = diff_editions([old, new])
+    db = tmp_path / "t.sqlite"
+    write_database(db, lambda con: database.add_diff(con, result, str(db)))
+    (tmp_path / "t.xlsx").write_bytes(diff_xlsx(result))
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+
+    def column(sheet: str, name: str) -> list[Any]:
+        head = [c.value for c in wb[sheet][1]]
+        return [r[head.index(name)] for r in wb[sheet].iter_rows(min_row=2, values_only=True)]
+
+    with sqlite3.connect(db) as con:
+        got = {
+            "csv": [r["new_points"] for r in csv.DictReader(io.StringIO(export.diff_csv(result)))],
+            "jsonl": [json.loads(x)["row"]["new_points"] for x in export.diff_jsonl(result).splitlines()],
+            "xlsx": column("Changes", "new_points"),
+            "sqlite": [r[0] for r in con.execute("SELECT new_points FROM changes ORDER BY rowid")],
+            "xlsx Targets": [p for p in column("Targets", "points") if p],
+            "sqlite targets": [r[0] for r in con.execute("SELECT points FROM targets WHERE points IS NOT NULL")],
+        }
+    trajectory = got["csv"][0]
+    assert all(v == [trajectory] for v in got.values()), got  # one change, one target with points
+    points = json.loads(trajectory)
+    assert [(p["value"], p["unit"], p["deadline_label"], p["deadline_end"]) for p in points] == [
+        (82.0, "%", "2027-03", "2027-03-31"), (85.0, "%", "2028/29", "2029-03-31")]
+    old_points = next(csv.DictReader(io.StringIO(export.diff_csv(result))))["old_points"]
+    assert old_points == ""  # last year's single figure has no trajectory: an empty cell, not "[]"
