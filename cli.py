@@ -29,7 +29,17 @@ from guidance_parser.limits import Limits
 from guidance_parser.options import DEFAULT_ENGINE, ENGINES, edition_overrides
 
 ROOT = Path(__file__).resolve().parent
-DEMO_DIR = ROOT / "corpora" / "demo"
+
+
+def demo_dir() -> Path:
+    """The demo pair: shipped in the package (``guidance_parser.demo``, which is ``corpora/demo`` in a
+    clone), so ``guidance demo`` runs after a plain ``pip install .`` too."""
+    from importlib import resources
+
+    try:
+        return Path(str(resources.files("guidance_parser.demo")))
+    except ModuleNotFoundError:
+        return ROOT / "corpora" / "demo"
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -52,6 +62,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         super().error(printable(message))
+
+
+def _add_excel_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--excel", action="store_true",
+                   help="CSV for Excel: start it with a UTF-8 byte-order mark, so Excel on Windows shows £ and é")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,19 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("extract", "extract targets, deadlines and priorities",
                 "guidance extract guidance-2025-26.pdf --format csv -o records.csv")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=inputs)
-    p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx"], default="json",
-                   help="xlsx: one Excel workbook with typed columns (needs -o FILE)")
+    p.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "sqlite"], default="json",
+                   help="xlsx: one Excel workbook with typed columns; sqlite: a database that each run adds "
+                        "editions to (both need -o FILE)")
     p.add_argument("-o", "--output", type=Path, help=stdout)
+    _add_excel_option(p)
     _add_input_options(p)
 
     p = command("diff", "compare two or more editions",
                 "guidance diff 2024-25.pdf 2025-26.pdf -o report.html")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="editions (PDF, HTML, Markdown or text), oldest first or in any order")
-    p.add_argument("--format", choices=["html", "json", "jsonl", "csv", "xlsx"], default="html",
-                   help="html report, JSON, JSONL, CSV or an Excel workbook (xlsx, needs -o FILE)")
+    p.add_argument("--format", choices=["html", "json", "jsonl", "csv", "xlsx", "sqlite"], default="html",
+                   help="html report, JSON, JSONL, CSV, an Excel workbook (xlsx) or a SQLite database that each "
+                        "run adds editions to (sqlite); xlsx and sqlite need -o FILE")
     p.add_argument("-o", "--output", type=Path,
                    help="output file (default: report.html for html, stdout otherwise; - for stdout)")
+    _add_excel_option(p)
     _add_input_options(p)
 
     p = command("demo", "diff the embedded demo pair and write an HTML report", "guidance demo -o demo.html")
@@ -191,9 +210,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_eval(corpus=args.corpus or default_corpus_dir(), gold_dir=args.gold)
     if args.command == "demo":
         from guidance_parser.pipeline import run_diff
-        files = sorted(DEMO_DIR.glob("*.pdf"))
+        folder = demo_dir()
+        files = sorted(folder.glob("*.pdf"))
         if len(files) < 2:
-            raise GuidanceError(str(DEMO_DIR), "the demo PDFs are missing",
+            raise GuidanceError(str(folder), "the demo PDFs are missing",
                                 "run `python corpora/build_demo.py` to rebuild them")
         return run_diff(files, fmt="html", output=args.output)
 
@@ -204,14 +224,17 @@ def _run(args: argparse.Namespace) -> int:
     files = _stdin_as_file(args.files)
     output = args.output or (Path("report.html") if args.command == "diff" and args.format == "html" else None)
     check_output(output, files)
+    if getattr(args, "format", None) == "sqlite" and (output is None or str(output) == "-"):
+        raise GuidanceError("stdout", "a database cannot be written to the terminal",
+                            "give a database file, e.g. -o targets.sqlite")
     opts = pipeline.Options(editions=edition_overrides(args.edition, files), engine=args.engine, jobs=args.jobs,
                             use_cache=not args.no_cache, limits=parse_limits(args.limit, os.environ.get(ENV)))
     if args.command == "ingest":
         return pipeline.run_ingest(files, fmt=args.format, output=output, options=opts)
     if args.command == "extract":
-        return pipeline.run_extract(files, fmt=args.format, output=output, options=opts)
+        return pipeline.run_extract(files, fmt=args.format, output=output, options=opts, excel=args.excel)
     if args.command == "diff":
-        return pipeline.run_diff(files, fmt=args.format, output=output, options=opts)
+        return pipeline.run_diff(files, fmt=args.format, output=output, options=opts, excel=args.excel)
     raise AssertionError(args.command)
 
 

@@ -19,17 +19,21 @@ link; ``outputs.py``); a cache folder the command would not use is not used eith
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from guidance_parser.errors import GuidanceError
 from guidance_parser.limits import Limits, active, bounded, run_isolated
 from guidance_parser.model import DiffResult, Document, Edition, Extraction
 from guidance_parser.options import DEFAULT_ENGINE, as_edition, check_engine
 
 PathLike = str | os.PathLike[str]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _limits(limits: Limits | None) -> Limits:
@@ -47,10 +51,24 @@ def _cache(cache: bool) -> bool:
 
     refusal = cache_refusal()
     if refusal:
-        warnings.warn(refusal, RuntimeWarning, stacklevel=3)
+        # 4: past this function, the API function and its ``_api_errors`` wrapper, to the caller's line
+        warnings.warn(refusal, RuntimeWarning, stacklevel=4)
     return refusal is None
 
 
+def _api_errors(fn: Callable[P, T]) -> Callable[P, T]:
+    """Errors raised inside say what to do in this API's words (``edition="2025/26"``, not the CLI's
+    ``--edition``)."""
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except GuidanceError as err:
+            raise err.for_api() from None
+    return call
+
+
+@_api_errors
 def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True, limits: Limits | None = None) -> Document:
     """Ingest one PDF / HTML / Markdown / text file into a ``Document`` (blocks with pages and sections).
@@ -58,7 +76,7 @@ def load(path: PathLike, *, edition: Edition | str | None = None, engine: str = 
     ``limits`` (default: ``$GUIDANCE_LIMITS`` or the built-in ones) bounds the read's time and memory."""
     from guidance_parser.pipeline import load_document
 
-    return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+    return load_document(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine, "engine"),
                          use_cache=_cache(cache), limits=_limits(limits))
 
 
@@ -66,10 +84,11 @@ def _load_pair(path: PathLike, edition: Edition | str | None, engine: str, cache
                ) -> tuple[Document, Extraction]:
     from guidance_parser.pipeline import load_extraction
 
-    return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine),
+    return load_extraction(Path(path), edition=as_edition(edition, str(path)), engine=check_engine(engine, "engine"),
                            use_cache=cache, limits=limits)
 
 
+@_api_errors
 def extract(source: PathLike | Document, *, edition: Edition | str | None = None, engine: str = DEFAULT_ENGINE,
             cache: bool = True, limits: Limits | None = None) -> Extraction:
     """Targets, deadlines and priorities of one edition (a file path, or a ``Document`` from ``load``)."""
@@ -82,6 +101,7 @@ def extract(source: PathLike | Document, *, edition: Edition | str | None = None
     return _load_pair(source, edition, engine, _cache(cache), _limits(limits))[1]
 
 
+@_api_errors
 def diff(*sources: PathLike, editions: Sequence[Edition | str | None] | None = None, engine: str = DEFAULT_ENGINE,
          cache: bool = True, limits: Limits | None = None) -> DiffResult:
     """Compare two or more editions given as file paths, in any order (sorted by edition year).
@@ -110,14 +130,16 @@ def records(obj: Extraction | Sequence[Extraction] | DiffResult) -> list[dict[st
     return [{c: row.get(c) for c in columns} for row in rows]
 
 
-_WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html"}
+_WRITERS = {".json", ".jsonl", ".csv", ".xlsx", ".html", ".sqlite", ".db"}
 
 
+@_api_errors
 def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) -> Path:
     """Write ``obj`` the way the CLI does, in the format named by the file's suffix: .json
-    (schema-valid), .jsonl, .csv, .xlsx, or .html (a diff only). Written atomically, with the checks of
-    ``-o``: a ``GuidanceError`` instead of overwriting one of ``obj``'s input files or following a
-    symbolic link another user owns; rendering is held to the per-file limits like the CLI's."""
+    (schema-valid), .jsonl, .csv, .xlsx, .sqlite / .db (added to the database there, if any), or .html
+    (a diff only). Written atomically, with the checks of ``-o``: a ``GuidanceError`` instead of
+    overwriting one of ``obj``'s input files or following a symbolic link another user owns; rendering
+    is held to the per-file limits like the CLI's."""
     from guidance_parser.outputs import check_output, write_output
 
     out = Path(path)
@@ -131,6 +153,15 @@ def save(obj: Extraction | Sequence[Extraction] | DiffResult, path: PathLike) ->
         xs = [obj] if isinstance(obj, Extraction) else list(obj)
         inputs = [Path(x.document.path) for x in xs]
     check_output(out, inputs)
+    if suffix in (".sqlite", ".db"):
+        from guidance_parser import database
+        from guidance_parser.outputs import write_database
+
+        if isinstance(obj, DiffResult):
+            write_database(out, lambda con: database.add_diff(con, obj, str(out)))
+        else:
+            write_database(out, lambda con: database.add_extractions(con, xs, str(out)))
+        return out
     data: str | bytes
     with bounded(str(out), active(), "writing the results"):
         data = _render(obj, xs, out, suffix)

@@ -3,8 +3,9 @@
 This module owns the published shapes. ``schema.json`` (shipped in the package, printed by
 ``guidance schema``) describes every JSON document written here, and each payload is validated
 against it before it is returned, so a tracker can rely on the schema. CSV has one row per record
-with a fixed column order. Ids are stable: an extracted record's id comes from the extractor (a hash
-of its normalised text); a diff row's id is the record's lineage id (see ``model.Change``).
+with the columns of the export contract (``rows.py``), which each JSONL line carries as ``row``.
+Ids are stable: an extracted record's id comes from the extractor (a hash of its normalised text);
+a diff row's id is the record's lineage id (see ``model.Change``).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from typing import Any, Literal
 
 import jsonschema
 
-from guidance_parser import __version__
+from guidance_parser import __version__, rows
 from guidance_parser.errors import GuidanceError
-from guidance_parser.model import Deadline, DiffResult, Extraction, Priority, Target, to_dict
-from guidance_parser.present import display_value, display_when, record_text, record_type
+from guidance_parser.model import DiffResult, Extraction, to_dict
+from guidance_parser.present import record_type
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 Kind = Literal["extraction", "diff", "extraction_line", "diff_line"]
 _DEFS: dict[str, str] = {"extraction": "ExtractionPayload", "diff": "DiffPayload",
                          "extraction_line": "ExtractionLine", "diff_line": "DiffLine"}
@@ -90,86 +91,33 @@ def to_json(payload: Mapping[str, Any]) -> str:
 # --- flat rows: JSONL and CSV -----------------------------------------------------------------
 
 def extraction_lines(extractions: Sequence[Extraction]) -> list[dict[str, Any]]:
-    """One JSON object per record (schema ``ExtractionLine``), in document order."""
+    """One JSON object per record (schema ``ExtractionLine``), in document order: the record itself
+    and, under ``row``, its flat row of the export contract (the CSV's columns and values)."""
     lines = []
     for x in extractions:
         doc = to_dict(x.document)
-        records: list[Target | Deadline | Priority] = [*x.targets, *x.deadlines, *x.priorities]
-        for r in records:
+        for r in rows.records(x):
             lines.append({"record_type": record_type(r), "edition": x.document.edition, "document": doc,
-                          "record": to_dict(r)})
+                          "record": to_dict(r), "row": rows.record_row(r, x.document.edition, x.document.path)})
     return lines
 
 
 def diff_lines(result: DiffResult) -> list[dict[str, Any]]:
-    """One JSON object per change (schema ``DiffLine``), pair by pair."""
-    return [to_dict(c) for p in result.pairs for c in p.changes]
+    """One JSON object per change (schema ``DiffLine``), pair by pair: the change and, under ``row``,
+    its flat row of the export contract."""
+    paths = rows.document_paths(result.editions)
+    return [{**to_dict(c), "row": rows.change_row(c, paths)} for p in result.pairs for c in p.changes]
 
 
 def to_jsonl(lines: Iterable[Mapping[str, Any]]) -> str:
     return "".join(json.dumps(line, ensure_ascii=False, allow_nan=False) + "\n" for line in lines)
 
 
-EXTRACTION_COLUMNS = ["id", "record_type", "edition", "document", "text", "metric_id", "value", "unit", "direction",
-                      "baseline", "deadline", "deadline_label", "deadline_start", "deadline_end", "scope",
-                      "priority", "basis", "confidence", "page", "section", "sentence"]
-
-DIFF_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label", "metric_id",
-                "old_value", "new_value", "old_deadline", "new_deadline", "summary", "similarity",
-                "old_id", "new_id", "old_page", "new_page", "old_section", "new_section",
-                "old_sentence", "new_sentence"]
-
-
-def _record_row(r: Target | Deadline | Priority) -> dict[str, Any]:
-    when = r.deadline if isinstance(r, Target) else r.when if isinstance(r, Deadline) else None
-    row: dict[str, Any] = {
-        "id": r.id, "record_type": record_type(r), "text": record_text(r),
-        "deadline": display_when(when), "deadline_label": when.label if when else None,
-        "deadline_start": when.start.isoformat() if when else None,
-        "deadline_end": when.end.isoformat() if when else None,
-        "page": r.evidence.page, "section": " > ".join(r.evidence.section), "sentence": r.evidence.sentence,
-    }
-    if isinstance(r, Target):
-        shown = display_value(r)
-        # the text says what the target is, value included; the priority only when no heading names it
-        repeats = r.priority is not None and any(s.casefold().endswith(r.priority.casefold())
-                                                 for s in r.evidence.section)
-        row.update(text=f"{row['text']}: {shown}" if shown else row["text"], value=r.value, unit=r.unit,
-                   direction=r.direction, baseline=r.baseline, scope=r.scope,
-                   priority=None if repeats else r.priority, metric_id=r.metric_id,
-                   basis=r.basis, confidence=r.confidence)
-    return row
-
-
-def extraction_rows(extractions: Sequence[Extraction]) -> list[dict[str, Any]]:
-    rows = []
-    for x in extractions:
-        records: list[Target | Deadline | Priority] = [*x.targets, *x.deadlines, *x.priorities]
-        for r in records:
-            rows.append({**_record_row(r), "edition": x.document.edition, "document": x.document.path})
-    return rows
-
-
-def diff_rows(result: DiffResult) -> list[dict[str, Any]]:
-    rows = []
-    for p in result.pairs:
-        for c in p.changes:
-            row: dict[str, Any] = {
-                "id": c.id, "old_edition": c.old_edition, "new_edition": c.new_edition,
-                "record_type": c.record_type, "change": c.kind, "aspects": ";".join(c.aspects),
-                "area": c.area, "label": c.label, "summary": c.summary, "similarity": c.similarity,
-                "metric_id": next((r.metric_id for r in (c.new, c.old) if isinstance(r, Target) and r.metric_id),
-                                  None)}
-            for side, rec in (("old", c.old), ("new", c.new)):
-                if rec is None:
-                    continue
-                r = _record_row(rec)
-                row.update({f"{side}_value": display_value(rec) if isinstance(rec, Target) else None,
-                            f"{side}_deadline": r["deadline"], f"{side}_id": rec.id,
-                            f"{side}_page": r["page"],
-                            f"{side}_section": r["section"], f"{side}_sentence": r["sentence"]})
-            rows.append(row)
-    return rows
+# The flat columns are the export contract's (rows.py): CSV, JSONL rows, xlsx and SQLite share them.
+EXTRACTION_COLUMNS = rows.names(rows.RECORD_COLUMNS)
+DIFF_COLUMNS = rows.names(rows.CHANGE_COLUMNS)
+extraction_rows = rows.extraction_rows
+diff_rows = rows.diff_rows
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -195,15 +143,19 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """CSV text, header first, columns in the given order (missing values empty).
+BOM = "\ufeff"  # lets Excel on Windows read the CSV as UTF-8 ("£", not "Â£")
+
+
+def to_csv(table: Iterable[Mapping[str, Any]], columns: Sequence[str], *, excel: bool = False) -> str:
+    """CSV text, header first, columns in the given order (missing values empty); ``excel`` starts it
+    with a UTF-8 byte-order mark.
 
     Every text cell is quoted, numbers are not: a spreadsheet that splits on ``;`` (a European Excel)
     then keeps ``a;=cmd|...`` as one text cell instead of starting a new cell with ``=``."""
     lines = [",".join(_quoted(c) for c in columns)]
-    for row in rows:
+    for row in table:
         lines.append(",".join(_quoted(_cell(row.get(c))) for c in columns))
-    return "".join(line + "\n" for line in lines)
+    return (BOM if excel else "") + "".join(line + "\n" for line in lines)
 
 
 def _quoted(v: Any) -> str:
@@ -220,16 +172,16 @@ def extraction_jsonl(extractions: Sequence[Extraction]) -> str:
     return to_jsonl(extraction_lines(extractions))
 
 
-def extraction_csv(extractions: Sequence[Extraction]) -> str:
-    return to_csv(extraction_rows(extractions), EXTRACTION_COLUMNS)
+def extraction_csv(extractions: Sequence[Extraction], *, excel: bool = False) -> str:
+    return to_csv(extraction_rows(extractions), EXTRACTION_COLUMNS, excel=excel)
 
 
 def diff_jsonl(result: DiffResult) -> str:
     return to_jsonl(diff_lines(result))
 
 
-def diff_csv(result: DiffResult) -> str:
-    return to_csv(diff_rows(result), DIFF_COLUMNS)
+def diff_csv(result: DiffResult, *, excel: bool = False) -> str:
+    return to_csv(diff_rows(result), DIFF_COLUMNS, excel=excel)
 
 
 def diff_summary(result: DiffResult) -> str:

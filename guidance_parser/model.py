@@ -41,6 +41,9 @@ def _fy_start(a: str, b: str) -> int | None:
     return first if second == first + 1 else None
 
 
+UNDATED = "undated"  # the label of an edition whose year cannot be trusted (``Edition.undated``)
+
+
 @dataclass(frozen=True)
 class Edition:
     """The planning year(s) an edition covers, e.g. "2025/26" or "2026/27 to 2028/29".
@@ -81,8 +84,21 @@ class Edition:
         return cls(label=str(year), first_year=year, last_year=year)
 
     @classmethod
+    def undated(cls) -> Edition:
+        """A document whose year cannot be trusted: fine for one file's extraction (its dates are read
+        without a planning year), asked for by a diff or a database, which order editions by year."""
+        return cls(label=UNDATED, first_year=0, last_year=0)
+
+    @property
+    def dated(self) -> bool:
+        return self.label != UNDATED
+
+    @classmethod
     def from_label(cls, label: str) -> Edition:
-        """Parse "2025/26", "2025-26", "2026/27 to 2028/29" or a bare year "2025"; ValueError otherwise."""
+        """Parse "2025/26", "2025-26", "2026/27 to 2028/29", a bare year "2025" or "undated"; ValueError
+        otherwise."""
+        if label == UNDATED:
+            return cls.undated()
         found = cls.find_financial_year(label) or cls.find_year(label)
         if found is None:
             raise ValueError(f"no year in edition label {label!r}")
@@ -112,6 +128,28 @@ class Block:
     cells: tuple[str, ...] = ()
     page_label: str | None = None
     anchor: str | None = None  # HTML long-reads: the id of the section heading above the block
+    # Markdown / text: the 1-based source line the block starts on, and for a block joined from several
+    # lines, (line, index of the block's word that line starts with) for each, so a sentence finds its line
+    line: int | None = None
+    line_words: tuple[tuple[int, int], ...] = ()
+
+    def line_of(self, sentence: str) -> int | None:
+        """The source line ``sentence`` starts on when it starts in this block, else None; the block's own
+        line when it was read from one line."""
+        if self.line is None:
+            return None
+        at = " ".join(self.text.split()).find(" ".join(sentence.split()[:5]))
+        if at < 0:
+            return None
+        if not self.line_words:
+            return self.line
+        before = len(" ".join(self.text.split())[:at].split())
+        found = self.line
+        for line, first_word in self.line_words:
+            if first_word > before:
+                break
+            found = line
+        return found
 
 
 @dataclass
@@ -128,6 +166,9 @@ class Document:
     # the publication date the document states on its first page / opening lines (a month-only date
     # is the 1st of that month); None when it states none. Bare months and quarters are read from it.
     published: date | None = None
+    # what the edition was read from ("the financial year in the title (2025/26)", "the publication date
+    # (July 2025)", "given by the user"), or why no year could be trusted
+    edition_basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)
@@ -154,6 +195,8 @@ class Evidence:
     ``page`` is the 1-based PDF page index (what ``file.pdf#page=N`` opens); ``page_label`` is the
     number printed on that page, which a reader sees and cites (None when the page prints none).
     ``anchor`` is, for an HTML long-read, the id of the section heading above (``page.html#anchor``).
+    ``line`` is, for Markdown and text, the 1-based source line the sentence starts on (``file.md#L123``);
+    there ``page_label`` is the printed page number the conversion kept, when it kept them.
     """
 
     sentence: str
@@ -162,6 +205,7 @@ class Evidence:
     block_index: int
     page_label: str | None = None
     anchor: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -386,6 +430,7 @@ class Passage:
     similarity: float
     names_standard: bool
     anchor: str | None = None  # the HTML section id of the passage in a long-read (what "page.html#id" opens)
+    line: int | None = None  # Markdown / text: the source line the passage starts on (what "file.md#L12" opens)
 
 
 @dataclass(frozen=True)

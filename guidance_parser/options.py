@@ -27,7 +27,8 @@ def check_engine(name: str, path: str = "--engine") -> str:
     """``name`` if it is a PDF engine, else the one-line error naming the valid ones."""
     if name not in ENGINES:
         raise GuidanceError(path, f"unknown PDF engine {name!r}",
-                            "use " + " or ".join(f"--engine {e}" for e in ENGINES))
+                            "use " + " or ".join(f"--engine {e}" for e in ENGINES),
+                            api_remedy="use " + " or ".join(f'engine="{e}"' for e in ENGINES))
     return name
 
 
@@ -39,7 +40,8 @@ def as_edition(value: Edition | str | None, path: str = "--edition") -> Edition 
         return Edition.from_label(value)
     except ValueError:
         raise GuidanceError(path, f"the edition {value!r} has no year in it",
-                            'pass --edition "YYYY/YY", e.g. --edition "2025/26"') from None
+                            'pass --edition "YYYY/YY", e.g. --edition "2025/26"',
+                            api_remedy='pass edition="YYYY/YY", e.g. edition="2025/26"') from None
 
 
 def edition_overrides(values: Sequence[str], files: Sequence[Path]) -> dict[Path, Edition]:

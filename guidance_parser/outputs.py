@@ -13,14 +13,21 @@ followed: in a folder others can write to (``/tmp``) anyone can plant ``/tmp/rep
 /etc/shadow``, and following it as root overwrote that file. The path is resolved once, checking
 each link, and the write then goes to the resolved path: a rename replaces whatever entry is there
 (never writing through a link planted after the check), and a device is opened with ``O_NOFOLLOW``.
+``write_database`` adds to a SQLite database through the same checked path: on a copy, which
+replaces the file only when complete (a rename, so never through a link), so a failure leaves the old
+database as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
 import stat
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,3 +158,82 @@ def _write_stream(stream: IO[Any], text: str | bytes, name: str, remedy: str) ->
         raise  # the reader went away (``| head``): the CLI ends quietly
     except OSError as err:
         raise GuidanceError(name, f"cannot write the output ({err.strerror or err})", remedy) from err
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def write_database(output: Path | None, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Create or extend the SQLite database ``output`` with ``fill(connection)``, never destroying a file.
+
+    The work is done on a copy in the same folder (the old database, or nothing), which replaces
+    ``output`` atomically once committed; on any failure the copy is removed and ``output`` is as it
+    was. A file that is not a SQLite database, a device, a pipe or standard output is refused."""
+    if output is None or str(output) == STDIO:
+        raise GuidanceError("stdout", "a database cannot be written to the terminal",
+                            "give a database file, e.g. -o targets.sqlite")
+    real, magic = _resolve(output)  # a link another user owns is refused here, as for every output
+    target = Path(real)
+    try:
+        mode: int | None = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise GuidanceError(str(output), f"cannot use the output ({err.strerror})",
+                            "check the path given with -o") from err
+    if mode is not None:
+        if magic or not stat.S_ISREG(mode):
+            raise GuidanceError(str(output), "a database must be a regular file, not a device, pipe or folder",
+                                "give a database file name with -o")
+        with _open_no_follow(target, output) as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise GuidanceError(str(output), "the file exists and is not a SQLite database, so it is kept",
+                                    "give a new file name, or an existing guidance database, with -o")
+    folder = target.parent
+    if not folder.is_dir():
+        raise GuidanceError(str(output), "the output folder does not exist", f"create {folder} first")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        if mode is not None:
+            with _open_no_follow(target, output) as src, open(tmp_name, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+                os.chmod(tmp_name, os.fstat(src.fileno()).st_mode & 0o7777)  # keep the permissions the user gave it
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        con = sqlite3.connect(tmp_name)
+        try:
+            with con:  # one transaction: committed whole, or rolled back
+                fill(con)
+        finally:
+            con.close()
+        with open(tmp_name, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, target)  # replaces the entry at ``target``, never follows a link there
+        tmp_name = None
+    except sqlite3.DatabaseError as err:
+        raise GuidanceError(str(output), f"cannot add to the database ({err})",
+                            "give a new file name, or a database written by guidance, with -o") from err
+    except PermissionError as err:
+        raise GuidanceError(str(output), f"cannot write the output ({err.strerror})",
+                            "choose a folder you can write to with -o") from err
+    except OSError as err:
+        raise GuidanceError(str(output), f"cannot write the output ({err.strerror or err})",
+                            "check free space and the path given with -o") from err
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _open_no_follow(path: Path, output: Path) -> IO[bytes]:
+    """``path`` opened for reading, refusing a symbolic link planted there after the path was checked."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as err:
+        raise GuidanceError(str(output), f"cannot read the existing database ({err.strerror or err})",
+                            "give a new file name with -o") from err
+    return open(fd, "rb")

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -330,6 +331,12 @@ def _report_failures(failed: Sequence[Failure], total: int) -> int:
     return 2 if failed else 0
 
 
+def _emit_database(output: Path | None, fill: Callable[[sqlite3.Connection], None]) -> None:
+    from guidance_parser.outputs import write_database
+    write_database(output, fill)
+    print(f"guidance: wrote {output}", file=sys.stderr)
+
+
 def _emit(text: str | bytes, output: Path | None) -> None:
     from guidance_parser.outputs import STDIO, write_output
     write_output(text, output)
@@ -339,7 +346,9 @@ def _emit(text: str | bytes, output: Path | None) -> None:
 
 def document_as_text(doc: Document) -> str:
     """Human-readable dump of a document model: one block per line, with page and kind."""
-    lines = [f"# {doc.title}", f"# edition: {doc.edition.label}   published: {doc.published or '-'}   "
+    basis = f"from {doc.edition_basis}" if doc.edition.dated else f"no year can be trusted: {doc.edition_basis}"
+    lines = [f"# {doc.title}", f"# edition: {doc.edition.label} ({basis})",
+             f"# published: {doc.published or '-'}   "
              f"format: {doc.source_format}   "
              f"pages: {doc.page_count if doc.page_count is not None else '-'}   blocks: {len(doc.blocks)}"]
     for b in doc.blocks:
@@ -365,15 +374,19 @@ def run_ingest(files: Sequence[Path], *, fmt: str, output: Path | None, options:
     return _report_failures(failed, len(files))
 
 
-def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options) -> int:
+def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options,
+                excel: bool = False) -> int:
     from guidance_parser import export
 
     pairs, failed = extract_files(files, options)
     extractions = [e for _, e in pairs]
     if extractions:
-        data: str | bytes
+        data: str | bytes | None = None
         with bounded(_names(d.path for d, _ in pairs), options.limits, "writing the results"):
-            if fmt == "json":
+            if fmt == "sqlite":
+                from guidance_parser import database
+                _emit_database(output, lambda con: database.add_extractions(con, extractions, str(output)))
+            elif fmt == "json":
                 data = export.to_json(export.extraction_payload(extractions))
             elif fmt == "jsonl":
                 data = export.extraction_jsonl(extractions)
@@ -381,12 +394,14 @@ def run_extract(files: Sequence[Path], *, fmt: str, output: Path | None, options
                 from guidance_parser.xlsx import extraction_xlsx
                 data = extraction_xlsx(extractions)
             else:
-                data = export.extraction_csv(extractions)
-        _emit(data, output)
+                data = export.extraction_csv(extractions, excel=excel)
+        if data is not None:
+            _emit(data, output)
     return _report_failures(failed, len(files))
 
 
-def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None) -> int:
+def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: Options | None = None,
+             excel: bool = False) -> int:
     from guidance_parser import export
     from guidance_parser.diff import diff_editions
 
@@ -402,6 +417,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
             print("guidance: error: fewer than two editions could be read, so there is nothing to compare",
                   file=sys.stderr)
             return status or 2
+        from guidance_parser.diff.editions import check_dated
+        check_dated([d for d, _ in pairs])
         labels = [d.edition.label for d, _ in pairs]
         if len(set(labels)) < len(labels):
             raise GuidanceError(", ".join(d.path for d, _ in pairs), f"two inputs have the same edition ({labels})",
@@ -411,9 +428,12 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
             # a worker's share of the comparison is held to the same budget in that worker
             result = diff_editions(pairs, mapper=(lambda f, *it: pool.map(
                 BoundedCall(f, names, options.limits, "comparing them"), *it)) if pool else map)
-    data: str | bytes
+    data: str | bytes | None = None
     with bounded(names, options.limits, "writing the results"):
-        if fmt == "html":
+        if fmt == "sqlite":
+            from guidance_parser import database
+            _emit_database(output, lambda con: database.add_diff(con, result, str(output)))
+        elif fmt == "html":
             from guidance_parser.report import render_html
             data = render_html(result, out_dir=output.parent if output else None)
         elif fmt == "json":
@@ -424,7 +444,8 @@ def run_diff(files: Sequence[Path], *, fmt: str, output: Path | None, options: O
             from guidance_parser.xlsx import diff_xlsx
             data = diff_xlsx(result)
         else:
-            data = export.diff_csv(result)
-    _emit(data, output)
+            data = export.diff_csv(result, excel=excel)
+    if data is not None:
+        _emit(data, output)
     print(f"guidance: {export.diff_summary(result)}", file=sys.stderr)
     return status

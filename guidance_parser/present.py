@@ -9,15 +9,19 @@ so they do not import the differ.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
 from guidance_parser import rules, units
 from guidance_parser.model import (
     Aspect,
+    Change,
     ChangeKind,
     Deadline,
+    Evidence,
     FieldChange,
+    Passage,
     Priority,
     RecordType,
     Target,
@@ -25,7 +29,7 @@ from guidance_parser.model import (
     TimelinePoint,
     When,
 )
-from guidance_parser.text import clean, wording_key
+from guidance_parser.text import clean, reader_text, wording_key
 from guidance_parser.vocabulary import anchors, fold_words
 
 Record = Target | Deadline | Priority
@@ -73,6 +77,56 @@ def record_text(r: Record) -> str:
     if isinstance(r, Deadline):
         return r.action
     return r.title
+
+
+def change_kind(c: Change) -> str:
+    """The kind of change a reader and a tracker see: a matched record whose wording alone moved is
+    "reworded", kept apart from "changed" (a figure, date, scope or direction)."""
+    return "reworded" if c.reworded_only else c.kind
+
+
+def _is_fragment(heading: str) -> bool:
+    """A heading that starts in lower case ("and autism") is the tail of a title a conversion split over
+    two lines, or a bold phrase of body text: no section a reader would name."""
+    return bool(re.match(r"[\W_]*[a-z]", heading))
+
+
+def section_headings(section: Sequence[str]) -> list[str]:
+    """The headings above a record as a reader names them: markup removed, fragments left out."""
+    return [t for t in (reader_text(s) for s in section) if t and not _is_fragment(t)]
+
+
+def section_path(section: Sequence[str], sep: str = " > ") -> str:
+    """The headings above a record, outermost first, joined by " > " (exports) or ``sep``."""
+    return sep.join(section_headings(section))
+
+
+def source_fragment(path: str, ev: Evidence | Passage) -> str | None:
+    """The URL fragment that opens the evidence in its source file: ``page=N`` for a PDF (N the page
+    index viewers open), the section id for an HTML long-read, ``L123`` (the line, as GitHub, GitLab and
+    editors' file links read it) for Markdown and text, or None."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if suffix == "pdf" and ev.page is not None:
+        return f"page={ev.page}"
+    if suffix in ("html", "htm") and ev.anchor:
+        return ev.anchor
+    if suffix not in ("pdf", "html", "htm") and ev.line is not None:
+        return f"L{ev.line}"
+    return None
+
+
+def where(ev: Evidence | Passage) -> str:
+    """Where a quote is: the page number printed on the PDF page (else its index); in a Markdown or text
+    conversion the printed page it kept and the line ("p. 28, line 1943"); else the section it sits in
+    (an HTML long-read)."""
+    if ev.page is not None:
+        return f"p. {ev.page_label or ev.page}"
+    located = ", ".join(p for p in (f"p. {ev.page_label}" if ev.page_label else None,
+                                    f"line {ev.line}" if ev.line is not None else None) if p)
+    if located:
+        return located
+    tail = section_headings(ev.section)[-2:]
+    return "section: " + " › ".join(tail) if tail else ""
 
 
 def record_type(r: Record) -> RecordType:

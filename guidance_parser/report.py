@@ -43,12 +43,16 @@ from guidance_parser.model import (
 )
 from guidance_parser.present import (
     area_rank,
+    change_kind,
     display_trajectory,
     display_value,
     display_when,
     heading_renamed,
     record_text,
+    section_headings,
+    source_fragment,
     steps,
+    where,
 )
 from guidance_parser.text import reader_text
 
@@ -94,7 +98,8 @@ class Side:
     scope: str | None
     where: str
     quote: list[tuple[str, bool]]  # (text, highlighted) segments of the source sentence
-    href: str | None = None  # opens the source at this page (PDFs)
+    href: str | None = None  # opens the source at this page, section or line
+    section: str = ""  # the headings above it (the last two, fragments left out), when ``where`` does not say
 
 
 @dataclass
@@ -116,17 +121,6 @@ class Row:
     anchor: str = ""  # the row's HTML id, which briefing lines link to
     closest: list[tuple[Passage, str, str | None]] = field(default_factory=list)  # (passage, where, href)
     searched: str = ""  # for a dropped / kept record: what the new edition was searched for, as a reader reads it
-
-
-def where(ev: Evidence | Passage) -> str:
-    """Where a quote is: the page number printed on the PDF page (else its index), else the section
-    it sits in (HTML / Markdown have no pages)."""
-    if ev.page is not None:
-        return f"p. {ev.page_label or ev.page}"
-    if ev.section:
-        tail = [reader_text(s) for s in ev.section[-2:]]
-        return "section: " + " › ".join(t for t in tail if t)
-    return ""
 
 
 def mark(sentence: str, needles: Sequence[str | None]) -> list[tuple[str, bool]]:
@@ -170,21 +164,22 @@ class Sources:
     docs: dict[str, DocumentRef]
     out_dir: Path | None = None
 
-    def href(self, edition: str, page: int | None, anchor: str | None = None) -> str | None:
+    def file_href(self, edition: str) -> str | None:
+        """The edition's source file, relative to the report's folder (else to the current folder)."""
         doc = self.docs.get(edition)
         if doc is None:
             return None
         path = Path(doc.path)
-        suffix = path.suffix.lower()
-        if suffix == ".pdf" and page is not None:
-            fragment = f"page={page}"
-        elif suffix in (".html", ".htm") and anchor:
-            fragment = quote(anchor)
-        else:
-            return None
         if self.out_dir is not None:
             path = Path(os.path.relpath(path.resolve(), self.out_dir.resolve()))
-        return f"{quote(path.as_posix())}#{fragment}"
+        return quote(path.as_posix())
+
+    def href(self, edition: str, ev: Evidence | Passage) -> str | None:
+        doc = self.docs.get(edition)
+        fragment = source_fragment(doc.path, ev) if doc is not None else None
+        if fragment is None:
+            return None
+        return f"{self.file_href(edition)}#{quote(fragment, safe='=')}"
 
 
 def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources) -> Side | None:
@@ -199,9 +194,10 @@ def _side(edition: str, r: Target | Deadline | Priority | None, sources: Sources
     else:
         value, when, scope = None, None, None
     sentence = reader_text(r.evidence.sentence).replace("\\(", "(").replace("\\)", ")")
-    return Side(edition=edition, value=value, deadline=when, scope=scope, where=where(r.evidence),
-                quote=mark(sentence, _needles(r)),
-                href=sources.href(edition, r.evidence.page, r.evidence.anchor))
+    at = where(r.evidence)
+    section = "" if at.startswith("section:") else " › ".join(section_headings(r.evidence.section)[-2:])
+    return Side(edition=edition, value=value, deadline=when, scope=scope, where=at,
+                quote=mark(sentence, _needles(r)), href=sources.href(edition, r.evidence), section=section)
 
 
 def _row(c: Change, index: int, sources: Sources) -> Row:
@@ -213,11 +209,11 @@ def _row(c: Change, index: int, sources: Sources) -> Row:
             changed.add("deadline")
         elif a == "scope":
             changed.add("scope")
-    kind = "reworded" if c.reworded_only else c.kind
+    kind = change_kind(c)
     new_label = None
     if "wording" in c.aspects and c.new is not None:
         new_label = reader_text(record_text(c.new))
-    closest = [(p, where(p), sources.href(c.new_edition, p.page, p.anchor)) for p in c.closest]
+    closest = [(p, where(p), sources.href(c.new_edition, p)) for p in c.closest]
     return Row(id=c.id, kind=kind, kind_label=DISPLAY_KINDS[kind], type=c.record_type,
                type_label=TYPE_LABELS[c.record_type], area=c.area, label=c.label, new_label=new_label,
                aspects=[(a, ASPECT_LABELS[a]) for a in c.aspects], summary=c.summary,
@@ -383,7 +379,7 @@ def _timeline_rows(result: DiffResult, sources: Sources) -> list[dict[str, Any]]
     for t in result.timelines:
         cells = [TimelineCell(False, status=status) if pt is None else
                  TimelineCell(True, pt.value, pt.deadline, moved=status == "changed", status=status,
-                              where=where(pt.evidence), href=sources.href(e, pt.evidence.page, pt.evidence.anchor))
+                              where=where(pt.evidence), href=sources.href(e, pt.evidence))
                  for e, pt, status in steps(t, editions)]
         rows.append({"id": t.id, "label": t.label, "area": t.area, "type": t.record_type, "cells": cells,
                      "first_seen": t.first_seen, "last_seen": t.last_seen, "metric_id": t.metric_id})
@@ -398,6 +394,8 @@ def view(result: DiffResult, out_dir: Path | None = None) -> dict[str, Any]:
     area_names = sorted({a.name for p in pairs for a in p.areas}, key=_area_order)
     return {
         "editions": result.editions,
+        # the File column: the file's name (never the user's folders), linked relative to the report
+        "files": {e.edition: (Path(e.path).name, sources.file_href(e.edition)) for e in result.editions},
         "pairs": pairs,
         "timelines": _timeline_rows(result, sources),
         "timeline_editions": [e.edition for e in result.editions],

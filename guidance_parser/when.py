@@ -191,6 +191,12 @@ def month_when(text: str, year: int, month: int) -> When:
     return When(text, f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), "month")
 
 
+def reading_edition(edition: Edition) -> Edition | None:
+    """The edition dates are read against: None for an undated document (its relative dates then stay
+    unread and no date counts as past or ahead of a planning round)."""
+    return edition if edition.dated else None
+
+
 def calendar_edition(edition: Edition) -> bool:
     """An edition named by a calendar year ("2024", a board paper) rather than financial years."""
     return "/" not in edition.label

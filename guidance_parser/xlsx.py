@@ -1,10 +1,11 @@
-"""The Excel workbook for trackers (``--format xlsx``): the same rows as the CSV exports, typed.
+"""The Excel workbook for trackers (``--format xlsx``): the export contract's rows (``rows.py``), typed.
 
 Owned here: turning extraction / diff rows into one workbook with a sheet per record kind (targets,
 deadlines, priorities; for a diff also changes and timelines) and a README sheet naming the editions,
-their files and checksums. Cells are typed (figures as numbers, deadline bounds as dates, pages as
-integers), each sheet has a frozen header row, an autofilter and column widths fitted to the text.
-Text is always stored as text, never as a formula, whatever it starts with. Written with openpyxl.
+their files and checksums. Columns are the contract's, in its order; cells are typed by the contract's
+column types (figures as numbers, deadline bounds as dates, pages as integers), each sheet has a
+frozen header row, an autofilter and column widths fitted to the text. Text is always stored as text,
+never as a formula, whatever it starts with. Written with openpyxl.
 """
 
 from __future__ import annotations
@@ -15,23 +16,26 @@ from datetime import date
 from typing import Any
 
 from guidance_parser import __version__
-from guidance_parser.export import EXTRACTION_COLUMNS, _record_row, diff_rows, extraction_rows
-from guidance_parser.model import Deadline, DiffResult, DocumentRef, Extraction, Priority, Target
-from guidance_parser.present import display_value, steps
-from guidance_parser.report import where
+from guidance_parser.model import DiffResult, DocumentRef, Extraction
+from guidance_parser.rows import (
+    CHANGE_COLUMNS,
+    RECORD_COLUMNS,
+    TIMELINE_COLUMNS,
+    Column,
+    diff_record_rows,
+    diff_rows,
+    extraction_rows,
+    timeline_rows,
+)
 
 MAX_WIDTH = 60  # characters: long sentences wrap in the cell rather than push columns off screen
-DATE_COLUMNS = ("deadline_start", "deadline_end")
-RECORD_COLUMNS = [c for c in EXTRACTION_COLUMNS if c != "page"] + ["page", "page_label"]
-TIMELINE_COLUMNS = ["id", "metric_id", "record_type", "area", "label", "edition", "status", "value", "deadline",
-                    "record_id", "page", "page_label", "sentence"]
 SHEETS = {"target": "Targets", "deadline": "Deadlines", "priority": "Priorities"}
 
 
-def _typed(column: str, v: Any) -> Any:
+def _typed(column: Column, v: Any) -> Any:
     if v is None or v == "":
         return None
-    if column in DATE_COLUMNS and isinstance(v, str):
+    if column.type == "date" and isinstance(v, str):
         return date.fromisoformat(v)
     if isinstance(v, float) and v.is_integer():
         return int(v)
@@ -45,14 +49,14 @@ def _bold(cells: Iterable[Any]) -> None:
         cell.font = Font(bold=True)
 
 
-def _sheet(wb: Any, title: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+def _sheet(wb: Any, title: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(list(columns))
-    widths = [len(c) for c in columns]
+    ws.append([c.name for c in columns])
+    widths = [len(c.name) for c in columns]
     for row in rows:
-        values = [_typed(c, row.get(c)) for c in columns]
+        values = [_typed(c, row.get(c.name)) for c in columns]
         ws.append(values)
         for k, v in enumerate(values):
             cell = ws.cell(row=ws.max_row, column=k + 1)
@@ -108,71 +112,9 @@ def extraction_xlsx(extractions: Sequence[Extraction]) -> bytes:
     """One workbook of every record of one or more editions: README, Targets, Deadlines, Priorities."""
     wb = _new_workbook()
     _readme(wb, "extraction", [x.document for x in extractions], list(SHEETS.values()))
-    rows = extraction_rows(extractions)
-    records: list[Target | Deadline | Priority] = []
-    for x in extractions:  # the rows' order
-        records += [*x.targets, *x.deadlines, *x.priorities]
-    for row, rec in zip(rows, records, strict=True):
-        row["page_label"] = rec.evidence.page_label
-    for rtype, group in _by_type(rows).items():
+    for rtype, group in _by_type(extraction_rows(extractions)).items():
         _sheet(wb, SHEETS[rtype], RECORD_COLUMNS, group)
     return _save(wb)
-
-
-def _diff_records(result: DiffResult) -> list[dict[str, Any]]:
-    """Every record stated in any edition of the diff, once per edition (taken from the changes)."""
-    seen: set[tuple[str, str]] = set()
-    paths = {e.edition: e.path for e in result.editions}
-    out = []
-    for p in result.pairs:
-        for c in p.changes:
-            for edition, rec in ((c.old_edition, c.old), (c.new_edition, c.new)):
-                if rec is None or (edition, rec.id) in seen:
-                    continue
-                seen.add((edition, rec.id))
-                out.append({**_record_row(rec), "edition": edition, "document": paths.get(edition),
-                            "page_label": rec.evidence.page_label})
-    return out
-
-
-_STATUS_WORDS = {"first": "first stated", "same": "same", "changed": "changed", "gone": "dropped"}
-
-
-def _timeline_rows(result: DiffResult) -> list[dict[str, Any]]:
-    rows = []
-    editions = [e.edition for e in result.editions]
-    for t in result.timelines:
-        for e, pt, status in steps(t, editions):
-            if status == "absent":
-                continue
-            row: dict[str, Any] = {"id": t.id, "metric_id": t.metric_id, "record_type": t.record_type,
-                                   "area": t.area, "label": t.label, "edition": e, "status": _STATUS_WORDS[status]}
-            if pt is not None:
-                row.update(value=pt.value, deadline=pt.deadline, record_id=pt.record_id, page=pt.evidence.page,
-                           page_label=pt.evidence.page_label, sentence=pt.evidence.sentence)
-            rows.append(row)
-    return rows
-
-
-CHANGE_COLUMNS = ["id", "old_edition", "new_edition", "record_type", "change", "aspects", "area", "label",
-                  "old_value", "new_value", "old_figure", "new_figure", "unit", "old_deadline", "new_deadline",
-                  "summary", "similarity", "old_id", "new_id", "old_page", "new_page", "old_page_label",
-                  "new_page_label", "old_section", "new_section", "old_sentence", "new_sentence", "closest"]
-
-
-def _change_rows(result: DiffResult) -> list[dict[str, Any]]:
-    rows = diff_rows(result)
-    changes = [c for p in result.pairs for c in p.changes]
-    for row, c in zip(rows, changes, strict=True):
-        for side, rec in (("old", c.old), ("new", c.new)):
-            if isinstance(rec, Target):
-                row[f"{side}_figure"] = rec.value  # the number alone, for sorting and sums
-                row["unit"] = rec.unit
-                row[f"{side}_value"] = display_value(rec)
-            if rec is not None:
-                row[f"{side}_page_label"] = rec.evidence.page_label
-        row["closest"] = " | ".join(f"{where(p)}: {p.text}" if where(p) else p.text for p in c.closest) or None
-    return rows
 
 
 def diff_xlsx(result: DiffResult) -> bytes:
@@ -180,8 +122,8 @@ def diff_xlsx(result: DiffResult) -> bytes:
     wb = _new_workbook()
     sheets = ["Changes", "Timelines", *SHEETS.values()]
     _readme(wb, "diff " + " -> ".join(e.edition for e in result.editions), result.editions, sheets)
-    _sheet(wb, "Changes", CHANGE_COLUMNS, _change_rows(result))
-    _sheet(wb, "Timelines", TIMELINE_COLUMNS, _timeline_rows(result))
-    for rtype, group in _by_type(_diff_records(result)).items():
+    _sheet(wb, "Changes", CHANGE_COLUMNS, diff_rows(result))
+    _sheet(wb, "Timelines", TIMELINE_COLUMNS, timeline_rows(result))
+    for rtype, group in _by_type(diff_record_rows(result)).items():
         _sheet(wb, SHEETS[rtype], RECORD_COLUMNS, group)
     return _save(wb)

@@ -51,6 +51,7 @@ def test_diff_records_and_save_match_the_cli(pdfs: list[Path], tmp_path: Path):
     saved = api.save(result, tmp_path / "d.json")
     export.validate(json.loads(saved.read_text(encoding="utf-8")), "diff")
     assert api.save(result, tmp_path / "d.xlsx").read_bytes()[:2] == b"PK"  # a zip: the workbook
+    assert api.save(result, tmp_path / "d.sqlite").read_bytes().startswith(b"SQLite format 3")
     assert "Briefing" in api.save(result, tmp_path / "d.html").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="unknown output format"):
         api.save(result, tmp_path / "d.txt")

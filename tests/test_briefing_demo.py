@@ -118,7 +118,7 @@ def test_timeline_of_the_ae_target_shows_three_values_in_order(three):
     assert row, "no timeline row for the A&E target"
     cells = re.findall(r'<td class="present[^"]*">(.*?)</td>', row.group(0), re.S)
     assert [re.match(r"[\d.]+%", c).group(0) for c in cells] == ["76%", "78%", "80%"]  # type: ignore[union-attr]
-    assert all("section:" in c for c in cells)  # evidence per edition (Markdown: the section)
+    assert all(re.search(r'href="[^"]*\.md#L\d+">line \d+', c) for c in cells)  # evidence per edition: its line
 
 
 def test_timeline_sheet_of_the_workbook_follows_the_ae_target(three):
@@ -169,8 +169,9 @@ def test_xlsx_workbooks_have_typed_cells_frozen_headers_and_filters(beside: Path
     changes = d["Changes"]
     head = [c.value for c in changes[1]]
     rows = list(changes.iter_rows(min_row=2, values_only=True))
-    moved = next(r for r in rows if r[head.index("old_figure")] == 76)
-    assert moved[head.index("new_figure")] == 78 and moved[head.index("change")] == "changed"
+    moved = next(r for r in rows if r[head.index("old_value")] == 76)
+    assert moved[head.index("new_value")] == 78 and moved[head.index("change")] == "changed"
+    assert moved[head.index("old_value_text")] == "76%" and moved[head.index("old_unit")] == "%"
     dropped = next(r for r in rows if r[head.index("change")] == "dropped")
     assert "p. " in dropped[head.index("closest")]
 

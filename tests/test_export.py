@@ -99,7 +99,9 @@ def test_diff_csv_rows_and_formula_guard():
     assert list(rows[0]) == export.DIFF_COLUMNS
     assert len(rows) == len(result.pairs[0].changes)
     ae = next(r for r in rows if r["label"] == AE)
-    assert (ae["change"], ae["old_value"], ae["new_value"]) == ("changed", "78%", "82%")
+    assert (ae["change"], ae["old_value"], ae["new_value"]) == ("changed", "78", "82")  # numbers
+    assert (ae["old_unit"], ae["old_value_text"], ae["new_value_text"]) == ("%", "78%", "82%")
+    assert (ae["old_deadline_end"], ae["new_deadline_end"]) == ("2026-03-31", "2027-03-31")
     assert ae["aspects"] == "value;deadline_later;scope"
     assert ae["new_sentence"].startswith("'=HYPERLINK")  # a spreadsheet must not run it as a formula
     assert {r["change"] for r in rows} == {"changed", "added", "dropped", "unchanged"}

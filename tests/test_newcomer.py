@@ -57,3 +57,39 @@ def test_no_sentence_fragment_is_offered_as_a_policy_area() -> None:
     result = diff_editions(_pairs(files))
     areas = {c.area for p in result.pairs for c in p.changes}
     assert not [a for a in areas if re.match(r"[a-z]", a)], areas
+
+
+def test_guidance_eval_without_the_real_texts_says_what_it_needs(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]):
+    from cli import main
+
+    assert main(["eval", "--corpus", str(tmp_path)]) == 2
+    out = capsys.readouterr()
+    # the leave-one-out table needs only the shipped corpora/labelled, so it prints before the refusal
+    assert out.out.startswith("FIGURE ROLES, leave-one-document-out") and "EXTRACTION against" not in out.out
+    err = out.err.strip()
+    assert len(err.splitlines()) == 1 and str(tmp_path) in err
+    assert "md/" in err and "GUIDANCE_CORPUS" in err and "manifest.toml" in err
+
+
+def test_the_report_names_files_without_the_users_folders(tmp_path: Path):
+    from cli import demo_dir, main
+
+    out = tmp_path / "out" / "report.html"
+    out.parent.mkdir()
+    assert main(["demo", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert demo_dir().is_dir()
+    assert not re.search(r'href="(?:/|file:)', html)  # every link is relative to the report
+    cells = re.findall(r'<td class="path">(.*?)</td>', html)
+    assert len(cells) == 2 and all(re.search(r">planning-guidance-20\d\d-\d\d\.pdf</a>$", c) for c in cells)
+
+
+def test_the_demo_pair_ships_with_the_package():
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setup["package-dir"]["guidance_parser.demo"] == "corpora/demo"
+    assert "*.pdf" in setup["package-data"]["guidance_parser.demo"]
+    assert len(list((root / "corpora" / "demo").glob("*.pdf"))) == 2

@@ -122,6 +122,32 @@ def test_a_link_another_user_planted_is_never_followed(through: str, guidance_md
     assert link.is_symlink()  # the planted link is left for its owner to explain
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="planting another user's link needs root")
+def test_a_database_is_never_written_through_a_link_another_user_planted(guidance_md: Path, tmp_path: Path) -> None:
+    from capped import run_cli
+
+    sticky, _ = _planted(tmp_path)
+    secret = tmp_path / "secret.sqlite"  # a real database, so only the link check can refuse it
+    assert cli.main(["extract", str(guidance_md), "--format", "sqlite", "-o", str(secret), "-j", "1"]) == 0
+    secret.chmod(0o600)
+    before = secret.read_bytes()
+    link = sticky / "tracker.sqlite"
+    link.symlink_to(secret)
+    os.lchown(link, 65534, 65534)  # planted by "nobody"
+    other = tmp_path / "other.md"
+    other.write_text(DOC.replace("2024/25", "2025/26").replace("2024", "2025"), encoding="utf-8")
+    proc = run_cli(["extract", str(other), "--format", "sqlite", "-o", str(link), "-j", "1"], tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "symbolic link owned by another user" in proc.stderr
+    # write_database refuses it on its own too (the API's save and any later caller, not only the CLI's check)
+    from guidance_parser.errors import GuidanceError
+    from guidance_parser.outputs import write_database
+
+    with pytest.raises(GuidanceError, match="symbolic link owned by another user"):
+        write_database(link, lambda con: con.execute("CREATE TABLE planted (x)"))
+    assert secret.read_bytes() == before and link.is_symlink()
+
+
 def test_a_link_to_a_link_is_followed_only_while_every_link_is_owned(guidance_md: Path, tmp_path: Path) -> None:
     from guidance_parser.outputs import resolve_output
 
@@ -143,7 +169,7 @@ def test_file_names_are_printed_with_control_characters_escaped(tmp_path: Path) 
     from capped import run_cli
 
     evil = "evil\x1b]0;owned\x07\x1b[2J\u202etxt.md"  # retitles the terminal, clears it, reverses the text
-    (tmp_path / evil).write_text("no year here\n\nSystems should improve access.\n", encoding="utf-8")
+    (tmp_path / evil).write_text("", encoding="utf-8")  # empty: a one-line error that names the file
     good = tmp_path / "g.md"
     good.write_text(DOC, encoding="utf-8")
     out = "out\x1b[31m.json"

@@ -113,7 +113,7 @@ def test_real_pdf_evidence_links_open_the_page_it_quotes():
         if b.kind != "paragraph" or not b.page or not 2 <= b.page < 29:
             continue
         ev = Evidence(sentence=b.text, page=b.page, section=b.section, block_index=k, page_label=b.page_label)
-        href = sources.href(doc.edition.label, ev.page)
+        href = sources.href(doc.edition.label, ev)
         assert href is not None and href.startswith(pdf.name + "#page=")
         page = int(href.split("=")[1])
         assert where(ev) == f"p. {page - 1}"  # printed number, one less than the page the link opens

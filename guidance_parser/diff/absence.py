@@ -104,7 +104,8 @@ def closest_passages(dropped: Sequence[Change], old_doc: Document | None, new_do
         scored.sort(key=lambda s: (not s[0], -s[1], s[2]))
         out.append((q, sum(named), [
             Passage(text=clean(b.text), page=b.page, page_label=b.page_label, section=b.section, block_index=k,
-                    similarity=round(score, 3), names_standard=is_named, anchor=b.anchor)
+                    similarity=round(score, 3), names_standard=is_named, anchor=b.anchor,
+                    line=b.line)
             for is_named, score, k, b in scored[:limit]]))
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, get_args
 
 from guidance_parser import __version__
@@ -102,6 +103,15 @@ def change_counts(changes: Sequence[Change]) -> dict[str, int]:
     return {kind: sum(c.kind == kind for c in changes if c.record_type == "target") for kind in kinds}
 
 
+def check_dated(docs: Sequence[Document]) -> None:
+    """A diff orders editions by year: each needs one (one file's extraction does not)."""
+    for d in docs:
+        if not d.edition.dated:
+            raise GuidanceError(d.path, f"no planning year can be trusted ({d.edition_basis}), and a diff orders "
+                                "editions by year", f'pass it, e.g. --edition "{Path(d.path).name}=2024/25"',
+                                api_remedy="pass each file's edition, e.g. editions=[\"2024/25\", \"2025/26\"]")
+
+
 def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold: float = DEFAULT_THRESHOLD,
                   section_depth: int = SECTION_DEPTH, mapper: Mapper = map) -> DiffResult:
     """Compare editions, oldest first by ``Edition.sort_key``: one EditionDiff per consecutive pair.
@@ -113,6 +123,7 @@ def diff_editions(editions: Sequence[tuple[Document, Extraction]], *, threshold:
         names = ", ".join(d.path for d, _ in editions) or "diff"
         raise GuidanceError(names, "a diff needs at least two editions",
                             "give the older and the newer edition of the guidance")
+    check_dated([d for d, _ in editions])
     ordered = sorted(editions, key=lambda dx: dx[0].edition.sort_key)  # stable: ties keep input order
     shas = [d.sha256 for d, _ in ordered]
     if len(set(shas)) < len(shas):

@@ -89,7 +89,7 @@ def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pas
         return False
     if _in_subject(doc, sent, m):
         return False
-    if is_history(m, edition) or statistic_cue(doc, sent, tok_start) is not None:
+    if is_history(m, edition) or past_event(doc, sent, m) or statistic_cue(doc, sent, tok_start) is not None:
         return False
     lo, _ = clause_bounds(sent, tok_start)
     lo = min(lo, tok_start)
@@ -112,6 +112,27 @@ def time_is_commitment(doc: Doc, sent: Span, m: TimeMention, tok_start: int, pas
     window = doc[tok_start:min(sent.end, tok_start + 14)]
     return not any(c.label_ == "FACT" and not commit_between(doc, tok_start, c.start)
                    for c in cues_in(doc, window.start, window.end))
+
+
+_OPENING_SUBJECT = re.compile(r"^[,\s]*(?:(?:the|[A-Z][\w&’'.-]*)[,\s]+){1,5}?([a-z]{3,}ed)\b")
+
+
+def past_event(doc: Doc, sent: Span, m: TimeMention) -> bool:
+    """A sentence that opens with the date and tells what someone did then: "In 2019 NHS England advised
+    that ...", "In March 2024, the Government announced ...". The date, the named subject, then a verb in
+    the past tense (not one that commits, as "expected"): history, whatever the edition (so also for a
+    document without one)."""
+    if m.when.granularity not in ("calendar_year", "month", "day"):
+        return False
+    opening = passage_text(doc)[sent.start_char:m.start].strip().lower()
+    if opening not in ("", "in", "on"):
+        return False
+    after = passage_text(doc)[m.end:min(sent.end_char, m.end + 80)]
+    verb = _OPENING_SUBJECT.match(after)
+    if verb is None:
+        return False
+    span = doc.char_span(m.end + verb.start(1), m.end + verb.end(1), alignment_mode="expand")
+    return span is not None and not commit_between(doc, span.start, span.end)
 
 
 def names_a_document(doc: Doc, sent: Span, m: TimeMention) -> bool:

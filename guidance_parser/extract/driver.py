@@ -17,7 +17,7 @@ from guidance_parser.extract.components import build_nlp, by_sentence, clause_bo
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
 from guidance_parser.extract.mentions import mention_of
-from guidance_parser.extract.passages import Passage, make_passages
+from guidance_parser.extract.passages import Passage, make_passages, with_lines
 from guidance_parser.extract.priorities import priorities
 from guidance_parser.extract.roles import features, load_model
 from guidance_parser.extract.tables import level_label, under_target_column
@@ -35,6 +35,7 @@ from guidance_parser.extract.targets import (
     target_deadline,
 )
 from guidance_parser.model import Deadline, Document, DocumentRef, Edition, Evidence, Extraction, Target
+from guidance_parser.when import reading_edition
 
 URL_RE = re.compile(r"\(?https?://\S+|\bwww\.\S+")
 
@@ -227,7 +228,7 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
                                     "(blank lines between them), or check that the file converted correctly")
             d = nlp.make_doc(p.text)
             d.user_data["text"] = p.text  # what d.text would rebuild: spaCy's tokens keep the text verbatim
-            d.user_data["edition"] = doc.edition
+            d.user_data["edition"] = reading_edition(doc.edition)
             d.user_data["published"] = doc.published
             yield d
     return passages, nlp.pipe(docs(), batch_size=256)
@@ -248,7 +249,7 @@ def extract_many(docs: Iterable[Document]) -> list[Extraction]:
         for i, (p, sdoc) in enumerate(zip(passages, parsed, strict=True)):
             nxt = passages[i + 1].text if i + 1 < len(passages) else None
             nxt_words = " ".join(nxt.split()[:14]) if nxt else None
-            _read_passage(sdoc, p, nxt_words, document.edition, out, used_ids)
+            _read_passage(sdoc, p, nxt_words, reading_edition(document.edition), out, used_ids)
         out.priorities = priorities(document, passages, out.targets, used_ids, out.deadlines)
-        results.append(out)
+        results.append(with_lines(out, document))
     return results

@@ -3,18 +3,20 @@
 Owns cleaning each block's text for reading, stitching a sentence that a page or column break cut
 (borrowed context before, a run-on after), footnote markers and definitions, table cells and the
 headers of their columns, list intros, and stretches of worked examples whose figures set nothing.
+Also where a record's evidence sits in a Markdown or text source (``with_lines``: the line it starts on).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from guidance_parser import rules
 from guidance_parser.extract.tables import FlatRow, cell_figures, header_words_only, level_label
 from guidance_parser.model import (
     Block,
     Document,
+    Extraction,
 )
 
 FOOTNOTE_GLUE = re.compile(r"\b([a-z]{3,})([1-9])(?=[\s,.;:)]|$)")
@@ -193,3 +195,20 @@ def _in_example(blocks: list[Block], texts: list[str], following: list[int | Non
     return not (ends_topic and prose_follows)
 
 
+
+
+def with_lines(x: Extraction, doc: Document) -> Extraction:
+    """``x`` with each record's evidence given the source line its sentence starts on (Markdown and text:
+    ``file.md#L123``). The sentence is looked for in its block, then in the block before (a sentence cut
+    by a page break starts there: ``make_passages`` borrows it), else the block's first line is cited."""
+    for records in (x.targets, x.deadlines, x.priorities):
+        for r in records:
+            ev = r.evidence
+            k = ev.block_index
+            if ev.line is not None or not 0 <= k < len(doc.blocks) or doc.blocks[k].line is None:
+                continue
+            found = doc.blocks[k].line_of(ev.sentence)
+            if found is None and k > 0:
+                found = doc.blocks[k - 1].line_of(ev.sentence)
+            r.evidence = replace(ev, line=found if found is not None else doc.blocks[k].line)
+    return x

@@ -9,6 +9,10 @@ line rather than by a CommonMark parser because the real inputs are PDF conversi
 markers are often unbalanced ("**Medium Term **"), which a strict parser leaves as literal text:
 ``#`` headings and lines bold from end to end are headings, "• " / "o " / "- " lines are list items,
 pipe rows are table rows, and everything else joins into paragraphs.
+
+The Markdown and text readers note the source line each block starts on (and the line of each line
+joined into it), so evidence can be cited as ``file.md#L123``; ``label_pages`` gives blocks the page
+number a PDF conversion kept as a line of its own at the foot of each page.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ def read_markdown(text: str) -> list[RawBlock]:
     """Markdown (including the corpus's PDF-to-Markdown conversions) to raw blocks."""
     out: list[RawBlock] = []
     para: list[str] = []
+    para_lines: list[int] = []
     blank_run = 0
 
     def flush() -> None:
@@ -62,18 +67,20 @@ def read_markdown(text: str) -> list[RawBlock]:
             joined = para[0]
             for line in para[1:]:
                 joined = join_hyphenated(joined, line)
-            block = RawBlock("paragraph", _inline_html(joined), extras={"after_break": float(brk)})
+            block = RawBlock("paragraph", _inline_html(joined), extras={"after_break": float(brk)},
+                             line=para_lines[0], line_words=_line_words(para, para_lines))
             # an HTML paragraph is whole: the next one starts afresh, not as its continuation
             block.may_continue = not (out and out[-1].extras.get("html_end"))
             if _ENDS_WITH_TAG.search(joined):
                 block.extras["html_end"] = 1.0
             out.append(block)
             para.clear()
+            para_lines.clear()
 
     brk = False
     in_code = False
     prev_was_item = False
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if line.strip().startswith("```"):
             flush()
@@ -92,13 +99,14 @@ def read_markdown(text: str) -> list[RawBlock]:
         line = _LINK.sub(lambda m: m.group(1) or "", line)
         if in_code:
             para.append(line)
+            para_lines.append(number)
             continue
         m = _TABLE_ROW.match(line)
         if m:
             flush()
             cells = tuple(c.strip() for c in re.split(r"(?<!\\)\|", m.group(1)))
             if not all(_TABLE_SEP.match(c) for c in cells if c):
-                out.append(RawBlock("table_row", " | ".join(cells), cells=cells))
+                out.append(RawBlock("table_row", " | ".join(cells), cells=cells, line=number))
             continue
         m = _MD_HEADING.match(line)
         if m:
@@ -106,27 +114,67 @@ def read_markdown(text: str) -> list[RawBlock]:
             body = m.group(2)
             level = len(m.group(1))
             out.append(RawBlock("heading", body, level=_heading_level(unbold(body), level),
-                                extras={"after_break": float(brk)}))
+                                extras={"after_break": float(brk)}, line=number))
             continue
         stripped = line.strip()
         if _BOLD_ONLY.match(stripped) and _looks_like_heading(unbold(stripped)):
             flush()
             out.append(RawBlock("heading", stripped, level=_heading_level(unbold(stripped), 2),
-                                extras={"after_break": float(brk)}))
+                                extras={"after_break": float(brk)}, line=number))
             continue
         m = _BULLET.match(line)
         if m and not stripped.startswith("**"):
             flush()
-            out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2))))
+            out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2)),
+                                line=number))
             prev_was_item = True
             continue
         if not para and out and out[-1].kind == "list_item" and prev_was_item:
             # A wrapped bullet: the next line, with no blank line between, continues the item.
-            out[-1].text = join_hyphenated(out[-1].text, stripped)
+            _continue_item(out[-1], stripped, number)
             continue
         para.append(stripped)
+        para_lines.append(number)
     flush()
+    label_pages(out)
     return out
+
+
+def _line_words(lines: list[str], numbers: list[int]) -> tuple[tuple[int, int], ...]:
+    """(source line, index of its first word in the joined text) for each line of a joined block."""
+    if len(lines) < 2:
+        return ()
+    out, words = [], 0
+    for text, number in zip(lines, numbers, strict=True):
+        out.append((number, words))
+        words += len(text.split())
+    return tuple(out)
+
+
+def _continue_item(item: RawBlock, text: str, number: int) -> None:
+    """Join a wrapped line to a list item, keeping where each of its lines starts."""
+    if item.line is not None:
+        item.line_words = (item.line_words or ((item.line, 0),)) + ((number, len(item.text.split())),)
+    item.text = join_hyphenated(item.text, text)
+
+
+_PAGE_NUMBER = re.compile(r"\d{1,4}")
+
+
+def label_pages(blocks: list[RawBlock]) -> None:
+    """Give each block the page number printed at the foot of its page, as a PDF conversion keeps it
+    (a line holding only "12" after the page's text). A block gets number N only when the page before
+    ended with N-1 (or N is 1 and no number came before), so a page that printed no number, or a stray
+    number, labels nothing rather than the wrong page."""
+    marks = [(i, int(m.group(0))) for i, b in enumerate(blocks)
+             if b.kind == "paragraph" and is_page_number(b.text) and (m := _PAGE_NUMBER.search(b.text))]
+    previous: int | None = None
+    start = 0
+    for index, number in marks:
+        if (previous is None and number == 1) or (previous is not None and number == previous + 1):
+            for b in blocks[start:index]:
+                b.page_label = str(number)
+        previous, start = number, index + 1
 
 
 def _inline_html(text: str) -> str:
@@ -147,32 +195,43 @@ def _looks_like_heading(text: str) -> bool:
 def read_text(text: str) -> list[RawBlock]:
     """Plain text: blank-line paragraphs, bullet lines, and short title-like lines as headings."""
     out: list[RawBlock] = []
-    for chunk in re.split(r"\n[ \t]*\n", text):
-        lines = [ln.rstrip() for ln in chunk.split("\n") if ln.strip()]
-        para: list[str] = []
-        for line in lines:
+    first_line = 1
+    for chunk, gap in _chunks(text):
+        lines = [(first_line + k, ln.rstrip()) for k, ln in enumerate(chunk.split("\n")) if ln.strip()]
+        first_line += chunk.count("\n") + gap.count("\n")
+        para: list[tuple[int, str]] = []
+        for number, line in lines:
             m = _BULLET.match(line)
             if m:
                 _flush_text(para, out)
-                out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2))))
+                out.append(RawBlock("list_item", _inline_html(m.group(3)), level=_bullet_level(m.group(1), m.group(2)),
+                                    line=number))
                 continue
             if not para and len(lines) == 1 and _plain_heading(line):
-                out.append(RawBlock("heading", line.strip(), level=_heading_level(line.strip(), 1)))
+                out.append(RawBlock("heading", line.strip(), level=_heading_level(line.strip(), 1), line=number))
                 continue
             if out and out[-1].kind == "list_item" and not para and line[:1].isspace():
-                out[-1].text = join_hyphenated(out[-1].text, line.strip())
+                _continue_item(out[-1], line.strip(), number)
                 continue
-            para.append(line.strip())
+            para.append((number, line.strip()))
         _flush_text(para, out)
+    label_pages(out)
     return out
 
 
-def _flush_text(para: list[str], out: list[RawBlock]) -> None:
+def _chunks(text: str) -> list[tuple[str, str]]:
+    """The blank-line separated chunks of a text, each with the blank lines after it."""
+    parts = re.split(r"(\n[ \t]*\n)", text)
+    return [(parts[k], parts[k + 1] if k + 1 < len(parts) else "") for k in range(0, len(parts), 2)]
+
+
+def _flush_text(para: list[tuple[int, str]], out: list[RawBlock]) -> None:
     if para:
-        joined = para[0]
-        for line in para[1:]:
+        texts = [t for _, t in para]
+        joined = texts[0]
+        for line in texts[1:]:
             joined = join_hyphenated(joined, line)
-        out.append(RawBlock("paragraph", joined))
+        out.append(RawBlock("paragraph", joined, line=para[0][0], line_words=_line_words(texts, [n for n, _ in para])))
         para.clear()
 
 

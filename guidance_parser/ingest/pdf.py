@@ -100,7 +100,7 @@ def _read_pdf(path: Path, data: bytes, *, edition: Edition | None, engine: str) 
     drop_running_lines(pages)
     raw = layout_blocks(pages)
     title = title_from_first_page(first_page_lines)
-    front = " ".join(ln.text for ln in first_page_lines)
+    front = "\n".join(ln.text for ln in first_page_lines)
     doc = finish_document(raw, path=name, fmt="pdf", data=data, edition=edition, page_count=len(pages),
                           title=title, front_text=front)
     doc.blocks = [replace(b, page_label=labels[b.page - 1]) if b.page else b for b in doc.blocks]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from guidance_parser.errors import GuidanceError
-from guidance_parser.ingest.edition import require_edition
+from guidance_parser.ingest.edition import detect
 from guidance_parser.ingest.published import detect_published
 from guidance_parser.ingest.repair import (
     join_hyphenated,
@@ -44,6 +44,11 @@ class RawBlock:
     may_continue: bool = True
     extras: dict[str, float] = field(default_factory=dict)
     anchor: str | None = None  # a heading's id in an HTML long-read (what "page.html#id" opens)
+    # Markdown / text readers: the source line the block starts on, (line, first word index) of each
+    # line joined into it, and the printed page number the conversion kept (``markup.label_pages``)
+    line: int | None = None
+    line_words: tuple[tuple[int, int], ...] = ()
+    page_label: str | None = None
 
 
 def is_page_number(text: str) -> bool:
@@ -88,10 +93,20 @@ def merge_continuations(blocks: list[RawBlock]) -> list[RawBlock]:
         if (out and b.kind == "paragraph" and b.may_continue and out[-1].kind in ("paragraph", "list_item")
                 and (b.extras.get("continues") or (b.text[:1].islower() and not ends_sentence(out[-1].text)))):
             prev = out[-1]
+            prev.line_words = join_line_words(prev, b)
             prev.text = join_hyphenated(prev.text, b.text)
             continue
         out.append(b)
     return out
+
+
+def join_line_words(first: RawBlock, second: RawBlock) -> tuple[tuple[int, int], ...]:
+    """``first``'s line map once ``second`` is joined after it (its words counted after ``first``'s)."""
+    if first.line is None or second.line is None:
+        return first.line_words
+    own = first.line_words or ((first.line, 0),)
+    offset = len(first.text.split())
+    return own + tuple((line, offset + k) for line, k in (second.line_words or ((second.line, 0),)))
 
 
 def guess_title(blocks: list[RawBlock]) -> str:
@@ -126,7 +141,7 @@ def front_matter(blocks: list[RawBlock]) -> str:
         if b.kind == "paragraph" and len(b.text.split()) >= 25:
             break
         parts.append(b.text)
-    return " ".join(parts)
+    return "\n".join(parts)
 
 
 _TITLE_LEVEL = 99  # deeper than any heading: the next heading closes the title's section
@@ -154,11 +169,12 @@ def _sections(blocks: list[RawBlock], title: str = "") -> list[Block]:
             # the cover's title holds the blocks after it, up to the next heading of any level
             stack.append((_TITLE_LEVEL if title and _names_document(b, title) else level, b.text, b.anchor))
             anchor = next((a for _, _, a in reversed(stack) if a), None)
-            out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level, anchor=anchor))
+            out.append(Block(kind="heading", text=b.text, page=b.page, section=path, level=level, anchor=anchor,
+                             page_label=b.page_label, line=b.line))
             path = tuple(t for _, t, _ in stack)
         else:
             out.append(Block(kind=b.kind, text=b.text, page=b.page, section=path, level=b.level, cells=b.cells,
-                             anchor=anchor))
+                             anchor=anchor, page_label=b.page_label, line=b.line, line_words=b.line_words))
     return out
 
 
@@ -222,11 +238,12 @@ def finish_document(raw: list[RawBlock], *, path: str, fmt: SourceFormat, data: 
     doc_title = normalise_space(strip_artefacts(title)) if title else guess_title(cleaned)
     doc_title = repair_ligatures(doc_title)
     front = front_text if front_text is not None else front_matter(cleaned)
-    ed = require_edition(doc_title, strip_artefacts(front), override=edition, path=path)
+    published = detect_published([b.text for b in without_contents(cleaned)])
+    found = detect(doc_title, strip_artefacts(front), published=published, override=edition)
     blocks = _sections(cleaned, doc_title if fmt == "pdf" else "")
-    return Document(path=path, title=doc_title, edition=ed, blocks=blocks, source_format=fmt,
-                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
-                    published=detect_published([b.text for b in without_contents(cleaned)]))
+    return Document(path=path, title=doc_title, edition=found.edition, blocks=blocks, source_format=fmt,
+                    sha256=hashlib.sha256(data).hexdigest(), page_count=page_count, published=published,
+                    edition_basis=found.basis)
 
 
 def _repair_blocks(blocks: list[RawBlock]) -> None:
