@@ -66,15 +66,18 @@ def _level(c: Change) -> str:
 
 def _points(targets: Sequence[Target]) -> list[str]:
     """The distinct figures of a side ("82% by March 2027"; every point of a trajectory), in deadline order
-    (undated last), weak readings left out when a firmer one is there (a bare figure with no cue says less
-    than the cued ones beside it)."""
+    (undated last; an undated figure the side also states with a date is left out), weak readings left out
+    when a firmer one is there (a bare figure with no cue says less than the cued ones beside it)."""
     firm = [t for t in targets if t.value is not None and t.confidence >= WEAK_EXTRACTION]
     chosen = firm or [t for t in targets if t.value is not None]
     points = [(p.value, p.unit, p.deadline) for t in chosen for p in t.points] + \
         [(t.value, t.unit, t.deadline) for t in chosen if not t.points]
     points.sort(key=lambda p: (p[2] is None, p[2].end if p[2] else None))
+    dated = {(value, unit) for value, unit, when in points if when is not None}
     out: list[str] = []
     for value, unit, when in points:
+        if when is None and (value, unit) in dated:
+            continue  # the same figure restated without its date ("... 18 minutes by 2028/29, 18 minutes")
         shown = display_point(value, unit, when)
         if shown and shown not in out:
             out.append(shown)

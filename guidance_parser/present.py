@@ -63,11 +63,24 @@ def display_trajectory(t: Target) -> str | None:
 
 
 def display_when(w: When | None) -> str | None:
-    """A deadline as written (cleaned), falling back to its canonical label."""
+    """A deadline as written (cleaned) when the words name its year ("March 2027", "2028/29"); else what it
+    resolves to, since "the next 3 years" or "by November" means nothing out of its edition ("2028/29",
+    "November 2025"). The canonical label is the fallback."""
     if w is None:
         return None
     text = clean(w.text)
-    return text or w.label
+    if text and (str(w.start.year) in text or str(w.end.year) in text):
+        return text
+    return _label_words(w)
+
+
+def _label_words(w: When) -> str:
+    """A canonical label as words: "2025-11" -> "November 2025", "2026-03-31" -> "31 March 2026"."""
+    if w.granularity == "month":
+        return w.start.strftime("%B %Y")
+    if w.granularity == "day":
+        return f"{w.start.day} {w.start.strftime('%B %Y')}"
+    return w.label
 
 
 def record_text(r: Record) -> str:

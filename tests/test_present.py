@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from guidance_parser.model import Evidence, FieldChange, Target, When
-from guidance_parser.present import display_value, display_when, heading_renamed, summarise
+from guidance_parser.present import display_point, display_value, display_when, heading_renamed, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,3 +39,13 @@ def test_report_and_export_do_not_import_the_differ():
             "print('guidance_parser.diff' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_deadline_written_without_its_year_is_shown_as_what_it_resolves_to() -> None:
+    written = When("March 2027", "2027-03", date(2027, 3, 1), date(2027, 3, 31), "month")
+    relative = When("the next 3 years", "2028/29", date(2028, 4, 1), date(2029, 3, 31), "financial_year")
+    month = When("November", "2025-11", date(2025, 11, 1), date(2025, 11, 30), "month")
+    day = When("the end of this financial year", "2026-03-31", date(2026, 3, 31), date(2026, 3, 31), "day")
+    assert display_when(written) == "March 2027"
+    assert display_point(2, "%", relative) == "2% by 2028/29"  # not "2% by the next 3 years"
+    assert display_when(month) == "November 2025" and display_when(day) == "31 March 2026"
