@@ -11,8 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import PLANNING_2025, corpus_file
 
 from guidance_parser.extract import extract
+from guidance_parser.extract.driver import figure_mentions
 from guidance_parser.extract.mentions import ROLES, Mention
 from guidance_parser.extract.roles import RoleModel, load_model
 from guidance_parser.extract.roles_train import (
@@ -185,3 +187,13 @@ def test_a_ruled_table_of_four_measures_by_three_years_gives_twelve_dated_target
     measures = {"Staff turnover", "Sickness absence", "Appraisal completion", "Time to hire (days)"}
     assert set(by_cell) == {(m, y) for m in measures for y in ("2027/28", "2028/29", "2029/30")}
     assert not {12.4, 11.1, 58.0, 5.6, 5.1} & {t.value for t in targets}  # the prose's past figures
+
+
+def test_extraction_still_sees_each_labelled_figure_as_it_was_labelled() -> None:
+    """The labelled rows store the context the model learned from; extraction must still build the same
+    mention for the same figure, or the model is scored on one thing and run on another."""
+    path = corpus_file(PLANNING_2025)
+    labelled = [Mention.from_dict(r) for r in ROWS if r["doc"] == "nhs-planning-guidance-2025-26"]
+    now = [m for _, m in figure_mentions(ingest_file(path))]
+    assert [(m.sentence, m.start, m.end, m.section, m.intro, m.block_kind) for m in now] == \
+        [(m.sentence, m.start, m.end, m.section, m.intro, m.block_kind) for m in labelled]

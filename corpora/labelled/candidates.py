@@ -14,9 +14,7 @@ import argparse
 import json
 import sys
 
-from guidance_parser.extract.components import passage_text
-from guidance_parser.extract.driver import _prepare
-from guidance_parser.extract.mentions import mention_of
+from guidance_parser.extract.driver import figure_mentions
 from guidance_parser.ingest.sources import ingest_file
 
 
@@ -28,20 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--edition", default=None)
     args = ap.parse_args(argv)
     document = ingest_file(args.file, edition=args.edition)
-    passages, parsed = _prepare(document)
     n = 0
-    for passage, doc in zip(passages, parsed, strict=True):
-        lo, hi = passage.context, passage.own_end or len(passage_text(doc))
-        for sent in doc.sents:
-            for span in doc.spans["quantities"]:
-                if not (sent.start <= span.start < sent.end and lo <= span.start_char < hi):
-                    continue
-                n += 1
-                m = mention_of(doc, sent, span.start, span.end, span.label_, passage)
-                row = {"id": f"{args.doc_id}:{n}", "doc": args.doc_id, "doc_kind": args.kind,
-                       "page": passage.block.page_label or passage.block.page, **m.to_dict(),
-                       "figure": m.figure, "role": None}
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for passage, m in figure_mentions(document):
+        n += 1
+        row = {"id": f"{args.doc_id}:{n}", "doc": args.doc_id, "doc_kind": args.kind,
+               "page": passage.block.page_label or passage.block.page, **m.to_dict(), "figure": m.figure,
+               "role": None}
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{args.doc_id}: {n} mentions", file=sys.stderr)
     return 0
 

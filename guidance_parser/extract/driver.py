@@ -16,7 +16,7 @@ from guidance_parser.errors import GuidanceError
 from guidance_parser.extract.components import build_nlp, by_sentence, clause_bounds, passage_text, sentence_text
 from guidance_parser.extract.deadlines import action_of, time_is_commitment
 from guidance_parser.extract.ids import _make_id
-from guidance_parser.extract.mentions import mention_of
+from guidance_parser.extract.mentions import Mention, mention_of
 from guidance_parser.extract.passages import Passage, make_passages, with_lines
 from guidance_parser.extract.priorities import priorities
 from guidance_parser.extract.roles import features, load_model
@@ -232,6 +232,19 @@ def _prepare(doc: Document) -> tuple[list[Passage], Iterator[Doc]]:
             d.user_data["published"] = doc.published
             yield d
     return passages, nlp.pipe(docs(), batch_size=256)
+
+
+def figure_mentions(document: Document) -> Iterator[tuple[Passage, Mention]]:
+    """Every figure the quantity rules find in the document's own text, with the context the figure-role model
+    reads (``mentions.Mention``), in reading order: what ``corpora/labelled/candidates.py`` writes out for
+    labelling, nothing decided about it."""
+    passages, parsed = _prepare(document)
+    for passage, doc in zip(passages, parsed, strict=True):
+        lo, hi = passage.context, passage.own_end or len(passage_text(doc))
+        for sent in doc.sents:
+            for span in doc.spans["quantities"]:
+                if sent.start <= span.start < sent.end and lo <= span.start_char < hi:
+                    yield passage, mention_of(doc, sent, span.start, span.end, span.label_, passage)
 
 
 def extract(doc: Document) -> Extraction:
