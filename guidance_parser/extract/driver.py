@@ -22,8 +22,8 @@ from guidance_parser.extract.priorities import priorities
 from guidance_parser.extract.roles import features, load_model
 from guidance_parser.extract.tables import level_label, under_target_column
 from guidance_parser.extract.targets import (
-    BASIS_CONFIDENCE,
     METRIC_STOP,
+    TABLE_CONFIDENCE,
     UNREAD_FIGURE,
     Quantity,
     clean_metric,
@@ -122,7 +122,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
             if model.is_target(p_target, feats):
                 basis[id(q)] = "model:" + ",".join(model.strongest(feats)), round(p_target, 3)
             elif under_target_column(doc, passage, q, edition):
-                basis[id(q)] = "table:target column", BASIS_CONFIDENCE["table"]
+                basis[id(q)] = "table:target column", TABLE_CONFIDENCE
             elif prev is not None and id(prev) in basis and _coordinated(doc, prev, q):
                 basis[id(q)] = f"coordinated:{basis[id(prev)][0]}", basis[id(prev)][1]
             prev = q

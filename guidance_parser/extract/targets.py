@@ -242,46 +242,10 @@ def is_target_quantity(doc: Doc, sent: Span, q: Quantity, has_percent: bool, men
     return False
 
 
-# How strongly each kind of basis binds a figure (Target.confidence): a modal or commitment word in the
-# figure's own clause binds it; a bound ("at least"), a date ahead, or a commitment elsewhere in the sentence
-# less; a list introduction's "will" or a table's target column lend theirs from further away.
-BASIS_CONFIDENCE = {"modal": 0.9, "commitment": 0.8, "bound": 0.7, "sentence": 0.7, "dated": 0.6, "intro": 0.5,
-                    "table": 0.5, "figure": 0.4}
-
-
-def commitment_basis(doc: Doc, sent: Span, q: Quantity, passage: Passage, mentions: list[TimeMention],
-                     edition: Edition | None) -> tuple[str, float]:
-    """Why a figure taken as a target is one: the strongest cue binding it, as ``kind:words``, and its confidence.
-
-    Kinds, strongest first: ``modal`` / ``commitment`` (the cue in the figure's clause nearest to it), ``bound``
-    ("at least", "no more than" just before it), ``sentence`` (a modal elsewhere in its sentence), ``dated`` (a
-    date ahead in its sentence), ``intro`` (the list's introduction commits), ``table`` (a target column or a
-    table of targets), else ``figure`` (a figure in an ask with none of these, e.g. "Reduce ... to 78%").
-    """
-    lo, hi = clause_bounds(sent, q.start)
-
-    def nearest(cues: list[Span]) -> Span:
-        return min(cues, key=lambda c: abs(c.start - q.start))
-
-    for label, kind in (("MODAL", "modal"), ("COMMIT", "commitment")):
-        cues = cues_in(doc, lo, hi, (label,))
-        if cues:
-            return f"{kind}:{nearest(cues).text.lower()}", BASIS_CONFIDENCE[kind]
-    bounds = cues_in(doc, max(lo, q.start - 4), q.start, ("MIN", "MAX"))
-    if bounds:
-        return f"bound:{nearest(bounds).text.lower()}", BASIS_CONFIDENCE["bound"]
-    modal = cues_in(doc, sent.start, sent.end, ("MODAL",))
-    if modal:
-        return f"sentence:{nearest(modal).text.lower()}", BASIS_CONFIDENCE["sentence"]
-    ahead = [m for m in mentions if not is_history(m, edition)]
-    if ahead:
-        return f"dated:{ahead[0].when.label}", BASIS_CONFIDENCE["dated"]
-    intro = _INTRO_MODAL.search(passage.intro or "")
-    if intro:
-        return f"intro:{intro.group(1).lower()}", BASIS_CONFIDENCE["intro"]
-    if passage.cells or passage.column_years:
-        return "table:target column", BASIS_CONFIDENCE["table"]
-    return "figure", BASIS_CONFIDENCE["figure"]
+# The confidence of a target a table column sets (``tables.under_target_column``): the column lends the figure
+# its commitment from further away than a commitment word would; every other target's confidence is the
+# figure-role model's P(target) (``roles``).
+TABLE_CONFIDENCE = 0.5
 
 
 _SMALL_COUNT_NOT_AFTER = frozenset(rules.words("small_count_not_after"))
