@@ -44,8 +44,12 @@ _WORD = re.compile(r"[a-z]+|\d+|[%£]")
 _INTRO_MODALS = frozenset(rules.words("intro_modals"))
 
 
+_DIGITS_AS_ZERO = str.maketrans("0123456789", "0000000000")
+
+
 def _norm(token: str) -> str:
-    return re.sub(r"\d", "0", token.lower())
+    """A token's feature form: lower case, every digit 0 ("2026/27" and "2025/26" are one feature)."""
+    return token.lower().translate(_DIGITS_AS_ZERO)
 
 
 def _words(text: str) -> list[str]:

@@ -38,6 +38,11 @@ _CELL_FIGURE = re.compile(r"\d[\d.]*\s*%|\d{1,3}(?:,\d{3})+|"
                           r"\b(?:of|to|is|at|be)\s+\d+\s*(?:minutes|hours|days|weeks)\b")
 
 
+def _words(text: str) -> list[str]:
+    """A header cell's words, lower case, as the word lists of ``rules/tables.toml`` hold them."""
+    return re.findall(r"[a-z]+", text.lower())
+
+
 def cell_figures(text: str) -> int:
     """How many figures ``text`` states as a table cell would (see ``_CELL_FIGURE``)."""
     return len(_CELL_FIGURE.findall(text))
@@ -128,7 +133,7 @@ def row_position(text: str, slot: int, aside: int | None) -> tuple[int, int | No
 def header_words_only(text: str) -> bool:
     """A line made only of table header words ("target", "measure"): part of a flattened header."""
     words = {w.lower() for w in table_header_words()}
-    return all(w in words for w in re.findall(r"[a-z]+", text.lower()))
+    return all(w in words for w in _words(text))
 
 
 def level_label(label: str) -> bool:
@@ -157,10 +162,10 @@ def under_target_column(doc: Doc, passage: Passage, q: Quantity, edition: Editio
     year = column_year(passage, q_char, edition, published_of(doc))
     if year is None:
         return False
-    words = set(re.findall(r"[a-z]+", passage.header[col].lower()))
+    words = set(_words(passage.header[col]))
     if words & _target_column_words():
         return True
-    header_words = {w for cell in passage.header for w in re.findall(r"[a-z]+", cell.lower())}
+    header_words = {w for cell in passage.header for w in _words(cell)}
     if header_words & _data_column_words():
         return False
     from guidance_parser.extract.deadlines import is_future  # deadlines reads passages, which read tables
