@@ -112,12 +112,13 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
         if passage.example:
             continue  # a stretch of worked examples (ingest's structure, passages.Passage.example) sets nothing
         has_percent = any(q.label in ("PERCENT", "POINTS") for q in s_q)
+        sentence_reported = reported(doc, sent, passage, s_t_all, edition)
         basis: dict[int, tuple[str, float]] = {}  # id(quantity) -> why it is a target, how strongly
         prev: Quantity | None = None
         for q in s_q:
             # the figure-role model decides (extract/roles.py); its strongest features are the basis
             feats = features(doc, sent, q, passage, mention_of(doc, sent, q.start, q.end, q.label, passage),
-                             s_t_all, edition, has_percent)
+                             s_t_all, edition, has_percent, sentence_reported)
             p_target = model.probabilities(feats)["target"]
             if model.is_target(p_target, feats):
                 basis[id(q)] = "model:" + ",".join(model.strongest(feats)), round(p_target, 3)
@@ -195,7 +196,7 @@ def _read_passage(doc: Doc, passage: Passage, next_text: str | None, edition: Ed
                     evidence=_evidence(passage, sent), metric_id=metric_id,
                     basis=basis[id(q)][0] + (f"; {UNREAD_FIGURE}" if q.value is None else ""),
                     confidence=basis[id(q)][1]))
-        if reported(doc, sent, passage, s_t_all, edition):
+        if sentence_reported:
             continue  # a sentence that only reports what happened dates no commitment
         seen_labels: dict[str, int] = {}
         for k, m in enumerate(s_t):

@@ -34,7 +34,7 @@ from guidance_parser.extract.components import (
 from guidance_parser.extract.deadlines import is_future, is_history
 from guidance_parser.extract.mentions import Mention
 from guidance_parser.extract.passages import Passage
-from guidance_parser.extract.targets import EXAMPLE_RE, Quantity, is_target_quantity, reported
+from guidance_parser.extract.targets import EXAMPLE_RE, Quantity, is_target_quantity
 from guidance_parser.model import Edition
 from guidance_parser.when import TimeMention, find_times
 
@@ -63,13 +63,16 @@ def _tense(m: TimeMention, edition: Edition | None) -> str:
 
 
 def features(doc: Doc, sent: Span, q: Quantity, passage: Passage, mention: Mention,
-             times: Sequence[TimeMention], edition: Edition | None, has_percent: bool) -> dict[str, float]:
+             times: Sequence[TimeMention], edition: Edition | None, has_percent: bool,
+             sentence_reported: bool) -> dict[str, float]:
     """What the model knows of one figure: binary features named ``family:value``.
 
     Every family states something a reader uses to tell a commitment from a result: the words just before
     and after the figure and in its clause, the cues of its clause and sentence (modal, commitment, fact,
     forecast, baseline, ...), the older rules' verdicts, the dates around it and whether they are past or
     ahead of the edition, the list introduction, section heading and table column over it.
+    ``has_percent`` and ``sentence_reported`` (``targets.reported``) are the sentence's, worked out once for
+    all its figures.
     """
     f: dict[str, float] = {"bias": 1.0, f"kind:{q.label}": 1.0}
     # a time beside a share in the same sentence usually names the measure ("78% seen within 4 hours"); alone
@@ -101,7 +104,7 @@ def features(doc: Doc, sent: Span, q: Quantity, passage: Passage, mention: Menti
     # the older hand-written rules, as evidence the model weighs rather than verdicts it obeys
     if is_target_quantity(doc, sent, q, has_percent, list(times), edition):
         f["rule:target"] = 1.0
-    if reported(doc, sent, passage, list(times), edition):
+    if sentence_reported:
         f["rule:reported"] = 1.0
     if statistic_cue(doc, sent, q.start) is not None:
         f["rule:statistic"] = 1.0

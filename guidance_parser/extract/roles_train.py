@@ -22,7 +22,7 @@ from guidance_parser.extract.components import build_nlp
 from guidance_parser.extract.mentions import ROLES, Mention
 from guidance_parser.extract.passages import Passage
 from guidance_parser.extract.roles import MODEL_FILE, SEED, RoleModel, features
-from guidance_parser.extract.targets import quantity_of
+from guidance_parser.extract.targets import quantity_of, reported
 from guidance_parser.model import Block, Edition
 
 C = 0.3  # inverse regularisation strength: the smallest of 0.3 / 1 / 3 gave the best leave-one-out precision
@@ -83,7 +83,9 @@ def mention_features(mention: Mention) -> dict[str, float] | None:
                       own_end=len(mention.sentence), example=mention.example,
                       column_years=tuple(c for c in mention.column_years.split(" | ") if c))
     has_percent = any(s.label_ in ("PERCENT", "POINTS") for s in doc.spans["quantities"])
-    return features(doc, doc[:], q, passage, mention, doc.user_data.get("time_mentions", []), edition, has_percent)
+    times = doc.user_data.get("time_mentions", [])
+    return features(doc, doc[:], q, passage, mention, times, edition, has_percent,
+                    reported(doc, doc[:], passage, times, edition))
 
 
 def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
